@@ -1,0 +1,34 @@
+# make run  — set up .venv and run the main job (overdue report) on the shipped data
+# make test — set up .venv with dev tools and run every check: ruff, mypy, pytest, validate
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+AS_OF  ?=
+
+.PHONY: run test lint fmt-check validate bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/ctr199 validate data
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy src
+
+validate: $(STAMP)
+	$(BIN)/ctr199 validate data
+
+test: lint validate
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .ctr199-cache

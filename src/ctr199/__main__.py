@@ -1,0 +1,3 @@
+from ctr199.cli import main
+
+main()
