@@ -1,0 +1,395 @@
+"""Validation of a data directory: every problem in every file, located to line and column."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ctr199.agencies import AgencyLookupError, Registry
+from ctr199.deadline import DeadlineError, parse_deadline
+from ctr199.models import AgenciesFile, GroupsFile, IndicatorsFile, Status, Task
+from ctr199.programme import Programme, TaskRecord
+from ctr199.report import Finding, Report, Severity, display_path
+from ctr199.store import DataDir, YamlError, load_fast, load_roundtrip, locate
+
+M = TypeVar("M", bound=BaseModel)
+FAILED: Any = object()  # what FileChecker.load returns for a file it could not read
+Loc = tuple[str | int, ...]
+
+_FIELD_NAMES = {
+    "title": "Nhiệm vụ (title)",
+    "output": "Kết quả/Sản phẩm (output)",
+    "deadline": "Thời hạn (deadline)",
+    "lead": "Cơ quan chủ trì (lead)",
+    "partners": "Cơ quan phối hợp (partners)",
+    "authority": "Thẩm quyền (authority)",
+}
+
+
+class FileChecker:
+    """Collects findings for one file; reads positions lazily, only when something is wrong."""
+
+    def __init__(self, path: Path, report: Report, text: str | None = None):
+        self.path = path
+        self.report = report
+        self.text = text
+        self._tree: Any = None
+        self._tree_loaded = False
+
+    def position(self, loc: Loc, *, at_key: bool = False) -> tuple[int, int]:
+        if not self._tree_loaded:
+            self._tree_loaded = True
+            try:
+                self._tree = load_roundtrip(self.path, self.text)
+            except YamlError:
+                self._tree = None
+        return locate(self._tree, loc, at_key=at_key) if self._tree is not None else (1, 1)
+
+    def add(
+        self, loc: Loc, code: str, message: str, severity: Severity = Severity.ERROR, *, at_key: bool = False
+    ) -> None:
+        line, col = self.position(loc, at_key=at_key)
+        self.report.add(
+            Finding(path=display_path(self.path), line=line, col=col, severity=severity, code=code, message=message)
+        )
+
+    def load(self) -> Any:
+        """The parsed document, or FAILED after reporting why it could not be read."""
+        try:
+            if self.text is None:
+                from ctr199.store import read_text
+
+                self.text = read_text(self.path)
+            return load_fast(self.path, self.text)
+        except YamlError as exc:
+            self.report.add(
+                Finding(path=display_path(self.path), line=exc.line, col=exc.col, code=exc.code, message=exc.message)
+            )
+            return FAILED
+
+    def validate(self, model: type[M], data: Any, what: str) -> M | None:
+        if not isinstance(data, dict):
+            shape = {type(None): "rỗng", list: "một danh sách"}.get(type(data), "một giá trị đơn")
+            self.add((), "file-shape", f"tệp {what} đang là {shape}; cần một bảng khóa: giá trị (xem ctr199 schema)")
+            return None
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = tuple(error["loc"])
+                at_key = error["type"] == "extra_forbidden"
+                self.add(loc, "schema", _schema_message(error, model), at_key=at_key)
+            return None
+
+
+def _schema_message(error: Any, model: type[BaseModel]) -> str:
+    loc = ".".join(str(part) for part in error["loc"]) or "(gốc)"
+    kind = error["type"]
+    given = error.get("input")
+    if kind == "missing":
+        return f"thiếu trường bắt buộc '{loc}'"
+    if kind == "extra_forbidden":
+        known = ", ".join(_known_fields(model, error["loc"]))
+        return f"trường lạ '{loc}'; các trường hợp lệ: {known}"
+    expected = {
+        "int_type": "một số nguyên",
+        "int_parsing": "một số nguyên",
+        "int_from_float": "một số nguyên",
+        "string_type": "một chuỗi",
+        "list_type": "một danh sách",
+        "bool_type": "true hoặc false",
+        "bool_parsing": "true hoặc false",
+        "decimal_parsing": "một số",
+        "decimal_type": "một số",
+        "date_type": "một ngày (YYYY-MM-DD hoặc dd/mm/yyyy)",
+        "date_parsing": "một ngày (YYYY-MM-DD hoặc dd/mm/yyyy)",
+        "date_from_datetime_parsing": "một ngày (YYYY-MM-DD hoặc dd/mm/yyyy)",
+        "date_from_datetime_inexact": "một ngày, không kèm giờ",
+        "dict_type": "một bảng khóa: giá trị",
+        "model_type": "một bảng khóa: giá trị",
+        "model_attributes_type": "một bảng khóa: giá trị",
+    }.get(kind)
+    if expected:
+        return f"'{loc}' cần {expected}, đang là {given!r}"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        return f"'{loc}' ngoài khoảng cho phép ({error['msg']}), đang là {given!r}"
+    if kind == "literal_error":
+        return f"'{loc}' không hợp lệ ({given!r}); {error['msg'].replace('Input should be', 'cần là')}"
+    if kind == "string_pattern_mismatch":
+        return f"'{loc}' sai định dạng ({given!r}); mẫu: {error['ctx']['pattern']}"
+    if kind == "too_short":
+        return f"'{loc}' không được để trống"
+    if kind == "value_error":
+        return f"'{loc}': {error['ctx']['error']}"
+    return f"'{loc}' không hợp lệ: {error['msg']}"
+
+
+def _known_fields(model: type[BaseModel], loc: Iterable[Any]) -> list[str]:
+    current: Any = model
+    for part in list(loc)[:-1]:
+        if isinstance(part, int) or current is None:
+            continue
+        field = current.model_fields.get(part)
+        annotation = field.annotation if field else None
+        current = _model_in(annotation)
+    return list(current.model_fields) if current is not None else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+# ---------------------------------------------------------------- the whole directory
+
+
+def check_programme(root: Path, *, as_of: date) -> tuple[Programme, Report]:
+    """Load every file of the data directory and collect every finding."""
+    data = DataDir(root)
+    report = Report()
+    programme = Programme(root=root)
+
+    agencies = _load_model(data.agencies, AgenciesFile, "danh mục cơ quan", report)
+    if agencies is not None:
+        programme.registry = Registry(agencies.agencies)
+        _check_registry(FileChecker(data.agencies, report), agencies)
+    groups = _load_model(data.groups, GroupsFile, "nhóm nhiệm vụ", report)
+    if groups is not None:
+        programme.groups = groups.groups
+    if data.indicators.exists():
+        indicators = _load_model(data.indicators, IndicatorsFile, "chỉ tiêu", report)
+        if indicators is not None:
+            programme.indicators = indicators.indicators
+            _check_indicators(FileChecker(data.indicators, report), indicators)
+            report.indicators = len(indicators.indicators)
+
+    seen: dict[int, Path] = {}
+    for path in data.task_files():
+        report.files_checked += 1
+        checker = FileChecker(path, report)
+        document = checker.load()
+        task = None if document is FAILED else checker.validate(Task, document, "nhiệm vụ")
+        if task is None:
+            continue
+        check_task(checker, task, programme, as_of=as_of)
+        if task.id in seen:
+            checker.add(
+                ("id",),
+                "duplicate-id",
+                f"số thứ tự {task.id} đã dùng ở {display_path(seen[task.id])}; mỗi nhiệm vụ một số",
+            )
+            continue
+        seen[task.id] = path
+        programme.tasks.append(TaskRecord.of(task, path))
+    programme.tasks.sort(key=lambda record: record.id)
+    report.tasks = len(programme.tasks)
+    return programme, report
+
+
+def _load_model(path: Path, model: type[M], what: str, report: Report) -> M | None:
+    report.files_checked += 1
+    if not path.exists():
+        report.add(Finding(path=display_path(path), code="file-shape", message=f"thiếu tệp {what}"))
+        return None
+    checker = FileChecker(path, report)
+    document = checker.load()
+    return None if document is FAILED else checker.validate(model, document, what)
+
+
+_NUMBERED_NAME = re.compile(r"^0*(\d+)(?:[-_.].*)?$")
+
+
+def check_task(checker: FileChecker, task: Task, programme: Programme, *, as_of: date) -> None:
+    """Every rule a single task must satisfy (beyond its schema)."""
+    name = _NUMBERED_NAME.match(checker.path.stem)
+    if name is None or int(name.group(1)) != task.id:
+        checker.add(
+            ("id",),
+            "filename",
+            f"tệp {checker.path.name} chứa nhiệm vụ số {task.id}; đổi tên tệp thành {task.id:03d}.yaml",
+        )
+    _check_group(checker, task, programme)
+    _check_empty_cells(checker, task)
+    _check_agencies(checker, task, programme.registry)
+    milestone_count = _check_deadline(checker, task)
+    _check_tracking(checker, task, milestone_count, as_of=as_of)
+
+
+def _check_group(checker: FileChecker, task: Task, programme: Programme) -> None:
+    if not programme.groups:
+        return
+    group = programme.group(task.group)
+    if group is None:
+        known = ", ".join(str(g.id) for g in programme.groups)
+        checker.add(("group",), "unknown-group", f"nhóm {task.group} không có trong groups.yaml (có: {known})")
+    elif task.subgroup is not None and task.subgroup not in {s.key for s in group.subgroups}:
+        keys = ", ".join(s.key for s in group.subgroups) or "không có tiểu mục"
+        checker.add(
+            ("subgroup",), "unknown-group", f"tiểu mục '{task.subgroup}' không có trong nhóm {group.id} ({keys})"
+        )
+
+
+def _check_empty_cells(checker: FileChecker, task: Task) -> None:
+    for key in ("output", "deadline", "lead", "partners", "authority"):
+        if key == "deadline" and task.milestones is not None:
+            continue
+        if not getattr(task, key):
+            checker.add((key,), "empty-field", f"ô {_FIELD_NAMES[key]} để trống (như văn bản gốc)", Severity.WARNING)
+
+
+def _check_agencies(checker: FileChecker, task: Task, registry: Registry) -> None:
+    if not registry.agencies:
+        return
+    for index, lead in enumerate(task.lead):
+        if registry.find_spelled(lead) is None:
+            checker.add(("lead", index), "unknown-agency", _unknown_agency(lead, registry))
+    if task.authority:
+        try:
+            registry.resolve_authority(task.authority, strict=True)
+        except AgencyLookupError as exc:
+            checker.add(("authority",), "unknown-agency", _unknown_agency(exc.query, registry))
+
+
+def _unknown_agency(name: str, registry: Registry) -> str:
+    close = registry.suggest(name)
+    hint = f'có phải "{close[0].name}"? ' if close else ""
+    return (
+        f'cơ quan "{name}" không có trong agencies.yaml; {hint}sửa tên hoặc thêm tên này vào aliases của cơ quan đúng'
+    )
+
+
+def _check_deadline(checker: FileChecker, task: Task) -> int:
+    if task.milestones is not None:
+        return len(task.milestones)
+    try:
+        return len(parse_deadline(task.deadline))
+    except DeadlineError as exc:
+        checker.add(("deadline",), "deadline", f"{exc}; hoặc ghi rõ các mốc trong trường 'milestones' (label, due)")
+        return 0
+
+
+def _check_tracking(checker: FileChecker, task: Task, milestones: int, *, as_of: date) -> None:
+    previous: date | None = None
+    last_task_status: Status | None = None
+    for index, entry in enumerate(task.log):
+        if previous is not None and entry.date < previous:
+            checker.add(
+                ("log", index, "date"),
+                "log-order",
+                f"ngày {entry.date:%d/%m/%Y} trước mục nhật ký liền trước ({previous:%d/%m/%Y}); "
+                "xếp nhật ký theo thứ tự ngày",
+            )
+        if entry.date > as_of:
+            checker.add(
+                ("log", index, "date"),
+                "log-future",
+                f"ngày {entry.date:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}; không ghi trước tiến độ tương lai",
+            )
+        if entry.milestone is not None and entry.milestone > milestones:
+            checker.add(("log", index, "milestone"), "milestone", _no_milestone(entry.milestone, milestones))
+        if entry.milestone is None:
+            last_task_status = entry.status
+        previous = max(previous, entry.date) if previous else entry.date
+    if last_task_status is not None and last_task_status is not task.status:
+        checker.add(
+            ("status",),
+            "status",
+            f"status là '{task.status.value}' nhưng mục nhật ký mới nhất ghi '{last_task_status.value}'; "
+            "cập nhật cho khớp",
+        )
+    if task.status is Status.DONE and task.completed_on is None:
+        checker.add(("status",), "status", "nhiệm vụ đã hoàn thành cần ngày hoàn thành 'completed_on'")
+    if task.completed_on is not None:
+        if task.status is not Status.DONE:
+            checker.add(
+                ("completed_on",),
+                "status",
+                f"có completed_on nhưng status là '{task.status.value}'; đặt status: done hoặc xóa completed_on",
+            )
+        if task.completed_on > as_of:
+            checker.add(
+                ("completed_on",),
+                "log-future",
+                f"ngày hoàn thành {task.completed_on:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}",
+            )
+    done: set[int] = set()
+    for index, item in enumerate(task.completed_milestones):
+        if item.milestone > milestones:
+            checker.add(
+                ("completed_milestones", index, "milestone"), "milestone", _no_milestone(item.milestone, milestones)
+            )
+        if item.milestone in done:
+            checker.add(
+                ("completed_milestones", index, "milestone"),
+                "milestone",
+                f"mốc {item.milestone} ghi hoàn thành hai lần",
+            )
+        if item.date > as_of:
+            checker.add(
+                ("completed_milestones", index, "date"),
+                "log-future",
+                f"ngày {item.date:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}",
+            )
+        done.add(item.milestone)
+
+
+def _no_milestone(number: int, count: int) -> str:
+    return f"mốc {number} không tồn tại (nhiệm vụ có {count} mốc theo thời hạn)"
+
+
+def _check_registry(checker: FileChecker, agencies: AgenciesFile) -> None:
+    from ctr199.text import fold
+
+    owners: dict[str, str] = {}
+    for index, agency in enumerate(agencies.agencies):
+        for key in (agency.code, agency.name, *agency.aliases):
+            folded = fold(key)
+            owner = owners.setdefault(folded, agency.code)
+            if owner != agency.code:
+                checker.add(
+                    ("agencies", index),
+                    "registry",
+                    f'tên/mã "{key}" của {agency.code} trùng với {owner}; mỗi tên chỉ thuộc một cơ quan',
+                )
+
+
+def _check_indicators(checker: FileChecker, indicators: IndicatorsFile) -> None:
+    seen: set[int] = set()
+    for index, indicator in enumerate(indicators.indicators):
+        if indicator.id in seen:
+            checker.add(("indicators", index, "id"), "indicator", f"chỉ tiêu số {indicator.id} bị lặp")
+        seen.add(indicator.id)
+        keys: set[str] = set()
+        for t_index, target in enumerate(indicator.targets):
+            where: Loc = ("indicators", index, "targets", t_index)
+            if target.key in keys:
+                checker.add((*where, "key"), "indicator", f"khóa '{target.key}' bị lặp trong chỉ tiêu {indicator.id}")
+            keys.add(target.key)
+            if target.target is None:
+                checker.add(
+                    (*where, "target"), "indicator", f"chỉ tiêu {indicator.id}.{target.key} thiếu giá trị mục tiêu"
+                )
+            if target.comparator == "range" and (
+                target.target_max is None or (target.target is not None and target.target_max < target.target)
+            ):
+                checker.add((*where, "target_max"), "indicator", "khoảng mục tiêu cần target_max ≥ target")
+            if target.comparator != "range" and target.target_max is not None:
+                checker.add((*where, "target_max"), "indicator", "target_max chỉ dùng với comparator: range")
+            if target.kind == "rank" and target.comparator != "top":
+                checker.add((*where, "comparator"), "indicator", "chỉ tiêu thứ hạng dùng comparator: top")
+            periods: set[str] = set()
+            for a_index, actual in enumerate(target.actuals):
+                key = f"{actual.period}{'~' if actual.estimate else ''}"
+                if key in periods:
+                    checker.add((*where, "actuals", a_index, "period"), "indicator", f"kỳ {actual.period} ghi hai lần")
+                periods.add(key)

@@ -1,0 +1,216 @@
+"""Schemas of the data files: tasks, groups, agencies and key indicators."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+)
+
+from ctr199.text import fold, nfc
+
+_VN_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
+def _vietnamese_date(value: Any) -> Any:
+    """Accept dd/mm/yyyy, the form staff write, besides ISO dates."""
+    if isinstance(value, str):
+        match = _VN_DATE.match(value)
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            return date(year, month, day)
+    return value
+
+
+NFCStr = Annotated[str, AfterValidator(nfc)]
+Day = Annotated[date, BeforeValidator(_vietnamese_date)]
+
+
+class Status(StrEnum):
+    """What staff report about a task (the on-time/late categories are derived, never stored)."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Status:
+        """Read a status from its key or its Vietnamese name, ignoring case and accents."""
+        wanted = fold(text).replace("-", "_").replace(" ", "_")
+        for status in cls:
+            if wanted in (status.value, fold(status.label).replace(" ", "_")):
+                return status
+        for alias, status in _STATUS_ALIASES.items():
+            if wanted == alias:
+                return status
+        known = ", ".join(f"{s.value} ({s.label})" for s in cls)
+        raise ValueError(f'trạng thái "{text}" không hợp lệ; dùng một trong: {known}')
+
+
+STATUS_LABELS = {
+    Status.NOT_STARTED: "Chưa thực hiện",
+    Status.IN_PROGRESS: "Đang thực hiện",
+    Status.DONE: "Hoàn thành",
+}
+_STATUS_ALIASES = {
+    "chua_bat_dau": Status.NOT_STARTED,
+    "todo": Status.NOT_STARTED,
+    "dang_trien_khai": Status.IN_PROGRESS,
+    "doing": Status.IN_PROGRESS,
+    "da_hoan_thanh": Status.DONE,
+    "xong": Status.DONE,
+    "completed": Status.DONE,
+}
+
+
+def _status(value: Any) -> Any:
+    return Status.parse(value) if isinstance(value, str) else value
+
+
+StatusField = Annotated[Status, BeforeValidator(_status)]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MilestoneOverride(_Record):
+    """A milestone written by hand when the deadline text alone does not say it."""
+
+    label: NFCStr
+    due: Day | None = None
+    ongoing: bool = False
+
+
+class LogEntry(_Record):
+    """One dated line of the progress log."""
+
+    date: Day
+    status: StatusField
+    milestone: int | None = Field(default=None, ge=1)
+    note: NFCStr = ""
+    ref: NFCStr = ""
+
+
+class MilestoneDone(_Record):
+    """Completion of one milestone of a multi-milestone task."""
+
+    milestone: int = Field(ge=1)
+    date: Day
+    ref: NFCStr = ""
+
+
+class Task(_Record):
+    """One row of the programme's appendix plus what staff have reported on it."""
+
+    id: int = Field(ge=1)
+    group: int = Field(ge=1)
+    subgroup: NFCStr | None = None
+    title: NFCStr
+    output: NFCStr = ""
+    deadline: NFCStr = ""
+    milestones: list[MilestoneOverride] | None = None
+    lead: list[NFCStr] = Field(default_factory=list)
+    partners: list[NFCStr] = Field(default_factory=list)
+    authority: NFCStr = ""
+    status: StatusField = Status.NOT_STARTED
+    completed_on: Day | None = None
+    completed_milestones: list[MilestoneDone] = Field(default_factory=list)
+    log: list[LogEntry] = Field(default_factory=list)
+
+    @field_validator("title")
+    @classmethod
+    def _title_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("tên nhiệm vụ (title) không được để trống")
+        return value
+
+
+# Order of keys in a canonical task file: the appendix columns first, tracking last.
+TASK_KEY_ORDER: tuple[str, ...] = tuple(Task.model_fields)
+
+
+class Subgroup(_Record):
+    key: NFCStr
+    title: NFCStr
+
+
+class Group(_Record):
+    id: int = Field(ge=1)
+    title: NFCStr
+    subgroups: list[Subgroup] = Field(default_factory=list)
+
+
+class GroupsFile(_Record):
+    groups: list[Group]
+
+
+class Agency(_Record):
+    """An agency, or a generic phrase ("các sở, ngành liên quan") that names none."""
+
+    code: str = Field(pattern=r"^[A-Z0-9][A-Z0-9-]*$")
+    name: NFCStr
+    aliases: list[NFCStr] = Field(default_factory=list)
+    generic: bool = False
+
+
+class AgenciesFile(_Record):
+    agencies: list[Agency]
+
+
+IndicatorKind = Literal["growth", "level", "share", "rank", "count"]
+Comparator = Literal["approx", "at_least", "above", "range", "top"]
+Period = Annotated[str, Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H1|-9M)?$")]
+
+
+class Actual(_Record):
+    """A reported figure for one period (filled as the year goes on)."""
+
+    period: Period
+    value: Decimal
+    estimate: bool = False
+    source: NFCStr = ""
+    recorded_on: Day | None = None
+
+
+class Target(_Record):
+    """A measurable target: a number, a range, a threshold or a rank."""
+
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: NFCStr
+    kind: IndicatorKind
+    unit: NFCStr
+    comparator: Comparator = "at_least"
+    target: Decimal | None = None
+    target_max: Decimal | None = None
+    stretch: Decimal | None = None
+    cumulative: bool = False
+    note: NFCStr = ""
+    actuals: list[Actual] = Field(default_factory=list)
+
+
+class Indicator(_Record):
+    """One of the programme's key indicators (section II.3)."""
+
+    id: int = Field(ge=1)
+    name: NFCStr
+    text: NFCStr
+    targets: list[Target] = Field(min_length=1)
+
+
+class IndicatorsFile(_Record):
+    indicators: list[Indicator]

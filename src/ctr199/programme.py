@@ -1,0 +1,66 @@
+"""The whole programme in memory: tasks with their milestones, groups, agencies, indicators."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ctr199.agencies import Registry
+from ctr199.deadline import DeadlineError, Milestone, parse_deadline
+from ctr199.models import Group, Indicator, Task
+from ctr199.report import Report
+
+
+def milestones_of(task: Task) -> list[Milestone]:
+    """The milestones a task must meet: its explicit override, else the parsed deadline text.
+
+    An unparseable deadline yields no milestones here; `checks` reports it.
+    """
+    if task.milestones is not None:
+        return [Milestone(label=m.label, due=m.due, ongoing=m.ongoing or m.due is None) for m in task.milestones]
+    try:
+        return parse_deadline(task.deadline)
+    except DeadlineError:
+        return []
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """A task as loaded: the model, the file it came from, and its milestones."""
+
+    task: Task
+    path: Path
+    milestones: tuple[Milestone, ...]
+
+    @classmethod
+    def of(cls, task: Task, path: Path) -> TaskRecord:
+        return cls(task, path, tuple(milestones_of(task)))
+
+    @property
+    def id(self) -> int:
+        return self.task.id
+
+
+@dataclass
+class Programme:
+    """Everything the query commands need; files that failed to load are left out (and reported)."""
+
+    root: Path
+    tasks: list[TaskRecord] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    registry: Registry = field(default_factory=lambda: Registry([]))
+    indicators: list[Indicator] = field(default_factory=list)
+
+    def task(self, task_id: int) -> TaskRecord | None:
+        return next((record for record in self.tasks if record.id == task_id), None)
+
+    def group(self, group_id: int) -> Group | None:
+        return next((group for group in self.groups if group.id == group_id), None)
+
+
+def load_programme(root: Path, *, as_of: date) -> tuple[Programme, Report]:
+    """Load and check every file under `root`; bad files are reported, never fatal."""
+    from ctr199.checks import check_programme
+
+    return check_programme(root, as_of=as_of)
