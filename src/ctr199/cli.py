@@ -1,0 +1,125 @@
+"""Command-line entry point. Commands live in `ctr199.commands`, one module each.
+
+Kept thin: each command parses options, calls one core function, formats the result.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from ctr199 import __version__
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+app = typer.Typer(
+    name="ctr199",
+    help=(
+        "Theo dõi Chương trình hành động thực hiện Kết luận 199-KL/TW và Nghị quyết 244/2025/QH15 "
+        "(dữ liệu YAML trong git).\n\nMã thoát: 0 = ổn; 1 = dữ liệu có lỗi/phát hiện; 2 = dùng lệnh sai."
+    ),
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called: reported in one line, exit code 2."""
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print a one-line Vietnamese error to stderr and exit without a traceback."""
+    typer.echo(f"Lỗi: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ctr199 {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="In phiên bản rồi thoát."),
+    ] = False,
+) -> None:
+    """Theo dõi Chương trình hành động 199-KL/TW & 244/2025/QH15."""
+
+
+# ---------------------------------------------------------------- options shared by commands
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        "-d",
+        envvar="CTR199_DATA",
+        help="Thư mục dữ liệu (chứa tasks/). Mặc định: tìm data/ từ thư mục hiện tại trở lên.",
+        show_default=False,
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Ngày đối chiếu YYYY-MM-DD hoặc dd/mm/yyyy (mặc định: hôm nay).",
+        show_default=False,
+    ),
+]
+
+
+def resolve_data_dir(given: Path | None) -> Path:
+    """The data directory to use, or a usage error saying how to name one."""
+    from ctr199.store import find_data_dir
+
+    if given is not None:
+        if not given.is_dir():
+            fail(f"không có thư mục dữ liệu {given}")
+        if not (given / "tasks").is_dir() and (given / "data" / "tasks").is_dir():
+            return given / "data"
+        if not (given / "tasks").is_dir():
+            fail(f"{given} không chứa thư mục tasks/; trỏ --data tới thư mục dữ liệu (ví dụ: data/)")
+        return given
+    found = find_data_dir()
+    if found is None:
+        fail("không tìm thấy thư mục dữ liệu (data/tasks/); chạy lệnh trong kho dữ liệu hoặc dùng --data")
+    return found
+
+
+def resolve_as_of(text: str | None) -> date:
+    """The `--as-of` date; today's date only when the option is not given."""
+    if text is None:
+        return date.today()
+    from ctr199.deadline import DeadlineError, parse_date
+
+    try:
+        return parse_date(text)
+    except DeadlineError as exc:
+        fail(f"--as-of: {exc}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except UsageError as exc:  # pragma: no cover - commands call fail(); this is the safety net
+        typer.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+# Registered last: command modules import the shared options defined above.
+from ctr199.commands import register_all  # noqa: E402
+
+register_all(app)

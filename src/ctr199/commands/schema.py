@@ -1,0 +1,42 @@
+"""`ctr199 schema`: JSON Schema of the data files, for editor autocompletion."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from pydantic import BaseModel
+
+
+class SchemaKind(StrEnum):
+    task = "task"
+    indicators = "indicators"
+    agencies = "agencies"
+    groups = "groups"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("schema", help="In JSON Schema của tệp nhiệm vụ/chỉ tiêu (cho trình soạn thảo gợi ý).")(schema)
+
+
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="task | indicators | agencies | groups")] = SchemaKind.task,
+) -> None:
+    typer.echo(json.dumps(json_schema(kind), ensure_ascii=False, indent=2))
+
+
+def json_schema(kind: SchemaKind) -> dict[str, object]:
+    from ctr199 import models
+
+    schemas: dict[SchemaKind, type[BaseModel]] = {
+        SchemaKind.task: models.Task,
+        SchemaKind.indicators: models.IndicatorsFile,
+        SchemaKind.agencies: models.AgenciesFile,
+        SchemaKind.groups: models.GroupsFile,
+    }
+    model = schemas[kind]
+    document: dict[str, object] = model.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return document

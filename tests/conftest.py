@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED = ROOT.parent / "shared" / "seed" / "000_cfd5cebddc2be35e.txt"
+AS_OF = date(2026, 11, 28)
+
+
+def make_data_dir(target: Path, overlay: Path | None = None) -> Path:
+    """A data directory with the shipped registry and groups, plus the files of `overlay`."""
+    (target / "tasks").mkdir(parents=True, exist_ok=True)
+    for name in ("agencies.yaml", "groups.yaml"):
+        shutil.copy(SHIPPED / name, target / name)
+    if overlay is not None:
+        for path in overlay.rglob("*"):
+            if path.is_file() and path.name != "expected.txt":
+                destination = target / path.relative_to(overlay)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(path, destination)
+    return target
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return make_data_dir(tmp_path / "data")
+
+
+@pytest.fixture
+def shipped_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped data."""
+    return Path(shutil.copytree(SHIPPED, tmp_path / "data"))
