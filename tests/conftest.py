@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -9,7 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SEED = ROOT.parent / "shared" / "seed" / "000_cfd5cebddc2be35e.txt"
+# The programme's source text sits beside the checkout (as in CI); CTR199_SEED points elsewhere.
+SEED = Path(os.environ.get("CTR199_SEED", ROOT.parent / "shared" / "seed" / "000_cfd5cebddc2be35e.txt"))
 AS_OF = date(2026, 11, 28)
 
 

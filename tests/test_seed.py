@@ -14,10 +14,9 @@ from ctr199.store import DataDir, load_fast
 
 from .conftest import SEED, SHIPPED
 
-pytestmark = pytest.mark.skipif(not SEED.exists(), reason="the programme's source text is not beside this checkout")
-
 
 def _source_rows() -> dict[int, list[str]]:
+    assert SEED.exists(), f"the programme's source text is missing: {SEED} (set CTR199_SEED)"
     rows: dict[int, list[str]] = {}
     for line in SEED.read_text(encoding="utf-8").splitlines():
         match = re.match(r"^\((\d+)\)\t", line)
