@@ -120,11 +120,15 @@ class _SafeLoader(yaml.CSafeLoader):  # libyaml's parser, Python construction
         return super().construct_mapping(node, deep)
 
 
+_NO_ALIASES = "không dùng neo/bí danh YAML (&, *) trong tệp dữ liệu; viết giá trị trực tiếp"
+MAX_DEPTH = 32  # task files nest 4 levels; anything far deeper is hostile or broken
+
+
 def _refuse_shared_nodes(root: yaml.Node) -> None:
     seen: set[int] = set()
-    stack = [root]
+    stack = [(root, 1)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         if id(node) in seen:
             raise yaml.constructor.ConstructorError(
                 None,
@@ -132,12 +136,16 @@ def _refuse_shared_nodes(root: yaml.Node) -> None:
                 "không dùng neo/bí danh YAML (&, *) trong tệp dữ liệu; viết giá trị trực tiếp",
                 node.start_mark,
             )
+        if depth > MAX_DEPTH:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cấu trúc lồng nhau quá sâu (quá {MAX_DEPTH} cấp)", node.start_mark
+            )
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                stack.extend((key, value))
+                stack.extend(((key, depth + 1), (value, depth + 1)))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            stack.extend((item, depth + 1) for item in node.value)
 
 
 def read_text(path: Path) -> str:
@@ -171,8 +179,8 @@ def load_fast(path: Path, text: str | None = None) -> Any:
         return yaml.load(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
-            mark = exc.context_mark  # where the unclosed quote or block began
+        if exc.context_mark is not None and (mark is None or mark.line > text.rstrip().count("\n")):
+            mark = exc.context_mark  # the error surfaced at the end: point at where the open quote/bracket began
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise YamlError(path, _yaml_message(exc, text, mark), line, col, _yaml_code(exc)) from None
     except yaml.YAMLError as exc:
@@ -187,6 +195,8 @@ def _yaml_code(exc: yaml.MarkedYAMLError) -> str:
 
 _SYNTAX_HINTS = (
     ("end of stream", "quoted scalar", "dấu ngoặc mở ở đây nhưng không đóng; thêm dấu ngoặc đóng cuối chuỗi"),
+    ("did not find expected ',' or ']'", "", "dấu [ mở ở đây nhưng không đóng (hoặc thiếu dấu phẩy)"),
+    ("did not find expected ',' or '}'", "", "dấu { mở ở đây nhưng không đóng (hoặc thiếu dấu phẩy)"),
     ("mapping values are not allowed", "", "dấu ':' không hợp lệ ở đây; đặt cả giá trị trong dấu ngoặc kép \"…\""),
     ("could not find expected ':'", "", "thiếu dấu ':' sau tên trường"),
     ("did not find expected key", "", "thụt lề không khớp với các dòng trên"),
@@ -241,6 +251,8 @@ def load_roundtrip(path: Path, text: str | None = None) -> Any:
     text = read_text(path) if text is None else text
     try:
         return roundtrip_yaml().load(text)
+    except RecursionError:
+        raise YamlError(path, "cấu trúc lồng nhau quá sâu", code="file-shape") from None
     except RuamelMarkedError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
