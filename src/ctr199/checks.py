@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from ctr199.agencies import AgencyLookupError, Registry
 from ctr199.deadline import DeadlineError, parse_deadline
+from ctr199.indicators import actual_problems, ref_of
 from ctr199.models import AgenciesFile, GroupsFile, IndicatorsFile, Status, Task
 from ctr199.programme import Programme, TaskRecord
 from ctr199.report import Finding, Report, Severity, display_path
@@ -167,11 +168,9 @@ def check_programme(root: Path, *, as_of: date) -> tuple[Programme, Report]:
     if groups is not None:
         programme.groups = groups.groups
     if data.indicators.exists():
-        indicators = _load_model(data.indicators, IndicatorsFile, "chỉ tiêu", report)
+        indicators = check_indicators_file(data.indicators, report, as_of=as_of)
         if indicators is not None:
             programme.indicators = indicators.indicators
-            _check_indicators(FileChecker(data.indicators, report), indicators)
-            report.indicators = len(indicators.indicators)
 
     seen: dict[int, Path] = {}
     for path in data.task_files():
@@ -363,7 +362,28 @@ def _check_registry(checker: FileChecker, agencies: AgenciesFile) -> None:
                 )
 
 
-def _check_indicators(checker: FileChecker, indicators: IndicatorsFile) -> None:
+def check_indicators_file(
+    path: Path, report: Report, *, as_of: date | None = None, text: str | None = None
+) -> IndicatorsFile | None:
+    """Load and check the indicators file (or `text` meant for it); None when it cannot be read.
+
+    Without `as_of`, figures recorded after some date are not questioned (a report as of an
+    earlier date simply leaves them out).
+    """
+    report.files_checked += 1
+    if not path.exists() and text is None:
+        report.add(Finding(path=display_path(path), code="file-shape", message="thiếu tệp chỉ tiêu"))
+        return None
+    checker = FileChecker(path, report, text)
+    document = checker.load()
+    indicators = None if document is FAILED else checker.validate(IndicatorsFile, document, "chỉ tiêu")
+    if indicators is not None:
+        _check_indicators(checker, indicators, as_of)
+        report.indicators = len(indicators.indicators)
+    return indicators
+
+
+def _check_indicators(checker: FileChecker, indicators: IndicatorsFile, as_of: date | None) -> None:
     seen: set[int] = set()
     for index, indicator in enumerate(indicators.indicators):
         if indicator.id in seen:
@@ -389,7 +409,18 @@ def _check_indicators(checker: FileChecker, indicators: IndicatorsFile) -> None:
                 checker.add((*where, "comparator"), "indicator", "chỉ tiêu thứ hạng dùng comparator: top")
             periods: set[str] = set()
             for a_index, actual in enumerate(target.actuals):
+                at: Loc = (*where, "actuals", a_index)
                 key = f"{actual.period}{'~' if actual.estimate else ''}"
                 if key in periods:
-                    checker.add((*where, "actuals", a_index, "period"), "indicator", f"kỳ {actual.period} ghi hai lần")
+                    kind = "ước tính" if actual.estimate else "chính thức"
+                    checker.add((*at, "period"), "indicator", f"số {kind} kỳ {actual.period} ghi hai lần")
                 periods.add(key)
+                ref = ref_of(indicator, target)
+                for field, problem in actual_problems(target, actual):
+                    checker.add((*at, field), "indicator", f"chỉ tiêu {ref}, kỳ {actual.period}: {problem}")
+                if as_of is not None and actual.recorded_on is not None and actual.recorded_on > as_of:
+                    checker.add(
+                        (*at, "recorded_on"),
+                        "log-future",
+                        f"ngày ghi {actual.recorded_on:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}",
+                    )

@@ -174,11 +174,25 @@ class AgenciesFile(_Record):
 
 IndicatorKind = Literal["growth", "level", "share", "rank", "count"]
 Comparator = Literal["approx", "at_least", "above", "range", "top"]
-Period = Annotated[str, Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H1|-9M)?$")]
+# A reporting period, canonical spelling (parsed and labelled by `indicators.parse_period`):
+# "2026" year · "2026-09" month · "2026-Q3" quarter · "2026-H1" first 6 months ·
+# "2026-9M" first n months (n = 2…11 except 6, which is H1) — "n tháng" year-to-date.
+PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H1|-([2-57-9]|1[01])M)?$"
+
+
+def _year_as_text(value: Any) -> Any:
+    """`period: 2026` written by hand is read as a number; it means the year."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Period = Annotated[str, Field(pattern=PERIOD_PATTERN), BeforeValidator(_year_as_text)]
 
 
 class Actual(_Record):
-    """A reported figure for one period (filled as the year goes on)."""
+    """A reported figure for one period (filled as the year goes on).
+
+    For a cumulative target the value is the year-to-date total at the end of the period.
+    """
 
     period: Period
     value: Decimal
