@@ -291,6 +291,8 @@ def test_docx_import_writes_files_that_validate(tmp_path: Path) -> None:
     checked = runner.invoke(app, ["validate", str(root), "--as-of", "2026-11-28"])
     assert checked.exit_code == 0, checked.output
     assert "4 nhiệm vụ" in checked.output and "0 lỗi" in checked.output
+    milestones = runner.invoke(app, ["export", "-f", "json", "-d", str(root), "--as-of", "2026-01-15"])
+    assert '"label": "Khởi công"' in milestones.stdout and '"due": "2028-12-31"' in milestones.stdout
 
 
 def test_docx_with_a_task_above_its_group_reports_the_row(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import typer
 COMMAND_MODULES = (
     "validate",
     "schema",
+    "export",
     "import_appendix",
 )
 
