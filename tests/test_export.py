@@ -275,6 +275,7 @@ def test_ics_respects_filters(shipped_copy: Path, tmp_path: Path) -> None:
         (["-f", "pdf"], 'không có định dạng "pdf"'),
         ([], "chọn định dạng"),
         (["-o", "x.txt"], "chọn định dạng"),
+        (["-f", "csv", "-o", "x.xlsx"], "có đuôi .xlsx nhưng --format là csv"),
         (["-f", "xlsx", "--milestones"], "--milestones chỉ dùng với --format csv"),
         (["-f", "csv", "--agency", "Sở Không Có"], "--agency"),
         (["-f", "csv", "--status", "lạ"], "--status"),

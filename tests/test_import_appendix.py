@@ -90,6 +90,17 @@ def test_refuses_to_overwrite_and_then_writes_nothing(tmp_path: Path) -> None:
     assert (tasks / "005.yaml").read_bytes() == (SHIPPED / "tasks" / "005.yaml").read_bytes()
 
 
+def test_files_the_appendix_does_not_have_are_listed_not_deleted(tmp_path: Path) -> None:
+    root = _data_root(tmp_path)
+    (root / "tasks").mkdir()
+    extra = root / "tasks" / "076.yaml"
+    extra.write_text("id: 76\n", encoding="utf-8")
+    result = _import(str(SEED), "--out", str(root / "tasks"))
+    assert result.exit_code == 0, result.output
+    assert "còn tệp không có trong Phụ lục này (không xóa): 076.yaml" in result.output
+    assert extra.read_text(encoding="utf-8") == "id: 76\n"
+
+
 def test_a_different_groups_file_is_refused_too(tmp_path: Path) -> None:
     root = _data_root(tmp_path)
     (root / "groups.yaml").write_text("groups:\n  - id: 1\n    title: Nhóm khác\n", encoding="utf-8")

@@ -101,15 +101,18 @@ def export(
 def _choose_format(given: str | None, output: Path | None) -> ExportFormat:
     from ctr199.export import ExportFormat
 
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
     if given is None:
-        suffix = output.suffix.lower().lstrip(".") if output is not None else ""
         if suffix not in FORMATS:
             fail("chọn định dạng bằng --format xlsx|csv|json|ics (hoặc đặt -o với đuôi .xlsx/.csv/.json/.ics)")
         given = suffix
     try:
-        return ExportFormat(given.lower())
+        chosen = ExportFormat(given.lower())
     except ValueError:
         fail(f'không có định dạng "{given}"; dùng xlsx, csv, json hoặc ics')
+    if suffix in FORMATS and suffix != chosen.value:
+        fail(f"-o {output} có đuôi .{suffix} nhưng --format là {chosen.value}; sửa một trong hai")
+    return chosen
 
 
 def _filters(
