@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -304,6 +305,46 @@ def test_docx_import_writes_files_that_validate(tmp_path: Path) -> None:
     assert "4 nhiệm vụ" in checked.output and "0 lỗi" in checked.output
     milestones = runner.invoke(app, ["export", "-f", "json", "-d", str(root), "--as-of", "2026-01-15"])
     assert '"label": "Khởi công"' in milestones.stdout and '"due": "2028-12-31"' in milestones.stdout
+
+
+def _plain(cell: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+
+
+def test_seed_appendix_typed_into_word_gives_the_shipped_files(tmp_path: Path) -> None:
+    """The seed's table as a Word table (headers repeated per page, merged group rows, list
+    paragraphs in cells) imports to the same bytes as the text form."""
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("STT\t"))
+    document = Document()
+    table = document.add_table(rows=0, cols=7)
+    for line in lines[start:]:
+        if "\t" not in line:
+            continue
+        cells = [*line.split("\t"), *[""] * 7][:7]
+        texts = [_plain(cell) for cell in cells]
+        filled = [i for i, text in enumerate(texts) if text]
+        row = table.add_row()
+        if filled == [0, 1] and texts[0].rstrip(".").isdigit():
+            row.cells[0].text = texts[0]
+            _merged(row, 1, 6, texts[1])
+        elif len(filled) == 1:
+            _merged(row, 0, 6, texts[filled[0]])
+        else:
+            for cell, raw, text in zip(row.cells, cells, texts, strict=True):
+                items = [_plain(item) for item in re.findall(r"<li>(.*?)</li>", raw)]
+                cell.text = items[0] if items else text
+                for item in items[1:]:
+                    cell.add_paragraph(item)
+    source = tmp_path / "phu-luc.docx"
+    document.save(str(source))
+    assert sum(1 for row in table.rows if row.cells[0].text == "STT") > 10
+
+    root = _data_root(tmp_path)
+    result = _import(str(source), "--out", str(root / "tasks"))
+    assert result.exit_code == 0, result.output
+    assert _snapshot(root / "tasks") == _snapshot(SHIPPED / "tasks")
+    assert (root / "groups.yaml").read_bytes() == (SHIPPED / "groups.yaml").read_bytes()
 
 
 def test_docx_with_a_task_above_its_group_reports_the_row(tmp_path: Path) -> None:
