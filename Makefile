@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 run: $(STAMP)
 	$(BIN)/ctr199 validate data
+	$(BIN)/ctr199 overdue --data data $(if $(AS_OF),--as-of $(AS_OF))
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -7,11 +7,13 @@ clock: every function takes `as_of`.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
 from ctr199.agencies import AgencyLookupError, Registry
+from ctr199.deadline import MAX_YEAR, MIN_YEAR, DeadlineError, parse_date, parse_month, parse_quarter
 from ctr199.models import Agency, Status
 from ctr199.programme import Programme, TaskRecord
 from ctr199.text import fold
@@ -33,12 +35,10 @@ class Category(StrEnum):
     @classmethod
     def parse(cls, text: str) -> Category:
         """A category from its key, its Vietnamese name or a short alias, ignoring case and accents."""
-        wanted = fold(text).replace("-", "_").replace(" ", "_")
-        for category in cls:
-            if wanted in (category.value, fold(category.label).replace(" ", "_"), *_ALIASES.get(category, ())):
-                return category
-        known = "; ".join(f"{c.value} ({c.label})" for c in cls)
-        raise ValueError(f'không có trạng thái "{text}"; dùng: {known}')
+        found = parse_categories(text)
+        if len(found) != 1:
+            raise ValueError(f'"{text}" chỉ nhiều trạng thái; chọn một: ' + _known_categories())
+        return next(iter(found))
 
 
 CATEGORY_LABELS = {
@@ -48,14 +48,44 @@ CATEGORY_LABELS = {
     Category.OVERDUE: "Đang thực hiện quá hạn",
     Category.NO_DEADLINE: "Không thời hạn",
 }
+# Short names staff type. "quá hạn" alone means still open and late, as in the Office's reports.
 _ALIASES = {
-    Category.DONE_ON_TIME: ("dung_han", "on_time", "done"),
-    Category.DONE_LATE: ("hoan_thanh_tre", "late"),
-    Category.ON_TRACK: ("trong_han", "open", "in_progress"),
-    Category.OVERDUE: ("qua_han", "tre_han", "late_open"),
-    Category.NO_DEADLINE: ("thuong_xuyen", "ongoing", "khong_han"),
+    Category.DONE_ON_TIME: ("dung_han", "hoan_thanh_dung_han", "on_time"),
+    Category.DONE_LATE: ("hoan_thanh_tre", "hoan_thanh_tre_han"),
+    Category.ON_TRACK: ("trong_han",),
+    Category.OVERDUE: ("qua_han", "tre_han"),
+    Category.NO_DEADLINE: ("thuong_xuyen", "ongoing", "khong_han", "khong_thoi_han"),
 }
 DONE_CATEGORIES = frozenset({Category.DONE_ON_TIME, Category.DONE_LATE})
+OPEN_CATEGORIES = frozenset({Category.ON_TRACK, Category.OVERDUE})
+# Names for several categories at once.
+_GROUP_ALIASES = {
+    "done": DONE_CATEGORIES,
+    "hoan_thanh": DONE_CATEGORIES,
+    "da_hoan_thanh": DONE_CATEGORIES,
+    "open": OPEN_CATEGORIES,
+    "dang_thuc_hien": OPEN_CATEGORIES,
+    "chua_hoan_thanh": OPEN_CATEGORIES,
+}
+
+
+def _status_key(text: str) -> str:
+    return "_".join(fold(text).replace("-", " ").replace("_", " ").split())
+
+
+def _known_categories() -> str:
+    return "; ".join(f"{c.value} ({c.label})" for c in Category) + "; done / open (nhiều trạng thái)"
+
+
+def parse_categories(text: str) -> frozenset[Category]:
+    """The categories `text` names: one (key, Vietnamese name, short alias) or a group ("done", "open")."""
+    wanted = _status_key(text)
+    if wanted in _GROUP_ALIASES:
+        return _GROUP_ALIASES[wanted]
+    for category in Category:
+        if wanted in (category.value, _status_key(category.label), *_ALIASES[category]):
+            return frozenset({category})
+    raise ValueError(f'không có trạng thái "{text}"; dùng: {_known_categories()}')
 
 
 @dataclass(frozen=True)
@@ -163,6 +193,10 @@ class Role(StrEnum):
     PARTNER = "partner"
     ANY = "any"
 
+    @property
+    def label(self) -> str:
+        return {"lead": "chủ trì", "partner": "phối hợp", "any": "chủ trì hoặc phối hợp"}[self.value]
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -177,6 +211,101 @@ class Filters:
     due_to: date | None = None
     search: str = ""
     ids: frozenset[int] = field(default_factory=frozenset)
+
+
+class FilterError(ValueError):
+    """An option value that names nothing (unknown agency, bad quarter, no such group): a usage error."""
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """The filter options as typed by a user (`list`, and every command offering "the same filters as list")."""
+
+    agency: str | None = None
+    role: str = Role.LEAD.value
+    quarter: str | None = None
+    month: str | None = None
+    year: int | None = None
+    group: int | None = None
+    status: tuple[str, ...] = ()
+    authority: str | None = None
+    due_before: str | None = None
+    due_after: str | None = None
+    search: str | None = None
+
+
+def build_filters(spec: FilterSpec, programme: Programme) -> Filters:
+    """Turn typed options into `Filters`; raise `FilterError` naming the option at fault.
+
+    Period options (quarter, month, year, due-before, due-after) all bound milestone due dates and
+    combine by intersection: `--quarter II/2026 --month 5/2026` means a milestone due in May 2026.
+    """
+    registry = programme.registry
+    try:
+        role = Role(spec.role.strip().lower())
+    except ValueError:
+        raise FilterError(f'--role: không có vai trò "{spec.role}"; dùng: lead, partner hoặc any') from None
+    agency = _agency_option("--agency", spec.agency, registry)
+    authority = _agency_option("--authority", spec.authority, registry)
+    if spec.group is not None and programme.groups and programme.group(spec.group) is None:
+        known = ", ".join(str(g.id) for g in programme.groups)
+        raise FilterError(f"--group: không có nhóm {spec.group}; các nhóm: {known}")
+    categories: frozenset[Category] = frozenset()
+    for text in spec.status:
+        for part in (p for p in text.split(",") if p.strip()):
+            try:
+                categories |= parse_categories(part)
+            except ValueError as exc:
+                raise FilterError(f"--status: {exc}") from None
+    lows: list[date] = []
+    highs: list[date] = []
+    for option, period, parse in (("--quarter", spec.quarter, parse_quarter), ("--month", spec.month, parse_month)):
+        if period is not None:
+            low, high = _period_option(option, period, parse)
+            lows.append(low)
+            highs.append(high)
+    if spec.year is not None:
+        if not MIN_YEAR <= spec.year <= MAX_YEAR:
+            raise FilterError(f"--year: năm {spec.year} nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR}")
+        lows.append(date(spec.year, 1, 1))
+        highs.append(date(spec.year, 12, 31))
+    if spec.due_after is not None:
+        lows.append(_date_option("--due-after", spec.due_after))
+    if spec.due_before is not None:
+        highs.append(_date_option("--due-before", spec.due_before))
+    return Filters(
+        agency=agency,
+        role=role,
+        group=spec.group,
+        categories=categories,
+        authority=authority,
+        due_from=max(lows) if lows else None,
+        due_to=min(highs) if highs else None,
+        search=(spec.search or "").strip(),
+    )
+
+
+def _agency_option(option: str, text: str | None, registry: Registry) -> Agency | None:
+    if text is None:
+        return None
+    try:
+        return registry.resolve(text)
+    except AgencyLookupError as exc:
+        raise FilterError(f"{option}: {exc}") from None
+
+
+def _period_option(option: str, text: str, parse: Callable[[str], tuple[date, date]]) -> tuple[date, date]:
+    try:
+        return parse(text)
+    except DeadlineError as exc:
+        raise FilterError(f"{option}: {exc}") from None
+
+
+def _date_option(option: str, text: str) -> date:
+    try:
+        return parse_date(text)
+    except DeadlineError as exc:
+        raise FilterError(f"{option}: {exc}") from None
 
 
 def leads_of(record: TaskRecord, registry: Registry) -> list[Agency]:
@@ -194,13 +323,18 @@ def authorities_of(record: TaskRecord, registry: Registry) -> list[Agency]:
 
 def involves(record: TaskRecord, agency: Agency, role: Role, registry: Registry) -> bool:
     """Whether `agency` leads (or partners, per `role`) the task."""
-    if role in (Role.LEAD, Role.ANY) and any(a.code == agency.code for a in leads_of(record, registry)):
+    if role in (Role.LEAD, Role.ANY) and any(_same(lead, agency) for lead in leads_of(record, registry)):
         return True
     if role in (Role.PARTNER, Role.ANY):
         return any(
-            registry.find(partner) is agency or registry.mentions(agency, partner) for partner in record.task.partners
+            _same(registry.find(partner), agency) or registry.mentions(agency, partner)
+            for partner in record.task.partners
         )
     return False
+
+
+def _same(found: Agency | None, agency: Agency) -> bool:
+    return found is not None and found.code == agency.code
 
 
 def matches(state: TaskState, filters: Filters, registry: Registry) -> bool:
@@ -282,15 +416,71 @@ class Summary:
     total: int = 0
 
 
+UNKNOWN_LEAD = "(chưa rõ)"
+
+
 def summarise(states: list[TaskState], registry: Registry) -> Summary:
+    """Counts per category; a task with two leads counts once for each of them."""
     summary = Summary()
     for state in states:
         summary.total += 1
         summary.overall[state.category] += 1
         summary.by_group.setdefault(state.record.task.group, Counter())[state.category] += 1
         leads = leads_of(state.record, registry)
-        names = [a.name for a in leads] or state.record.task.lead or ["(chưa rõ)"]
-        for name in names:
+        names = [a.name for a in leads] or state.record.task.lead or [UNKNOWN_LEAD]
+        for name in dict.fromkeys(names):
             summary.by_lead.setdefault(name, Counter())[state.category] += 1
     summary.by_group = dict(sorted(summary.by_group.items()))
+    # Busiest agencies first; ties in registry order, names outside the registry last.
+    order = {agency.name: index for index, agency in enumerate(registry.agencies)}
+    summary.by_lead = dict(
+        sorted(
+            summary.by_lead.items(),
+            key=lambda item: (-item[1].total(), order.get(item[0], len(order)), item[0]),
+        )
+    )
     return summary
+
+
+# ---------------------------------------------------------------- the registry, with workloads
+
+
+@dataclass(frozen=True)
+class AgencyLoad:
+    """An agency of the registry and how many tasks it leads and partners."""
+
+    agency: Agency
+    leads: int
+    partners: int
+
+
+def agency_loads(programme: Programme) -> list[AgencyLoad]:
+    """Every agency of the registry, in registry order, with its task counts."""
+    registry = programme.registry
+    return [
+        AgencyLoad(
+            agency,
+            sum(involves(record, agency, Role.LEAD, registry) for record in programme.tasks),
+            sum(involves(record, agency, Role.PARTNER, registry) for record in programme.tasks),
+        )
+        for agency in registry.agencies
+    ]
+
+
+def complete_agency_name(registry: Registry, incomplete: str) -> list[Agency]:
+    """Agencies whose name, alias or code starts with what was typed (accents optional), then those containing it.
+
+    For shell completion: typing "So Xay" proposes "Sở Xây dựng". Generic phrases are left out.
+    """
+    key = fold(incomplete)
+    starts: dict[str, Agency] = {}
+    contains: dict[str, Agency] = {}
+    for agency in registry.agencies:
+        if agency.generic:
+            continue
+        names = [fold(name) for name in (agency.name, *agency.aliases)] + [agency.code.casefold()]
+        if any(name.startswith(key) for name in names):
+            starts[agency.code] = agency
+        elif any(key in name for name in names):
+            contains[agency.code] = agency
+    return [*starts.values(), *contains.values()]

@@ -9,6 +9,12 @@ import typer
 # Order is the order of `ctr199 --help`.
 COMMAND_MODULES = (
     "validate",
+    "overdue",
+    "listing",
+    "upcoming",
+    "show",
+    "summary",
+    "agencies",
     "schema",
     "export",
     "import_appendix",
