@@ -149,6 +149,29 @@ def test_json_nests_milestones_with_iso_dates(progress: Path) -> None:
     assert tasks[3]["days_overdue"] == (date(2026, 11, 28) - date(2026, 9, 30)).days
 
 
+def test_the_filters_of_list(shipped_copy: Path) -> None:
+    def ids(*args: str) -> list[int]:
+        result = _export(shipped_copy, "-f", "json", *args)
+        assert result.exit_code == 0, result.output
+        return [task["id"] for task in json.loads(result.stdout)["tasks"]]
+
+    def listed(*args: str) -> list[int]:
+        result = runner.invoke(app, ["list", "-d", str(shipped_copy), "--as-of", AS_OF, "-f", "json", *args])
+        assert result.exit_code == 0, result.output
+        return [task["id"] for task in json.loads(result.stdout)]
+
+    assert ids("--search", "unesco") == [48, 49]
+    assert ids("--agency", "Sở Tài chính", "--role", "partner") == [60]
+    for args in (
+        ("--authority", "HĐND", "--month", "3/2026"),
+        ("--year", "2027"),
+        ("--due-after", "1/12/2026", "--due-before", "31/12/2026", "--group", "6"),
+        ("--status", "overdue", "--agency", "SXD"),
+    ):
+        found = ids(*args)
+        assert found and found == listed(*args), args
+
+
 def test_filters_match_the_query_status_model(shipped_copy: Path) -> None:
     overdue = json.loads(_export(shipped_copy, "-f", "json", "--status", "qua han").stdout)["tasks"]
     assert overdue and all(task["status"] == "overdue" and task["days_overdue"] > 0 for task in overdue)
