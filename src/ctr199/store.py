@@ -23,7 +23,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError as RuamelMarkedError
 
-from ctr199.models import TASK_KEY_ORDER, Task
+from ctr199.models import TASK_KEY_ORDER, Group, Task
 
 MAX_FILE_BYTES = 1_000_000
 TASKS_DIR = "tasks"
@@ -302,14 +302,15 @@ def dump_roundtrip(tree: Any) -> str:
 # ---------------------------------------------------------------- writing
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Replace `path` with `text` so that a crash leaves either the old or the new file, never half."""
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Replace `path` with `text` (UTF-8) or raw bytes so that a crash leaves the old or the new file, never half."""
     directory = path.parent
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     tmp = Path(tmp_name)
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():
@@ -383,3 +384,12 @@ def _plain(value: Any) -> Any:
 
 def render_task(task: Task) -> str:
     return dump_canonical(task_document(task))
+
+
+GROUPS_HEADER = "# Các nhóm nhiệm vụ của Phụ lục (tiêu đề giữ nguyên văn bản gốc).\n"
+
+
+def render_groups(groups: list[Group]) -> str:
+    """`groups.yaml` in canonical layout; groups without sub-groups carry no `subgroups` key."""
+    documents = [group.model_dump(exclude={"subgroups"} if not group.subgroups else set()) for group in groups]
+    return GROUPS_HEADER + dump_canonical({"groups": documents})

@@ -18,6 +18,8 @@ COMMAND_MODULES = (
     "schema",
     "indicators",
     "indicator",
+    "export",
+    "import_appendix",
 )
 
 

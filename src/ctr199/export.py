@@ -1,0 +1,349 @@
+"""Tasks and milestones as spreadsheets (xlsx, csv), JSON and an iCalendar feed.
+
+Rows come from `query.select`, so an export shows exactly what `list` shows for the same
+filters and date. Spreadsheet cells that a spreadsheet could run as a formula are neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from ctr199.programme import Programme
+from ctr199.query import Filters, MilestoneState, TaskState, select
+from ctr199.text import shorten
+
+# Part of every calendar UID, so the events of this programme never collide with another's.
+PROGRAMME_KEY = "ctr199-hai-phong-2026"
+CALENDAR_NAME = "Nhiệm vụ Chương trình hành động 199-KL/TW (Hải Phòng 2026)"
+TASK_SHEET = "Nhiệm vụ"
+MILESTONE_SHEET = "Mốc thời hạn"
+# What a spreadsheet may take as the start of a formula (OWASP "CSV injection"), full-width forms included.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+_LIST_SEPARATOR = "; "
+
+Cell = str | int | date | list[str] | None
+Row = dict[str, Cell]
+
+
+class ExportFormat(StrEnum):
+    XLSX = "xlsx"
+    CSV = "csv"
+    JSON = "json"
+    ICS = "ics"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: int  # characters, for xlsx
+
+
+TASK_COLUMNS = (
+    # The appendix's own columns, in its order, then what tracking adds.
+    Column("id", "STT", 6),
+    Column("title", "Nhiệm vụ", 60),
+    Column("output", "Kết quả/Sản phẩm", 40),
+    Column("deadline", "Thời hạn", 22),
+    Column("lead", "Cơ quan chủ trì", 26),
+    Column("partners", "Cơ quan, đơn vị phối hợp", 40),
+    Column("authority", "Thẩm quyền", 22),
+    Column("group", "Nhóm", 7),
+    Column("due", "Hạn", 12),
+    Column("status", "Trạng thái", 24),
+    Column("days_overdue", "Số ngày quá hạn", 10),
+)
+MILESTONE_COLUMNS = (
+    Column("id", "STT", 6),
+    Column("milestone", "Mốc", 6),
+    Column("title", "Nhiệm vụ", 50),
+    Column("label", "Mốc thời hạn", 30),
+    Column("due", "Hạn", 12),
+    Column("lead", "Cơ quan chủ trì", 26),
+    Column("status", "Trạng thái", 24),
+    Column("done_on", "Ngày hoàn thành", 14),
+    Column("days_overdue", "Số ngày quá hạn", 10),
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    rows: list[Row]
+
+
+def task_rows(states: Sequence[TaskState]) -> list[Row]:
+    """One row per task: the appendix row, its next due date and its status as of the date."""
+    rows: list[Row] = []
+    for state in states:
+        task = state.record.task
+        rows.append(
+            {
+                "id": task.id,
+                "title": task.title,
+                "output": task.output,
+                "deadline": task.deadline,
+                "lead": list(task.lead),
+                "partners": list(task.partners),
+                "authority": task.authority,
+                "group": task.group,
+                "due": state.next_due,
+                "status": state.category.label,
+                "days_overdue": state.days_overdue,
+            }
+        )
+    return rows
+
+
+def milestone_rows(states: Sequence[TaskState]) -> list[Row]:
+    """One row per milestone of every task (ongoing ones included, with no due date)."""
+    return [
+        {
+            "id": state.task_id,
+            "milestone": milestone.number,
+            "title": state.record.task.title,
+            "label": milestone.label,
+            "due": milestone.due,
+            "lead": list(state.record.task.lead),
+            "status": milestone.category.label,
+            "done_on": milestone.done_on,
+            "days_overdue": milestone.days_overdue,
+        }
+        for state in states
+        for milestone in state.milestones
+    ]
+
+
+def tables(states: Sequence[TaskState]) -> tuple[Table, Table]:
+    return (
+        Table(TASK_SHEET, TASK_COLUMNS, task_rows(states)),
+        Table(MILESTONE_SHEET, MILESTONE_COLUMNS, milestone_rows(states)),
+    )
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet will show as text: a leading formula character gets a "'" before it."""
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+# ---------------------------------------------------------------- one entry point
+
+
+def export(
+    programme: Programme, filters: Filters, as_of: date, output_format: ExportFormat, *, milestones: bool = False
+) -> bytes:
+    """The tasks passing `filters`, judged as of `as_of`, as a file of `output_format`.
+
+    `milestones` picks the milestone table instead of the task table for CSV (one table per file);
+    xlsx has both as sheets, JSON nests milestones in their task, ICS is milestones only.
+    """
+    states = select(programme, filters, as_of)
+    if output_format is ExportFormat.XLSX:
+        return render_xlsx(states, as_of)
+    if output_format is ExportFormat.CSV:
+        task_table, milestone_table = tables(states)
+        return render_csv(milestone_table if milestones else task_table)
+    if output_format is ExportFormat.JSON:
+        return render_json(states, as_of)
+    return render_ics(states, as_of)
+
+
+# ---------------------------------------------------------------- csv
+
+
+def render_csv(table: Table) -> bytes:
+    """UTF-8 with a byte-order mark (so Excel reads the Vietnamese), ISO dates, lists joined by "; "."""
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow([column.header for column in table.columns])
+    for row in table.rows:
+        writer.writerow([_csv_value(row[column.key]) for column in table.columns])
+    return ("\ufeff" + stream.getvalue()).encode("utf-8")
+
+
+def _csv_value(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return neutralise(_LIST_SEPARATOR.join(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    return neutralise(value)
+
+
+# ---------------------------------------------------------------- json
+
+
+def render_json(states: Sequence[TaskState], as_of: date) -> bytes:
+    """Tasks with their milestones nested; keys as in the data files, statuses as key and label."""
+    payload = {"as_of": as_of.isoformat(), "tasks": [_task_json(state) for state in states]}
+    return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _task_json(state: TaskState) -> dict[str, Any]:
+    task = state.record.task
+    return {
+        "id": task.id,
+        "group": task.group,
+        "subgroup": task.subgroup,
+        "title": task.title,
+        "output": task.output,
+        "deadline": task.deadline,
+        "lead": list(task.lead),
+        "partners": list(task.partners),
+        "authority": task.authority,
+        "due": _iso(state.next_due),
+        "status": state.category.value,
+        "status_label": state.category.label,
+        "days_overdue": state.days_overdue,
+        "milestones": [_milestone_json(milestone) for milestone in state.milestones],
+    }
+
+
+def _milestone_json(milestone: MilestoneState) -> dict[str, Any]:
+    return {
+        "number": milestone.number,
+        "label": milestone.label,
+        "due": _iso(milestone.due),
+        "ongoing": milestone.ongoing,
+        "done_on": _iso(milestone.done_on),
+        "status": milestone.category.value,
+        "status_label": milestone.category.label,
+        "days_overdue": milestone.days_overdue,
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# ---------------------------------------------------------------- xlsx
+
+
+def render_xlsx(states: Sequence[TaskState], as_of: date) -> bytes:
+    """A workbook with a task sheet and a milestone sheet, ready to filter, sort and print."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.properties.title = f"Chương trình hành động 199-KL/TW — tình hình đến {as_of:%d/%m/%Y}"
+    for index, table in enumerate(tables(states)):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        _fill_sheet(sheet, table, as_of)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def _fill_sheet(sheet: Any, table: Table, as_of: date) -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.title = table.name
+    sheet.append([column.header for column in table.columns])
+    for row in table.rows:
+        sheet.append([_xlsx_value(row[column.key], ILLEGAL_CHARACTERS_RE) for column in table.columns])
+    header_font, header_alignment = Font(bold=True), Alignment(wrap_text=True, vertical="center")
+    body_alignment = Alignment(wrap_text=True, vertical="top")
+    for cell in sheet[1]:
+        cell.font, cell.alignment = header_font, header_alignment
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            cell.alignment = body_alignment
+            if isinstance(cell.value, date):
+                cell.number_format = "DD/MM/YYYY"
+    last_column = get_column_letter(len(table.columns))
+    for number, column in enumerate(table.columns, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = column.width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{last_column}{max(sheet.max_row, 2)}"
+    # Printed: landscape, as wide as the page, header row on every page, the date in the page header.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.oddHeader.center.text = f"{table.name} — tình hình đến {as_of:%d/%m/%Y}"
+
+
+def _xlsx_value(value: Cell, illegal: Any) -> str | int | date | None:
+    if isinstance(value, list):
+        value = "\n".join(value)  # one agency per line in a wrapped cell
+    if isinstance(value, str):
+        return neutralise(illegal.sub("", value))
+    return value
+
+
+# ---------------------------------------------------------------- ics
+
+
+def render_ics(states: Sequence[TaskState], as_of: date) -> bytes:
+    """One all-day event per dated milestone; ongoing milestones have no date and no event.
+
+    UIDs depend only on programme, task and milestone, so a re-exported calendar updates the
+    events a subscriber already has; DTSTAMP is the --as-of date, never the clock.
+    """
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//ctr199//Chuong trinh hanh dong 199-KL/TW//VI")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", CALENDAR_NAME)
+    stamp = datetime.combine(as_of, time(0, 0), tzinfo=UTC)
+    for state in states:
+        for milestone in state.milestones:
+            if milestone.due is None or milestone.ongoing:
+                continue
+            event = Event()
+            event.add("uid", event_uid(state.task_id, milestone.number))
+            event.add("dtstamp", stamp)
+            event.add("dtstart", milestone.due)
+            event.add("dtend", milestone.due + timedelta(days=1))
+            event.add("summary", event_summary(state, milestone))
+            event.add("description", _event_description(state, milestone))
+            event.add("transp", "TRANSPARENT")
+            calendar.add_component(event)
+    data: bytes = calendar.to_ical()
+    return data
+
+
+def event_uid(task_id: int, milestone: int) -> str:
+    return f"{PROGRAMME_KEY}-nhiem-vu-{task_id:03d}-moc-{milestone}@ctr199"
+
+
+def event_summary(state: TaskState, milestone: MilestoneState) -> str:
+    """ "(36) Dự án tuyến đường bộ cao tốc… — Sở Xây dựng"; the milestone's name first when there are several."""
+    task = state.record.task
+    step = f"{milestone.label}: " if len(state.milestones) > 1 else ""
+    leads = _LIST_SEPARATOR.join(task.lead) or "(chưa rõ cơ quan chủ trì)"
+    return f"({task.id}) {step}{shorten(task.title, 90)} — {leads}"
+
+
+def _event_description(state: TaskState, milestone: MilestoneState) -> str:
+    task = state.record.task
+    lines = [
+        f"Nhiệm vụ ({task.id}): {task.title}",
+        f"Kết quả/Sản phẩm: {task.output}",
+        f"Thời hạn: {task.deadline}",
+    ]
+    if len(state.milestones) > 1:
+        lines.append(f"Mốc {milestone.number}/{len(state.milestones)}: {milestone.label}")
+    lines += [
+        f"Cơ quan chủ trì: {_LIST_SEPARATOR.join(task.lead)}",
+        f"Cơ quan, đơn vị phối hợp: {_LIST_SEPARATOR.join(task.partners)}",
+        f"Thẩm quyền: {task.authority}",
+        f"Trạng thái đến {state.as_of:%d/%m/%Y}: {milestone.category.label}",
+    ]
+    return "\n".join(lines)
