@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "schema",
     "indicators",
     "indicator",
+    "fmt",
 )
 
 
