@@ -12,6 +12,8 @@ COMMAND_MODULES = (
     "schema",
     "indicators",
     "indicator",
+    "update",
+    "new",
     "fmt",
 )
 
