@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "update",
     "new",
     "fmt",
+    "changes",
 )
 
 
