@@ -11,7 +11,7 @@ import contextlib
 import io
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -237,7 +237,23 @@ def roundtrip_yaml() -> YAML:
     rt.width = 4096  # long Vietnamese sentences stay on one line, so diffs show whole cells
     rt.allow_unicode = True
     rt.representer.add_representer(Decimal, _represent_decimal)
+    rt.representer.add_representer(str, _represent_str)
+    # One date object written twice (`completed_on` and its log entry) must not become an &anchor/*alias:
+    # data files refuse aliases. Collections still go through ruamel's own rule.
+    keeps_alias = rt.representer.ignore_aliases
+    rt.representer.ignore_aliases = lambda data: not isinstance(data, dict | list) or keeps_alias(data)
     return rt
+
+
+_YAML11 = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _represent_str(representer: Any, value: str) -> Any:
+    # ruamel writes YAML 1.2, where `yes`, `off` or `12:30` are plain strings; the fast reader
+    # (YAML 1.1) would read them back as a boolean or a number, so they are quoted.
+    implicit = _YAML11.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return representer.represent_scalar(_STR_TAG, value, style="'" if implicit != _STR_TAG else None)
 
 
 def _represent_decimal(representer: Any, value: Decimal) -> Any:
@@ -302,8 +318,12 @@ def dump_roundtrip(tree: Any) -> str:
 # ---------------------------------------------------------------- writing
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
-    """Replace `path` with `text` (UTF-8) or raw bytes so that a crash leaves the old or the new file, never half."""
+def atomic_write(path: Path, text: str | bytes, *, before_replace: Callable[[], None] | None = None) -> None:
+    """Replace `path` with `text` (UTF-8) or raw bytes so that a crash leaves the old or the new file, never half.
+
+    `before_replace` runs once the new content is safely on disk, just before the rename; raising
+    there (say, because someone else changed the file meanwhile) leaves `path` untouched.
+    """
     directory = path.parent
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     tmp = Path(tmp_name)
@@ -313,6 +333,8 @@ def atomic_write(path: Path, text: str | bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if before_replace is not None:
+            before_replace()
         if path.exists():
             tmp.chmod(path.stat().st_mode & 0o7777)
         else:

@@ -18,6 +18,10 @@ COMMAND_MODULES = (
     "schema",
     "indicators",
     "indicator",
+    "update",
+    "new",
+    "fmt",
+    "changes",
     "export",
     "import_appendix",
 )

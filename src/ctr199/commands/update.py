@@ -1,0 +1,147 @@
+"""`ctr199 update` and `ctr199 done`: record progress on a task, touching only the lines that change."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ctr199.cli import EXIT_FINDINGS, EXIT_USAGE, AsOfOption, DataOption, fail, resolve_as_of, resolve_data_dir
+
+if TYPE_CHECKING:
+    from ctr199.edit import ProgressUpdate, UpdateResult
+    from ctr199.models import Status
+
+TaskArgument = Annotated[int, typer.Argument(help="Số thứ tự nhiệm vụ (STT trong Phụ lục).", min=1, show_default=False)]
+MilestoneOption = Annotated[
+    int | None,
+    typer.Option("--milestone", "-m", min=1, help="Mốc K của nhiệm vụ nhiều mốc (1, 2, …).", show_default=False),
+]
+DateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date", help="Ngày của sự việc, YYYY-MM-DD hoặc dd/mm/yyyy (mặc định: ngày --as-of).", show_default=False
+    ),
+]
+NoteOption = Annotated[str, typer.Option("--note", "-n", help="Ghi chú tiến độ.", show_default=False)]
+RefOption = Annotated[
+    str, typer.Option("--ref", "-r", help='Văn bản làm căn cứ, ví dụ "Nghị quyết số 12/NQ-HĐND".', show_default=False)
+]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Chỉ in thay đổi (diff), không ghi tệp.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("update", help="Ghi tiến độ một nhiệm vụ: thêm mục nhật ký có ngày, cập nhật trạng thái/mốc.")(update)
+    app.command("done", help="Ghi hoàn thành một nhiệm vụ (hoặc một mốc với --milestone); dạng ngắn của update.")(done)
+
+
+def update(
+    task_id: TaskArgument,
+    status: Annotated[
+        str,
+        typer.Option(
+            "--status",
+            "-s",
+            help="Trạng thái: not_started/in_progress/done hoặc Chưa thực hiện/Đang thực hiện/Hoàn thành.",
+            show_default=False,
+        ),
+    ],
+    milestone: MilestoneOption = None,
+    on: DateOption = None,
+    note: NoteOption = "",
+    ref: RefOption = "",
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    from ctr199.models import Status
+
+    try:
+        parsed = Status.parse(status)
+    except ValueError as exc:
+        fail(f"--status: {exc}")
+    _run(task_id, parsed, milestone, on, note, ref, data, as_of, dry_run)
+
+
+def done(
+    task_id: TaskArgument,
+    milestone: MilestoneOption = None,
+    on: DateOption = None,
+    note: NoteOption = "",
+    ref: RefOption = "",
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    from ctr199.models import Status
+
+    _run(task_id, Status.DONE, milestone, on, note, ref, data, as_of, dry_run)
+
+
+def _run(
+    task_id: int,
+    status: Status,
+    milestone: int | None,
+    on: str | None,
+    note: str,
+    ref: str,
+    data: DataOption,
+    as_of: str | None,
+    dry_run: bool,
+) -> None:
+    from ctr199.edit import EditRefused, ProgressUpdate, update_task
+
+    root = resolve_data_dir(data)
+    reference = resolve_as_of(as_of)
+    request = ProgressUpdate(task_id, status, _day(on, reference), milestone, note, ref)
+    try:
+        result = update_task(root, request, as_of=reference, write=not dry_run)
+    except EditRefused as exc:
+        fail(exc.message, EXIT_USAGE if exc.usage else EXIT_FINDINGS)
+    if dry_run:
+        typer.echo(_diff(result), nl=False)
+        typer.echo("(--dry-run: chưa ghi tệp)")
+    typer.echo(summary(request, result))
+
+
+def _day(text: str | None, default: date) -> date:
+    if text is None:
+        return default
+    from ctr199.deadline import DeadlineError, parse_date
+
+    try:
+        return parse_date(text)
+    except DeadlineError as exc:
+        fail(f"--date: {exc}")
+
+
+def _diff(result: UpdateResult) -> str:
+    import difflib
+
+    from ctr199.report import display_path
+
+    name = display_path(result.path)
+    lines = difflib.unified_diff(
+        result.before.splitlines(keepends=True), result.after.splitlines(keepends=True), name, name
+    )
+    return "".join(lines)
+
+
+def summary(request: ProgressUpdate, result: UpdateResult) -> str:
+    """One line saying what was recorded.
+
+    E.g. "Đã cập nhật nhiệm vụ (36): Đang thực hiện → Hoàn thành (12/03/2026)."
+    """
+    when = f"{result.on:%d/%m/%Y}"
+    verb = "Sẽ cập nhật" if not result.written else "Đã cập nhật"
+    transition = f"{result.status_before.label} → {result.status_after.label}"
+    if result.milestone is not None and result.milestone_status is not None:
+        line = f"{verb} nhiệm vụ ({result.task_id}), mốc {result.milestone}: {result.milestone_status.label} ({when})"
+        if result.status_before is not result.status_after:
+            line += f"; nhiệm vụ: {transition}"
+        return line + "."
+    if result.status_before is not result.status_after:
+        return f"{verb} nhiệm vụ ({result.task_id}): {transition} ({when})."
+    verb = "Sẽ ghi" if not result.written else "Đã ghi"
+    return f"{verb} nhật ký nhiệm vụ ({result.task_id}): {request.status.label} ({when})."

@@ -1,0 +1,426 @@
+"""Edits to task files: progress updates and new tasks.
+
+An edit goes through ruamel's round trip, so every line it does not mean to change stays
+byte-identical and `git diff` shows only the new or changed lines. The new state is checked
+with the `Task` model and every task rule of `checks` before anything is written; a refused
+edit leaves the file as it was. Writes are atomic, and refused when the file changed on disk
+since it was read (two people editing the same task at once).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from ctr199.agencies import AgencyLookupError, Registry, load_registry
+from ctr199.checks import FAILED, FileChecker, check_task
+from ctr199.deadline import DeadlineError, parse_deadline
+from ctr199.fmt import yaml_string
+from ctr199.models import TASK_KEY_ORDER, GroupsFile, Status, Task
+from ctr199.programme import Programme, milestones_of
+from ctr199.report import Report, display_path
+from ctr199.store import (
+    DataDir,
+    YamlError,
+    atomic_write,
+    dump_roundtrip,
+    load_fast,
+    load_roundtrip,
+    read_text,
+    render_task,
+)
+
+
+class EditRefused(Exception):
+    """An edit that was not made; `usage` tells a mistake in the request from a rule of the data."""
+
+    def __init__(self, message: str, *, usage: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.usage = usage
+
+
+@dataclass(frozen=True)
+class ProgressUpdate:
+    """What staff report: a status (of the task, or of one milestone) on a date, with evidence."""
+
+    task_id: int
+    status: Status
+    on: date
+    milestone: int | None = None
+    note: str = ""
+    ref: str = ""
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    task_id: int
+    path: Path
+    on: date
+    status_before: Status
+    status_after: Status
+    milestone: int | None
+    milestone_status: Status | None
+    before: str
+    after: str
+    written: bool
+
+
+# ---------------------------------------------------------------- reading what the checks need
+
+
+def _programme(root: Path) -> Programme:
+    """Groups and agency registry, the context of the task rules; a broken file refuses the edit."""
+    data = DataDir(root)
+    programme = Programme(root=root)
+    try:
+        if data.agencies.exists():
+            programme.registry = load_registry(data.agencies)
+        if data.groups.exists():
+            programme.groups = GroupsFile.model_validate(load_fast(data.groups)).groups
+    except (YamlError, ValueError):
+        raise EditRefused(
+            "danh mục cơ quan hoặc nhóm nhiệm vụ đang có lỗi; chạy ctr199 validate rồi sửa trước"
+        ) from None
+    return programme
+
+
+def _problems(path: Path, text: str, programme: Programme, as_of: date) -> tuple[Task | None, Report]:
+    """The task in `text` and the errors every task rule finds in it."""
+    report = Report()
+    checker = FileChecker(path, report, text)
+    document = checker.load()
+    task = None if document is FAILED else checker.validate(Task, document, "nhiệm vụ")
+    if task is not None:
+        check_task(checker, task, programme, as_of=as_of)
+    return task, report
+
+
+def _first_error(report: Report) -> str:
+    finding = report.errors[0]
+    more = f" (và {len(report.errors) - 1} lỗi khác)" if len(report.errors) > 1 else ""
+    return f"{finding.path}:{finding.line}:{finding.col}: {finding.message}{more}"
+
+
+def _unchanged_since_read(path: Path, text: str) -> None:
+    try:
+        current = read_text(path)
+    except YamlError:
+        current = None
+    if current != text:
+        raise EditRefused(
+            f"{display_path(path)} vừa bị thay đổi trong lúc ghi (người hoặc chương trình khác); "
+            "không ghi gì — chạy lại lệnh"
+        )
+
+
+# ---------------------------------------------------------------- progress updates
+
+
+def update_task(root: Path, update: ProgressUpdate, *, as_of: date, write: bool = True) -> UpdateResult:
+    """Append a dated log entry and update status / milestone completion of one task file.
+
+    Raises `EditRefused` (and writes nothing) when the request or the resulting file breaks a rule.
+    """
+    path = DataDir(root).task_path(update.task_id)
+    if not path.is_file():
+        raise EditRefused(f"không có nhiệm vụ số {update.task_id} (không thấy {display_path(path)})", usage=True)
+    programme = _programme(root)
+    try:
+        text = read_text(path)
+    except YamlError as exc:
+        raise EditRefused(f"{display_path(path)}: {exc.message}") from None
+    task, report = _problems(path, text, programme, as_of)
+    if task is None or report.errors:
+        raise EditRefused(f"tệp đang có lỗi, sửa tay trước (ctr199 validate): {_first_error(report)}")
+    tree = load_roundtrip(path, text)
+    if dump_roundtrip(tree) != text:
+        raise EditRefused(
+            f"{display_path(path)} chưa theo bố cục chuẩn nên ghi lại sẽ đổi cả những dòng khác; "
+            f"chạy `ctr199 fmt {display_path(path)}`, commit, rồi cập nhật"
+        )
+    _check_date(task, update.on, as_of)
+    plan = _plan(task, update, len(milestones_of(task)))
+    _apply(tree, task, plan)
+    after = dump_roundtrip(tree)
+    new_task, report = _problems(path, after, programme, as_of)
+    if new_task is None or report.errors:
+        raise EditRefused(f"cập nhật này làm dữ liệu sai: {_first_error(report)}")
+    if write:
+        atomic_write(path, after, before_replace=lambda: _unchanged_since_read(path, text))
+    return UpdateResult(
+        task_id=task.id,
+        path=path,
+        on=update.on,
+        status_before=task.status,
+        status_after=new_task.status,
+        milestone=plan.milestone,
+        milestone_status=update.status if plan.milestone is not None else None,
+        before=text,
+        after=after,
+        written=write,
+    )
+
+
+def _check_date(task: Task, on: date, as_of: date) -> None:
+    if on > as_of:
+        raise EditRefused(
+            f"ngày {on:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y} (--as-of); không ghi trước tiến độ tương lai"
+        )
+    if task.log:
+        latest = max(entry.date for entry in task.log)
+        if on < latest:
+            raise EditRefused(
+                f"ngày {on:%d/%m/%Y} trước mục nhật ký gần nhất ({latest:%d/%m/%Y}); nhật ký ghi theo thứ tự ngày"
+            )
+
+
+@dataclass
+class _Plan:
+    """The changes to make, decided on the model before the file is touched."""
+
+    milestone: int | None
+    entries: list[dict[str, Any]]
+    status: Status
+    completed_on: date | None
+    completed: dict[int, dict[str, Any]] = field(default_factory=dict)  # milestone → new record
+    reopened: set[int] = field(default_factory=set)
+
+
+def _entry(on: date, status: Status, milestone: int | None = None, note: str = "", ref: str = "") -> dict[str, Any]:
+    entry: dict[str, Any] = {"date": on, "status": status.value}
+    if milestone is not None:
+        entry["milestone"] = milestone
+    if note.strip():
+        entry["note"] = note.strip()
+    if ref.strip():
+        entry["ref"] = ref.strip()
+    return entry
+
+
+def _done_record(milestone: int, on: date, ref: str) -> dict[str, Any]:
+    record: dict[str, Any] = {"milestone": milestone, "date": on}
+    if ref.strip():
+        record["ref"] = ref.strip()
+    return record
+
+
+def _plan(task: Task, update: ProgressUpdate, count: int) -> _Plan:
+    done_on = {item.milestone: item.date for item in task.completed_milestones}
+    number = update.milestone
+    if number is not None and not 1 <= number <= count:
+        have = f"chỉ có mốc 1…{count}" if count > 1 else ("chỉ có một mốc" if count == 1 else "không có mốc nào")
+        raise EditRefused(f"nhiệm vụ ({task.id}) không có mốc {number}; nhiệm vụ {have}", usage=True)
+    if number is not None and count == 1:
+        number = None  # the one milestone is the task itself: record it as such
+    if number is None:
+        return _plan_task(task, update, count, done_on)
+
+    status = update.status
+    plan = _Plan(number, [_entry(update.on, status, number, update.note, update.ref)], task.status, task.completed_on)
+    if status is Status.DONE:
+        if number in done_on:
+            raise EditRefused(
+                f"mốc {number} của nhiệm vụ ({task.id}) đã ghi hoàn thành ngày {done_on[number]:%d/%m/%Y}"
+            )
+        plan.completed[number] = _done_record(number, update.on, update.ref)
+        done_on[number] = update.on
+    elif number in done_on:
+        plan.reopened.add(number)
+        del done_on[number]
+    if len(done_on) == count:
+        plan.status, plan.completed_on = Status.DONE, max(done_on.values())
+    elif task.status is Status.DONE:
+        plan.status, plan.completed_on = Status.IN_PROGRESS, None
+    elif task.status is Status.NOT_STARTED and (status is not Status.NOT_STARTED or done_on):
+        plan.status = Status.IN_PROGRESS
+    if plan.status is not task.status:
+        # Every change of the task's own status has its own log line, so the log explains the status.
+        plan.entries.append(_entry(update.on, plan.status))
+    return plan
+
+
+def _plan_task(task: Task, update: ProgressUpdate, count: int, done_on: dict[int, date]) -> _Plan:
+    status = update.status
+    plan = _Plan(None, [_entry(update.on, status, None, update.note, update.ref)], status, None)
+    if status is Status.DONE:
+        if task.status is Status.DONE:
+            when = f" ngày {task.completed_on:%d/%m/%Y}" if task.completed_on else ""
+            raise EditRefused(f"nhiệm vụ ({task.id}) đã hoàn thành{when}; không ghi hoàn thành lần nữa")
+        if count > 1:
+            for number in range(1, count + 1):
+                if number not in done_on:
+                    plan.completed[number] = _done_record(number, update.on, update.ref)
+        plan.completed_on = max([update.on, *done_on.values()])
+    elif count > 1 and len(done_on) == count:
+        raise EditRefused(f"mọi mốc của nhiệm vụ ({task.id}) đã ghi hoàn thành; dùng --milestone K để mở lại một mốc")
+    return plan
+
+
+def _apply(tree: CommentedMap, task: Task, plan: _Plan) -> None:
+    if plan.completed or plan.reopened:
+        records = _block_list(tree, "completed_milestones")
+        numbers = [item.milestone for item in task.completed_milestones]  # as validated: ints, file order
+        for index in reversed(range(len(numbers))):
+            if numbers[index] in plan.reopened:
+                del records[index], numbers[index]
+        for number, record in sorted(plan.completed.items()):
+            position = sum(1 for other in numbers if other < number)
+            records.insert(position, _mapping(record))
+            numbers.insert(position, number)
+    # Only what changes is written: an unchanged value keeps its spelling (say, "Hoàn thành" or 20/05/2026).
+    if plan.status is not task.status:
+        _set(tree, "status", plan.status.value)
+    if plan.completed_on != task.completed_on:
+        _set(tree, "completed_on", plan.completed_on)
+    log = _block_list(tree, "log")
+    for entry in plan.entries:
+        log.append(_mapping(entry))
+
+
+def _mapping(values: dict[str, Any]) -> CommentedMap:
+    mapping = CommentedMap()
+    for key, value in values.items():
+        mapping[key] = yaml_string(value) if isinstance(value, str) else value
+    return mapping
+
+
+def _set(tree: CommentedMap, key: str, value: Any) -> None:
+    """Set a top-level key, inserting it at its canonical place when the file lacks it."""
+    if key in tree:
+        tree[key] = value
+        return
+    rank = TASK_KEY_ORDER.index(key)
+    later = [i for i, k in enumerate(tree) if k in TASK_KEY_ORDER and TASK_KEY_ORDER.index(k) > rank]
+    tree.insert(later[0] if later else len(tree), key, value)
+
+
+def _block_list(tree: CommentedMap, key: str) -> CommentedSeq:
+    """The list under `key`, created if missing; an empty `[]` becomes a block list as it gains items."""
+    current = tree.get(key)
+    if not isinstance(current, CommentedSeq):
+        current = CommentedSeq()
+        _set(tree, key, current)
+    if not current:
+        current.fa.set_block_style()
+    return current
+
+
+# ---------------------------------------------------------------- new tasks
+
+
+@dataclass(frozen=True)
+class NewTask:
+    """The appendix columns of a task added mid-year."""
+
+    title: str
+    group: int
+    deadline: str
+    lead: list[str]
+    output: str = ""
+    partners: list[str] = field(default_factory=list)
+    authority: str = ""
+    subgroup: str | None = None
+
+
+@dataclass(frozen=True)
+class CreateResult:
+    task: Task
+    path: Path
+    text: str
+    written: bool
+
+
+_NUMBERED = re.compile(r"^0*(\d+)")
+
+
+def next_task_id(root: Path) -> int:
+    """One more than the highest task number in use (file names are the numbers)."""
+    numbers = [int(m.group(1)) for p in DataDir(root).task_files() if (m := _NUMBERED.match(p.stem))]
+    return max(numbers, default=0) + 1
+
+
+def create_task(root: Path, draft: NewTask, *, as_of: date, write: bool = True) -> CreateResult:
+    """Write `tasks/NNN.yaml` for a new task with the next free number, after checking every field."""
+    programme = _programme(root)
+    if not draft.title.strip():
+        raise EditRefused("--title: tên nhiệm vụ không được để trống", usage=True)
+    group = programme.group(draft.group)
+    if programme.groups and group is None:
+        known = ", ".join(str(g.id) for g in programme.groups)
+        raise EditRefused(f"--group: nhóm {draft.group} không có trong groups.yaml (có: {known})", usage=True)
+    if draft.subgroup is not None and (group is None or draft.subgroup not in {s.key for s in group.subgroups}):
+        keys = ", ".join(s.key for s in group.subgroups) if group and group.subgroups else "không có tiểu mục"
+        raise EditRefused(
+            f"--subgroup: tiểu mục '{draft.subgroup}' không có trong nhóm {draft.group} ({keys})", usage=True
+        )
+    try:
+        parse_deadline(draft.deadline)
+    except DeadlineError as exc:
+        raise EditRefused(f"--deadline: {exc}", usage=True) from None
+    if not [name for name in draft.lead if name.strip()]:
+        raise EditRefused("--lead: cần ít nhất một cơ quan chủ trì", usage=True)
+    leads = [_agency_name(programme.registry, name, "--lead") for name in draft.lead if name.strip()]
+    authority = _authority(programme.registry, draft.authority) if draft.authority.strip() else ""
+    number = next_task_id(root)
+    task = Task(
+        id=number,
+        group=draft.group,
+        subgroup=draft.subgroup,
+        title=draft.title.strip(),
+        output=draft.output.strip(),
+        deadline=draft.deadline.strip(),
+        lead=leads,
+        partners=[p.strip() for p in draft.partners if p.strip()],
+        authority=authority,
+    )
+    path = DataDir(root).task_path(number)
+    text = render_task(task)
+    checked, report = _problems(path, text, programme, as_of)
+    if checked is None or report.errors:
+        raise EditRefused(f"nhiệm vụ mới chưa hợp lệ: {_first_error(report)}")
+    if write:
+        if path.exists():
+            raise EditRefused(f"đã có tệp {display_path(path)}; không ghi đè")
+        atomic_write(path, text, before_replace=lambda: _still_absent(path))
+    return CreateResult(task, path, text, write)
+
+
+def _still_absent(path: Path) -> None:
+    if path.exists():
+        raise EditRefused(f"{display_path(path)} vừa được tạo bởi người hoặc chương trình khác; không ghi đè")
+
+
+def _agency_name(registry: Registry, text: str, option: str) -> str:
+    """The name to store: as typed when spelled right, else the registry's name for what was meant."""
+    text = text.strip()
+    if not registry.agencies or registry.find_spelled(text) is not None:
+        return text
+    try:
+        return registry.resolve(text).name
+    except AgencyLookupError as exc:
+        raise EditRefused(f"{option}: {_lookup_message(exc)}", usage=True) from None
+
+
+def _authority(registry: Registry, text: str) -> str:
+    text = text.strip()
+    if not registry.agencies:
+        return text
+    try:
+        registry.resolve_authority(text, strict=True)
+        return text
+    except AgencyLookupError:
+        return _agency_name(registry, text, "--authority")
+
+
+def _lookup_message(exc: AgencyLookupError) -> str:
+    names = "; ".join(f'"{a.name}"' for a in exc.candidates)
+    if exc.ambiguous:
+        return f'"{exc.query}" khớp nhiều cơ quan: {names}; ghi rõ hơn'
+    hint = f"; có phải {names}?" if names else ""
+    return f'không tìm thấy cơ quan "{exc.query}" trong agencies.yaml{hint}'
