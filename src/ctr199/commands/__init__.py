@@ -10,6 +10,8 @@ import typer
 COMMAND_MODULES = (
     "validate",
     "schema",
+    "brief",
+    "remind",
 )
 
 
