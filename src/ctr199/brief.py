@@ -12,6 +12,7 @@ Nothing here reads the clock: the reference date is always a parameter.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -287,6 +288,8 @@ def build_brief(
     period = request.period
     overdue = overdue_items(states)
     only = request.agency.name if request.agency is not None else None
+    counts = _counts(summary.overall, summary.total)
+    described = period.describe()
     return Brief(
         programme=PROGRAMME_TITLE,
         period=PeriodData(
@@ -295,16 +298,16 @@ def build_brief(
             start_iso=period.start,
             end_iso=period.end,
             week=period.week,
-            label=period.describe()[:1].upper() + period.describe()[1:],
-            text=period.describe(),
+            label=described[:1].upper() + described[1:],
+            text=described,
         ),
         as_of=vn_date(request.as_of),
         as_of_iso=request.as_of,
         place_date=place_date(request.as_of),
         scope=_scope(programme, request),
         soon_days=request.soon_days,
-        categories=_counts(summary.overall, summary.total).categories,
-        counts=_counts(summary.overall, summary.total),
+        categories=counts.categories,
+        counts=counts,
         groups=[_group_counts(programme, group_id, counter) for group_id, counter in summary.by_group.items()],
         overdue=_by_lead(overdue, programme, only=only),
         overdue_count=len(overdue),
@@ -337,7 +340,7 @@ def _scope(programme: Programme, request: BriefRequest) -> str:
     return "; ".join(parts)
 
 
-def _counts(counter: Any, total: int) -> Counts:
+def _counts(counter: Counter[Category], total: int) -> Counts:
     categories = [
         CategoryCount(
             key=category.value,
@@ -355,10 +358,10 @@ def _percent(part: int, whole: int) -> str:
     if whole == 0:
         return "0%"
     value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{format_number(value.normalize() if value == value.to_integral() else value)}%"
+    return f"{format_number(value)}%"
 
 
-def _group_counts(programme: Programme, group_id: int, counter: Any) -> GroupCounts:
+def _group_counts(programme: Programme, group_id: int, counter: Counter[Category]) -> GroupCounts:
     counts = _counts(counter, sum(counter.values()))
     group = programme.group(group_id)
     title = group.title if group is not None else ""

@@ -254,14 +254,14 @@ def describe_error(exc: BaseException, template: Template, *, docx_lines: list[s
 
 
 _UNDEFINED_NAME = re.compile(r"^'([^']+)' is undefined$")
-_UNDEFINED_ATTR = re.compile(r"^'?(.+?)'? has no attribute '([^']+)'$")
+_UNDEFINED_ATTR = re.compile(r"has no attribute '([^']+)'$")
 
 
 def _undefined(message: str) -> str:
     if match := _UNDEFINED_NAME.match(message):
         return f'biến "{match[1]}" không có trong dữ liệu'
-    if match := _UNDEFINED_ATTR.match(message):
-        return f'biến "{match[2]}" không có trong dữ liệu ({match[1]} không có thuộc tính này)'
+    if match := _UNDEFINED_ATTR.search(message):
+        return f'biến "{match[1]}" không có trong dữ liệu'
     return f"biến không có trong dữ liệu: {message}"
 
 
