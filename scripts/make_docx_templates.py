@@ -133,6 +133,7 @@ def _styles(document: DocumentObject) -> None:
     cell_head = styles.add_style(CELL_HEAD, WD_STYLE_TYPE.PARAGRAPH)
     cell_head.base_style = cell
     cell_head.font.bold = True
+    cell_head.font.size = Pt(12)
     cell_head.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
@@ -362,7 +363,7 @@ def brief(head: Letterhead) -> DocumentObject:
     tag(document, "endfor")
     para(document, "Kết quả theo nhóm nhiệm vụ:")
     keys = [category.value for category in CATEGORY_SHORT]
-    table = data_table(document, ("Nhóm nhiệm vụ", "Tổng số", *CATEGORY_SHORT.values()), (69, 16, *[16] * 5))
+    table = data_table(document, ("Nhóm nhiệm vụ", "Tổng số", *CATEGORY_SHORT.values()), (63, 17, *[17] * 5))
     loop_row(table, "for g in groups")
     data_row(
         table,
