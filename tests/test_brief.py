@@ -7,9 +7,11 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from datetime import date
+import types
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from docx import Document
@@ -17,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from typer.testing import CliRunner
 
+import ctr199.brief as brief_module
 from ctr199.brief import (
     BriefError,
     BriefRequest,
@@ -41,6 +44,13 @@ from .conftest import AS_OF, FIXTURES, ROOT, make_data_dir
 
 runner = CliRunner()
 W48 = ["--as-of", AS_OF.isoformat()]
+
+
+@pytest.fixture(autouse=True)
+def without_optional_modules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Briefs here are built without git history and indicator judgements, whether or not those
+    modules are installed, so that the expected output is fixed; the adapters have their own tests."""
+    monkeypatch.setattr(brief_module, "_optional_module", lambda name: None)
 
 
 def run(*args: str | Path) -> tuple[int, str]:
@@ -210,6 +220,129 @@ def test_optional_inputs_plug_into_every_template(tmp_path: Path) -> None:
     assert "Nguyễn Văn A" in html and "Chậm so với kế hoạch" in html
     without = build_brief(programme, request, recorded_changes=[]).model_dump(mode="json")
     assert "Không có thay đổi dữ liệu nào trong kỳ." in render_text(choose_template("brief", Format.md, None), without)
+
+
+# ---------------------------------------------------------------- adapters to ctr199.history and ctr199.indicators
+
+
+def _fake_history(report: object | None) -> types.ModuleType:
+    """Stands in for ctr199.history with the same names: collect_changes, describe, HistoryError."""
+    module = types.ModuleType("ctr199.history")
+
+    class HistoryError(Exception):
+        pass
+
+    def collect_changes(data_dir: Path, *, since: date, until: date | None = None) -> object:
+        module.calls.append((data_dir, since, until))  # type: ignore[attr-defined]
+        if report is None:
+            raise HistoryError("không phải kho git")
+        return report
+
+    def describe(change: SimpleNamespace) -> str:
+        return f"Trạng thái: {change.before} → {change.after}"
+
+    module.calls = []  # type: ignore[attr-defined]
+    module.HistoryError = HistoryError  # type: ignore[attr-defined]
+    module.collect_changes = collect_changes  # type: ignore[attr-defined]
+    module.describe = describe  # type: ignore[attr-defined]
+    return module
+
+
+def _commit(day: int, author: str, sha: str) -> SimpleNamespace:
+    when = datetime(2026, 11, day, 16, 30, tzinfo=timezone(timedelta(hours=7)))
+    return SimpleNamespace(date=when, author=author, short=sha)
+
+
+def _use(monkeypatch: pytest.MonkeyPatch, **modules: types.ModuleType) -> None:
+    monkeypatch.setattr(brief_module, "_optional_module", lambda name: modules.get(name.rsplit(".", 1)[-1]))
+
+
+def test_git_changes_of_the_period_come_from_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = SimpleNamespace(
+        tasks=[
+            SimpleNamespace(
+                task_id=18,
+                title="Sơ kết 01 năm",
+                changes=[SimpleNamespace(commit=_commit(25, "Trần B", "bbbbbbb"), before="A & <B>", after="C")],
+            ),
+            SimpleNamespace(
+                task_id=37,
+                title="Dự án Cảng Nam Đồ sơn (Bên khởi động)",
+                changes=[SimpleNamespace(commit=_commit(24, "Nguyễn Văn A", "aaaaaaa"), before="X", after="Y")],
+            ),
+        ]
+    )
+    history = _fake_history(report)
+    _use(monkeypatch, history=history)
+    root = brief_data(tmp_path)
+    code, output = run("brief", "-d", root, *W48)
+    assert code == 0, output
+    assert history.calls == [(root, date(2026, 11, 23), date(2026, 11, 29))]  # type: ignore[attr-defined]
+    first = "| 24/11/2026 | (37) | Dự án Cảng Nam Đồ sơn (Bên khởi động) | Trạng thái: X → Y (Nguyễn Văn A) |"
+    second = "| 25/11/2026 | (18) | Sơ kết 01 năm | Trạng thái: A & <B> → C (Trần B) |"
+    assert output.index(first) < output.index(second)
+    code, output = run("brief", "-d", root, *W48, "--agency", "Sở Xây dựng")
+    assert first in output and "(18)" not in output  # narrowed briefs show their own tasks' changes
+    out = tmp_path / "b.html"
+    assert run("brief", "-d", root, *W48, "-o", out)[0] == 0
+    assert "Trạng thái: A &amp; &lt;B&gt; → C" in out.read_text(encoding="utf-8")
+
+    _use(monkeypatch, history=_fake_history(None))  # HistoryError: not a git repository, no git…
+    code, output = run("brief", "-d", root, *W48)
+    assert code == 0 and "Chưa có thông tin từ lịch sử git của thư mục dữ liệu." in output
+
+
+def test_indicator_judgements_come_from_indicators(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def row(verdict: str, label: str, expected: str = "", **fields: object) -> SimpleNamespace:
+        base = {
+            "indicator_id": 4,
+            "indicator_name": "Chỉ số sản xuất công nghiệp",
+            "name": "Chỉ số sản xuất công nghiệp (IIP)",
+            "unit": "%",
+            "target_text": "15,5%",
+            "stretch_text": "16%",
+            "value_text": "14,8%",
+            "period_label": "Tháng 10/2026",
+            "estimate": True,
+        }
+        base.update(fields)
+        return SimpleNamespace(
+            verdict=SimpleNamespace(value=verdict), verdict_label=label, expected_text=expected, **base
+        )
+
+    module = types.ModuleType("ctr199.indicators")
+    seen: list[tuple[object, date]] = []
+
+    def indicator_rows(indicators: object, as_of: date) -> list[SimpleNamespace]:
+        seen.append((indicators, as_of))
+        return [
+            row("below", "chưa đạt"),
+            row("met", "đạt", "39 tỷ USD", indicator_id=7, name="Kim ngạch xuất khẩu", target_text="52 tỷ USD"),
+            row("no_data", "chưa có số liệu", indicator_id=8, name="Hàng hóa qua cảng", value_text="", period_label=""),
+        ]
+
+    module.indicator_rows = indicator_rows  # type: ignore[attr-defined]
+    _use(monkeypatch, indicators=module)
+    code, output = run("brief", "-d", brief_data(tmp_path), *W48)
+    assert code == 0, output
+    assert len(seen) == 1 and seen[0][1] == AS_OF and len(seen[0][0]) == 4  # type: ignore[arg-type]
+    assert "| Thực hiện (số liệu mới nhất) | Đánh giá |" in output
+    assert (
+        "| 4 | Chỉ số sản xuất công nghiệp (IIP) | 15,5% | 16% | 14,8% (Tháng 10/2026, ước tính) | Chưa đạt |" in output
+    )
+    assert (
+        "| 7 | Kim ngạch xuất khẩu | 52 tỷ USD | 16% | 14,8% (Tháng 10/2026, ước tính) | Đạt (kế hoạch lũy kế" in output
+    )
+    assert "| 8 | Hàng hóa qua cảng | 15,5% | 16% | Chưa có số liệu |  |" in output
+
+
+def test_optional_module_absent_or_broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.undo()  # the real lookup, not the autouse stand-in
+    assert brief_module._optional_module("ctr199.no_such_module") is None
+    (tmp_path / "needs_missing.py").write_text("import no_such_dependency_ctr199\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ModuleNotFoundError):  # a module that exists but cannot import is a real error
+        brief_module._optional_module("needs_missing")
 
 
 # ---------------------------------------------------------------- Word

@@ -313,7 +313,7 @@ def build_brief(
         overdue_count=len(overdue),
         upcoming=[_item(item, programme) for item in upcoming_items(states, request.soon_days)],
         log_changes=_log_changes(states, period),
-        recorded_changes=list(recorded_changes) if recorded_changes is not None else None,
+        recorded_changes=_in_scope(recorded_changes, states, request),
         indicators=plain_indicator_rows(programme, request.as_of) if indicator_rows is None else list(indicator_rows),
         indicators_judged=indicator_rows is not None,
         recommendations=list(request.recommendations),
@@ -328,6 +328,18 @@ def weekly_brief(programme: Programme, request: BriefRequest) -> Brief:
         recorded_changes=git_changes(programme, request.period),
         indicator_rows=judged_indicator_rows(programme, request.as_of),
     )
+
+
+def _in_scope(
+    changes: Sequence[RecordedChange] | None, states: list[TaskState], request: BriefRequest
+) -> list[RecordedChange] | None:
+    """Git changes of the tasks the brief covers (all of them, deleted tasks included, when not narrowed)."""
+    if changes is None:
+        return None
+    if request.agency is None and request.group is None:
+        return list(changes)
+    selected = {state.task_id for state in states}
+    return [change for change in changes if change.task_id in selected]
 
 
 def _scope(programme: Programme, request: BriefRequest) -> str:
@@ -640,16 +652,65 @@ def _optional_module(name: str) -> Any:
 
 
 def git_changes(programme: Programme, period: Period) -> list[RecordedChange] | None:
-    """Changes recorded in git during the period, or None when history is unavailable."""
+    """Changes to task files committed during the period, or None when there is no git history.
+
+    Adapter over `ctr199.history` (the `changes` command): `collect_changes(data_dir, since=day,
+    until=day) -> ChangeReport`, `describe(change) -> str`, `HistoryError`.
+    """
     history = _optional_module("ctr199.history")
     if history is None:
         return None
-    return None
+    try:
+        report = history.collect_changes(programme.root, since=period.start, until=period.end)
+    except history.HistoryError:
+        return None
+    changes = []
+    for task in report.tasks:
+        for change in task.changes:
+            commit = change.commit
+            day = commit.date.date()
+            changes.append(
+                RecordedChange(
+                    date=vn_date(day),
+                    date_iso=day,
+                    number=appendix_number(task.task_id),
+                    task_id=task.task_id,
+                    title=task.title,
+                    summary=history.describe(change),
+                    author=commit.author,
+                    commit=commit.short,
+                )
+            )
+    # Stable sort: the changes of one day keep their commit order.
+    return sorted(changes, key=lambda change: change.date_iso)
 
 
 def judged_indicator_rows(programme: Programme, as_of: date) -> list[IndicatorRow] | None:
-    """Indicator rows with a judgement (on track, behind…), or None when that module is absent."""
+    """Indicator rows with their verdict (đạt, chưa đạt, vượt…), or None when judging is not available.
+
+    Adapter over `ctr199.indicators`: `indicator_rows(indicators, as_of) -> list[IndicatorRow]`
+    (fields used: indicator_id, indicator_name, name, unit, target_text, stretch_text, value_text,
+    period_label, estimate, verdict, verdict_label, expected_text).
+    """
     indicators = _optional_module("ctr199.indicators")
     if indicators is None:
         return None
-    return None
+    rows = []
+    for row in indicators.indicator_rows(programme.indicators, as_of):
+        verdict = str(row.verdict_label) if row.verdict.value not in ("no_data", "no_target") else ""
+        if verdict and row.expected_text:
+            verdict += f" (kế hoạch lũy kế đến hết kỳ: {row.expected_text})"
+        rows.append(
+            IndicatorRow(
+                number=row.indicator_id,
+                indicator=row.indicator_name,
+                name=row.name,
+                unit=row.unit,
+                target=row.target_text,
+                stretch=row.stretch_text,
+                latest=row.value_text,
+                latest_period=row.period_label + (", ước tính" if row.estimate and row.period_label else ""),
+                judgement=verdict[:1].upper() + verdict[1:],
+            )
+        )
+    return rows
