@@ -184,6 +184,7 @@ def test_latest_actual_is_the_latest_period_known_on_the_date() -> None:
     latest = latest_actual(target, AS_OF)
     assert latest is not None and latest.value == Decimal("9.5")
     assert period_end("2026-9M") == date(2026, 9, 30) and period_end("2026-Q4") == date(2026, 12, 31)
+    assert period_end("2026-2M") == date(2026, 2, 28) and period_end("2026-H1") == date(2026, 6, 30)
 
 
 def test_optional_inputs_plug_into_every_template(tmp_path: Path) -> None:

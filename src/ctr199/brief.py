@@ -449,7 +449,7 @@ def _log_changes(states: list[TaskState], period: Period) -> list[LogChange]:
 # ---------------------------------------------------------------- indicators without judgement
 
 
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4])|-(H1)|-(9M))?$")
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4])|-(H1)|-(\d{1,2})M)?$")
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
@@ -466,7 +466,7 @@ def period_end(period: str) -> date:
     elif match[4]:
         month = 6
     elif match[5]:
-        month = 9
+        month = int(match[5])
     else:
         month = 12
     following = date(year + month // 12, month % 12 + 1, 1)
@@ -486,7 +486,7 @@ def period_label(period: str) -> str:
     if match[4]:
         return f"6 tháng đầu năm {year}"
     if match[5]:
-        return f"9 tháng năm {year}"
+        return f"{int(match[5])} tháng năm {year}"
     return f"Năm {year}"
 
 
