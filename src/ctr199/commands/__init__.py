@@ -24,6 +24,8 @@ COMMAND_MODULES = (
     "changes",
     "export",
     "import_appendix",
+    "brief",
+    "remind",
 )
 
 

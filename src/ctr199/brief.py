@@ -1,0 +1,716 @@
+"""The weekly brief and the reminder letters: the data every template renders.
+
+`build_brief` turns a loaded `Programme` into one `Brief` model; the Markdown, HTML and Word
+outputs are only templates over `Brief.model_dump(mode="json")`. Two parts come from other
+modules when they exist and are optional inputs here: the changes recorded in git
+(`ctr199.history`) and the judgement of the key indicators (`ctr199.indicators`).
+`weekly_brief` plugs them in through the adapters at the bottom of this file.
+
+Nothing here reads the clock: the reference date is always a parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypeAlias
+
+from pydantic import BaseModel, ConfigDict
+
+from ctr199.models import Actual, Agency, Indicator, Target
+from ctr199.numbers import format_number
+from ctr199.programme import Programme, TaskRecord
+from ctr199.query import (
+    DEFAULT_SOON_DAYS,
+    Category,
+    Filters,
+    Item,
+    TaskState,
+    leads_of,
+    overdue_items,
+    select,
+    summarise,
+    upcoming_items,
+)
+from ctr199.text import ascii_slug, fold, shorten
+
+PROGRAMME_TITLE = "Chương trình hành động thực hiện Kết luận số 199-KL/TW và Nghị quyết số 244/2025/QH15 năm 2026"
+PLACE = "Hải Phòng"
+REPLY_DAYS = 7
+
+# Column headers for tables with one column per category.
+CATEGORY_SHORT = {
+    Category.DONE_ON_TIME: "HT đúng hạn",
+    Category.DONE_LATE: "HT quá hạn",
+    Category.ON_TRACK: "Trong hạn",
+    Category.OVERDUE: "Quá hạn",
+    Category.NO_DEADLINE: "Không thời hạn",
+}
+
+
+# Spelled so for models that also have a field called "date".
+Day: TypeAlias = date
+
+
+class BriefError(ValueError):
+    """A period, date or option that cannot make a brief (a usage error for the CLI)."""
+
+
+# ---------------------------------------------------------------- dates in documents
+
+
+def vn_date(day: date) -> str:
+    """dd/mm/yyyy, the form dates take in tables."""
+    return day.strftime("%d/%m/%Y")
+
+
+def place_date(day: date, place: str = PLACE) -> str:
+    """The place-and-date line of an official document (Decree 30/2020/NĐ-CP).
+
+    Days below 10 and the months January and February take a leading zero; other months do not.
+    """
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+# ---------------------------------------------------------------- the period
+
+
+class Period(BaseModel):
+    """The days a brief reports on, both ends included."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: date
+    end: date
+    week: str | None = None
+
+    @property
+    def slug(self) -> str:
+        """For file names: "tuan-2026-W48" or "2026-11-01_2026-11-28"."""
+        return f"tuan-{self.week}" if self.week else f"{self.start.isoformat()}_{self.end.isoformat()}"
+
+    def describe(self) -> str:
+        span = f"từ {vn_date(self.start)} đến {vn_date(self.end)}"
+        if self.week:
+            year, number = self.week.split("-W")
+            return f"tuần {int(number)}/{year} ({span})"
+        return span
+
+
+_WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
+
+
+def iso_week(day: date) -> Period:
+    """The ISO week (Monday to Sunday) that contains `day`."""
+    year, week, weekday = day.isocalendar()
+    start = day - timedelta(days=weekday - 1)
+    return Period(start=start, end=start + timedelta(days=6), week=f"{year}-W{week:02d}")
+
+
+def parse_week(text: str) -> Period:
+    """A period from "2026-W48" (ISO week numbering)."""
+    match = _WEEK.match(text)
+    if not match:
+        raise BriefError(f'tuần "{text}" không hợp lệ; viết theo dạng 2026-W48')
+    year, week = int(match[1]), int(match[2])
+    try:
+        return iso_week(date.fromisocalendar(year, week, 1))
+    except ValueError:
+        raise BriefError(f"năm {year} không có tuần {week}") from None
+
+
+def choose_period(as_of: date, *, week: str | None, start: date | None, end: date | None) -> Period:
+    """The brief's period: `--week`, or `--from`/`--to`, else the ISO week containing `as_of`."""
+    if week is not None and (start is not None or end is not None):
+        raise BriefError("dùng --week hoặc --from/--to, không dùng cả hai")
+    if week is not None:
+        return parse_week(week)
+    if start is None and end is None:
+        return iso_week(as_of)
+    if start is None:
+        raise BriefError("--to cần đi kèm --from")
+    end = end or as_of
+    if end < start:
+        raise BriefError(f"--from {vn_date(start)} sau --to {vn_date(end)}")
+    return Period(start=start, end=end)
+
+
+# ---------------------------------------------------------------- the template data
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class PeriodData(_Data):
+    start: str
+    end: str
+    start_iso: date
+    end_iso: date
+    week: str | None
+    label: str  # "Tuần 48/2026 (từ 23/11/2026 đến 29/11/2026)", for headings
+    text: str  # the same in lower case, for use inside a sentence
+
+
+class CategoryCount(_Data):
+    key: str
+    label: str
+    short: str
+    count: int
+    percent: str
+
+
+class Counts(_Data):
+    total: int
+    categories: list[CategoryCount]
+    by_key: dict[str, int]
+
+
+class GroupCounts(Counts):
+    id: int
+    title: str
+    short_title: str
+
+
+class TaskItem(_Data):
+    """One milestone of one task in the overdue, upcoming and reminder lists."""
+
+    number: str
+    task_id: int
+    title: str
+    output: str
+    milestone: str
+    due: str
+    due_iso: date | None
+    days_overdue: int
+    days_left: int
+    leads: str
+
+
+class AgencyItems(_Data):
+    agency: str
+    tasks: list[TaskItem]
+
+
+class LogChange(_Data):
+    """A progress-log entry dated in the period."""
+
+    date: str
+    date_iso: Day
+    number: str
+    task_id: int
+    title: str
+    status: str
+    milestone: str
+    note: str
+    ref: str
+
+
+class RecordedChange(_Data):
+    """A change to the data files recorded in git during the period."""
+
+    date: str
+    date_iso: Day
+    number: str
+    task_id: int | None
+    title: str
+    summary: str
+    author: str
+    commit: str
+
+
+class IndicatorRow(_Data):
+    number: int
+    indicator: str
+    name: str
+    unit: str
+    target: str
+    stretch: str
+    latest: str
+    latest_period: str
+    judgement: str = ""
+
+
+class Brief(_Data):
+    programme: str
+    period: PeriodData
+    as_of: str
+    as_of_iso: date
+    place_date: str
+    scope: str
+    soon_days: int
+    categories: list[CategoryCount]
+    counts: Counts
+    groups: list[GroupCounts]
+    overdue: list[AgencyItems]
+    overdue_count: int
+    upcoming: list[TaskItem]
+    log_changes: list[LogChange]
+    # None: git history was not available, which the brief says rather than showing "no changes".
+    recorded_changes: list[RecordedChange] | None
+    indicators: list[IndicatorRow]
+    indicators_judged: bool
+    recommendations: list[str]
+
+
+@dataclass(frozen=True)
+class BriefRequest:
+    """What the user asked for: the period, the reference date and the filters."""
+
+    period: Period
+    as_of: date
+    agency: Agency | None = None
+    group: int | None = None
+    recommendations: tuple[str, ...] = ()
+    soon_days: int = DEFAULT_SOON_DAYS
+
+
+def build_brief(
+    programme: Programme,
+    request: BriefRequest,
+    *,
+    recorded_changes: Sequence[RecordedChange] | None = None,
+    indicator_rows: Sequence[IndicatorRow] | None = None,
+) -> Brief:
+    """The template data of a brief.
+
+    `recorded_changes` (from git) and `indicator_rows` (judged indicators) are optional: without
+    them the brief says git history is unavailable and lists targets and reported values only.
+    """
+    filters = Filters(agency=request.agency, group=request.group)
+    states = select(programme, filters, request.as_of, request.soon_days)
+    summary = summarise(states, programme.registry)
+    period = request.period
+    overdue = overdue_items(states)
+    only = request.agency.name if request.agency is not None else None
+    counts = _counts(summary.overall, summary.total)
+    described = period.describe()
+    return Brief(
+        programme=PROGRAMME_TITLE,
+        period=PeriodData(
+            start=vn_date(period.start),
+            end=vn_date(period.end),
+            start_iso=period.start,
+            end_iso=period.end,
+            week=period.week,
+            label=described[:1].upper() + described[1:],
+            text=described,
+        ),
+        as_of=vn_date(request.as_of),
+        as_of_iso=request.as_of,
+        place_date=place_date(request.as_of),
+        scope=_scope(programme, request),
+        soon_days=request.soon_days,
+        categories=counts.categories,
+        counts=counts,
+        groups=[_group_counts(programme, group_id, counter) for group_id, counter in summary.by_group.items()],
+        overdue=_by_lead(overdue, programme, only=only),
+        overdue_count=len(overdue),
+        upcoming=[_item(item, programme) for item in upcoming_items(states, request.soon_days)],
+        log_changes=_log_changes(states, period),
+        recorded_changes=_in_scope(recorded_changes, states, request),
+        indicators=plain_indicator_rows(programme, request.as_of) if indicator_rows is None else list(indicator_rows),
+        indicators_judged=indicator_rows is not None,
+        recommendations=list(request.recommendations),
+    )
+
+
+def weekly_brief(programme: Programme, request: BriefRequest) -> Brief:
+    """What `ctr199 brief` shows: the brief with git changes and indicator judgements where available."""
+    return build_brief(
+        programme,
+        request,
+        recorded_changes=git_changes(programme, request.period),
+        indicator_rows=judged_indicator_rows(programme, request.as_of),
+    )
+
+
+def _in_scope(
+    changes: Sequence[RecordedChange] | None, states: list[TaskState], request: BriefRequest
+) -> list[RecordedChange] | None:
+    """Git changes of the tasks the brief covers (all of them, deleted tasks included, when not narrowed)."""
+    if changes is None:
+        return None
+    if request.agency is None and request.group is None:
+        return list(changes)
+    selected = {state.task_id for state in states}
+    return [change for change in changes if change.task_id in selected]
+
+
+def _scope(programme: Programme, request: BriefRequest) -> str:
+    parts = []
+    if request.agency is not None:
+        parts.append(f"cơ quan chủ trì {request.agency.name}")
+    if request.group is not None:
+        group = programme.group(request.group)
+        parts.append(f"nhóm {request.group}" + (f" ({shorten(group.title, 60)})" if group else ""))
+    return "; ".join(parts)
+
+
+def _counts(counter: Counter[Category], total: int) -> Counts:
+    categories = [
+        CategoryCount(
+            key=category.value,
+            label=category.label,
+            short=CATEGORY_SHORT[category],
+            count=counter[category],
+            percent=_percent(counter[category], total),
+        )
+        for category in Category
+    ]
+    return Counts(total=total, categories=categories, by_key={c.key: c.count for c in categories})
+
+
+def _percent(part: int, whole: int) -> str:
+    if whole == 0:
+        return "0%"
+    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{format_number(value)}%"
+
+
+def _group_counts(programme: Programme, group_id: int, counter: Counter[Category]) -> GroupCounts:
+    counts = _counts(counter, sum(counter.values()))
+    group = programme.group(group_id)
+    title = group.title if group is not None else ""
+    return GroupCounts(id=group_id, title=title, short_title=shorten(title, 70), **counts.model_dump())
+
+
+def lead_names(record: TaskRecord, programme: Programme) -> list[str]:
+    """Canonical names of a task's lead agencies; the text as written when not in the registry."""
+    names = [agency.name for agency in leads_of(record, programme.registry)]
+    return names or list(record.task.lead) or ["(chưa rõ cơ quan chủ trì)"]
+
+
+def appendix_number(task_id: int) -> str:
+    """A task's number as the programme's appendix writes it: "(36)"."""
+    return f"({task_id})"
+
+
+def _item(item: Item, programme: Programme) -> TaskItem:
+    state, milestone = item.state, item.milestone
+    task = state.record.task
+    several = len(state.milestones) > 1
+    return TaskItem(
+        number=appendix_number(task.id),
+        task_id=task.id,
+        title=task.title,
+        output=task.output,
+        milestone=f"Mốc {milestone.number}: {milestone.label}" if several else "",
+        due=vn_date(milestone.due) if milestone.due else "",
+        due_iso=milestone.due,
+        days_overdue=item.days_overdue,
+        days_left=item.days_left,
+        leads="; ".join(lead_names(state.record, programme)),
+    )
+
+
+def _by_lead(items: list[Item], programme: Programme, *, only: str | None) -> list[AgencyItems]:
+    """Overdue items under each lead agency: most items first, then by name."""
+    grouped: dict[str, list[TaskItem]] = {}
+    for item in items:
+        for name in lead_names(item.state.record, programme):
+            if only is None or name == only:
+                grouped.setdefault(name, []).append(_item(item, programme))
+    order = sorted(grouped, key=lambda name: (-len(grouped[name]), fold(name)))
+    return [AgencyItems(agency=name, tasks=grouped[name]) for name in order]
+
+
+def _log_changes(states: list[TaskState], period: Period) -> list[LogChange]:
+    changes = []
+    for state in states:
+        record = state.record
+        for entry in record.task.log:
+            if not period.start <= entry.date <= period.end:
+                continue
+            milestone = ""
+            if entry.milestone is not None and len(record.milestones) > 1 and entry.milestone <= len(record.milestones):
+                milestone = f"Mốc {entry.milestone}: {record.milestones[entry.milestone - 1].label}"
+            changes.append(
+                LogChange(
+                    date=vn_date(entry.date),
+                    date_iso=entry.date,
+                    number=appendix_number(record.id),
+                    task_id=record.id,
+                    title=record.task.title,
+                    status=entry.status.label,
+                    milestone=milestone,
+                    note=entry.note,
+                    ref=entry.ref,
+                )
+            )
+    return sorted(changes, key=lambda change: (change.date_iso, change.task_id))
+
+
+# ---------------------------------------------------------------- indicators without judgement
+
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4])|-(H1)|-(\d{1,2})M)?$")
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def period_end(period: str) -> date:
+    """The last day of an indicator period ("2026", "2026-09", "2026-Q3", "2026-H1", "2026-9M")."""
+    match = _PERIOD.match(period)
+    if not match:
+        raise BriefError(f'kỳ số liệu "{period}" không hợp lệ')
+    year = int(match[1])
+    if match[2]:
+        month = int(match[2])
+    elif match[3]:
+        month = int(match[3]) * 3
+    elif match[4]:
+        month = 6
+    elif match[5]:
+        month = int(match[5])
+    else:
+        month = 12
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def period_label(period: str) -> str:
+    """Vietnamese name of an indicator period: "Quý III/2026", "Tháng 9/2026", "6 tháng đầu năm 2026"."""
+    match = _PERIOD.match(period)
+    if not match:
+        return period
+    year = match[1]
+    if match[2]:
+        return f"Tháng {int(match[2])}/{year}"
+    if match[3]:
+        return f"Quý {_ROMAN[int(match[3])]}/{year}"
+    if match[4]:
+        return f"6 tháng đầu năm {year}"
+    if match[5]:
+        return f"{int(match[5])} tháng năm {year}"
+    return f"Năm {year}"
+
+
+def quantity(value: Decimal, unit: str, kind: str = "") -> str:
+    """A value with its unit, Vietnamese style: "15,16%", "7.944,5 USD/người", "hạng 4"."""
+    if kind == "rank":
+        return f"hạng {format_number(value)}"
+    number = format_number(value)
+    if not unit:
+        return number
+    return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
+
+
+def target_text(target: Target) -> str:
+    """The planned figure as a phrase: "khoảng 13%", "≥ 15,16%", "từ 3,8 đến 4,3 tỷ USD", "top 5"."""
+    if target.target is None:
+        return ""
+    if target.comparator == "top":
+        return f"top {format_number(target.target)}"
+    value = quantity(target.target, target.unit)
+    if target.comparator == "range" and target.target_max is not None:
+        return f"từ {format_number(target.target)} đến {quantity(target.target_max, target.unit)}"
+    prefix = {"approx": "khoảng ", "at_least": "≥ ", "above": "trên ", "range": ""}[target.comparator]
+    return prefix + value
+
+
+def stretch_text(target: Target) -> str:
+    if target.stretch is None:
+        return ""
+    if target.comparator == "top":
+        return f"top {format_number(target.stretch)}"
+    return quantity(target.stretch, target.unit)
+
+
+def latest_actual(target: Target, as_of: date) -> Actual | None:
+    """The most recent figure known on `as_of`: latest period, then latest recorded."""
+    known = [a for a in target.actuals if a.recorded_on is None or a.recorded_on <= as_of]
+    if not known:
+        return None
+    return max(known, key=lambda a: (period_end(a.period), a.recorded_on or date.min))
+
+
+def plain_indicator_rows(programme: Programme, as_of: date) -> list[IndicatorRow]:
+    """Indicator rows with target, stretch and latest reported value, without judging them."""
+    return [_indicator_row(ind, target, as_of) for ind in programme.indicators for target in ind.targets]
+
+
+def _indicator_row(indicator: Indicator, target: Target, as_of: date) -> IndicatorRow:
+    actual = latest_actual(target, as_of)
+    latest = latest_period = ""
+    if actual is not None:
+        latest = quantity(actual.value, target.unit, target.kind)
+        latest_period = period_label(actual.period) + (", ước tính" if actual.estimate else "")
+    return IndicatorRow(
+        number=indicator.id,
+        indicator=indicator.name,
+        name=target.name,
+        unit=target.unit,
+        target=target_text(target),
+        stretch=stretch_text(target),
+        latest=latest,
+        latest_period=latest_period,
+    )
+
+
+# ---------------------------------------------------------------- recommendations
+
+_BULLET = re.compile(r"^\s*(?:[-*•+–]|\d{1,2}[.)])\s+")
+
+
+def read_recommendations(text: str) -> list[str]:
+    """Recommendations from a text file: one per non-empty line, list markers ("- ", "1. ") removed."""
+    items = []
+    for line in text.splitlines():
+        cleaned = _BULLET.sub("", line).strip()
+        if cleaned:
+            items.append(cleaned)
+    return items
+
+
+# ---------------------------------------------------------------- reminder letters
+
+
+class Reminder(_Data):
+    """One reminder letter (công văn đôn đốc) to one lead agency."""
+
+    programme: str
+    agency: str
+    agency_code: str
+    file_stem: str
+    as_of: str
+    as_of_iso: date
+    place_date: str
+    reply_by: str
+    reply_by_iso: date
+    soon_days: int
+    overdue: list[TaskItem]
+    upcoming: list[TaskItem]
+
+
+def build_reminders(
+    programme: Programme,
+    as_of: date,
+    *,
+    reply_by: date | None = None,
+    agency: Agency | None = None,
+    soon_days: int = DEFAULT_SOON_DAYS,
+) -> list[Reminder]:
+    """A letter for every named lead agency with overdue items or items due within `soon_days`.
+
+    Generic leads ("Các sở, ngành liên quan") and names missing from the registry have no
+    addressee and get no letter.
+    """
+    reply_by = reply_by or as_of + timedelta(days=REPLY_DAYS)
+    if reply_by < as_of:
+        raise BriefError(f"hạn báo cáo {vn_date(reply_by)} trước ngày đối chiếu {vn_date(as_of)}")
+    states = select(programme, Filters(agency=agency), as_of, soon_days)
+    overdue: dict[str, list[Item]] = {}
+    upcoming: dict[str, list[Item]] = {}
+    agencies: dict[str, Agency] = {}
+    for bucket, items in ((overdue, overdue_items(states)), (upcoming, upcoming_items(states, soon_days))):
+        for item in items:
+            for lead in leads_of(item.state.record, programme.registry):
+                if lead.generic or (agency is not None and lead.code != agency.code):
+                    continue
+                agencies[lead.code] = lead
+                bucket.setdefault(lead.code, []).append(item)
+    letters = []
+    for code in sorted(agencies, key=lambda code: fold(agencies[code].name)):
+        lead = agencies[code]
+        letters.append(
+            Reminder(
+                programme=PROGRAMME_TITLE,
+                agency=lead.name,
+                agency_code=lead.code,
+                file_stem=f"don-doc-{ascii_slug(lead.name, max_words=12)}",
+                as_of=vn_date(as_of),
+                as_of_iso=as_of,
+                place_date=place_date(as_of),
+                reply_by=vn_date(reply_by),
+                reply_by_iso=reply_by,
+                soon_days=soon_days,
+                overdue=[_item(item, programme) for item in overdue.get(code, [])],
+                upcoming=[_item(item, programme) for item in upcoming.get(code, [])],
+            )
+        )
+    return letters
+
+
+# ---------------------------------------------------------------- optional inputs from other modules
+
+
+def _optional_module(name: str) -> Any:
+    """A module built on another branch, or None while it is not there (imported only when used)."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None
+
+
+def git_changes(programme: Programme, period: Period) -> list[RecordedChange] | None:
+    """Changes to task files committed during the period, or None when there is no git history.
+
+    Adapter over `ctr199.history` (the `changes` command): `collect_changes(data_dir, since=day,
+    until=day) -> ChangeReport`, `describe(change) -> str`, `HistoryError`.
+    """
+    history = _optional_module("ctr199.history")
+    if history is None:
+        return None
+    try:
+        report = history.collect_changes(programme.root, since=period.start, until=period.end)
+    except history.HistoryError:
+        return None
+    changes = []
+    for task in report.tasks:
+        for change in task.changes:
+            commit = change.commit
+            day = commit.date.date()
+            changes.append(
+                RecordedChange(
+                    date=vn_date(day),
+                    date_iso=day,
+                    number=appendix_number(task.task_id),
+                    task_id=task.task_id,
+                    title=task.title,
+                    summary=history.describe(change),
+                    author=commit.author,
+                    commit=commit.short,
+                )
+            )
+    # Stable sort: the changes of one day keep their commit order.
+    return sorted(changes, key=lambda change: change.date_iso)
+
+
+def judged_indicator_rows(programme: Programme, as_of: date) -> list[IndicatorRow] | None:
+    """Indicator rows with their verdict (đạt, chưa đạt, vượt…), or None when judging is not available.
+
+    Adapter over `ctr199.indicators`: `indicator_rows(indicators, as_of) -> list[IndicatorRow]`
+    (fields used: indicator_id, indicator_name, name, unit, target_text, stretch_text, value_text,
+    period_label, estimate, verdict, verdict_label, expected_text).
+    """
+    indicators = _optional_module("ctr199.indicators")
+    if indicators is None:
+        return None
+    rows = []
+    for row in indicators.indicator_rows(programme.indicators, as_of):
+        verdict = str(row.verdict_label) if row.verdict.value not in ("no_data", "no_target") else ""
+        if verdict and row.expected_text:
+            verdict += f" (kế hoạch lũy kế đến hết kỳ: {row.expected_text})"
+        rows.append(
+            IndicatorRow(
+                number=row.indicator_id,
+                indicator=row.indicator_name,
+                name=row.name,
+                unit=row.unit,
+                target=row.target_text,
+                stretch=row.stretch_text,
+                latest=row.value_text,
+                latest_period=row.period_label + (", ước tính" if row.estimate and row.period_label else ""),
+                judgement=verdict[:1].upper() + verdict[1:],
+            )
+        )
+    return rows

@@ -1,0 +1,180 @@
+"""`ctr199 brief`: the weekly note to the leadership, as Markdown, Word or HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ctr199.cli import EXIT_FINDINGS, AsOfOption, DataOption, fail, resolve_as_of, resolve_data_dir
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from ctr199.models import Agency
+    from ctr199.programme import Programme
+    from ctr199.templating import Format, Template
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "brief",
+        help=(
+            "Báo cáo tuần: số nhiệm vụ theo trạng thái, việc quá hạn theo cơ quan, việc sắp đến hạn, "
+            "cập nhật trong kỳ, chỉ tiêu chủ yếu và kiến nghị (Markdown, Word hoặc HTML)."
+        ),
+    )(brief)
+
+
+def brief(
+    week: Annotated[
+        str | None, typer.Option("--week", help="Tuần ISO, ví dụ 2026-W48 (mặc định: tuần chứa --as-of).")
+    ] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="Ngày đầu kỳ báo cáo.", show_default=False)] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Ngày cuối kỳ báo cáo (mặc định: --as-of).", show_default=False)
+    ] = None,
+    as_of: AsOfOption = None,
+    agency: Annotated[str | None, typer.Option("--agency", "-a", help="Chỉ các nhiệm vụ cơ quan này chủ trì.")] = None,
+    group: Annotated[int | None, typer.Option("--group", "-g", help="Chỉ một nhóm nhiệm vụ (1-9).")] = None,
+    output_format: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="md | docx | html (mặc định: theo đuôi tệp -o, không có thì md)."),
+    ] = None,
+    template: Annotated[
+        str | None,
+        typer.Option(
+            "--template", "-t", help="state (mặc định, văn bản hành chính), party (văn bản Đảng) hoặc tệp mẫu."
+        ),
+    ] = None,
+    recommendations_file: Annotated[
+        Path | None, typer.Option("--recommendations-file", help="Tệp văn bản: mỗi dòng một kiến nghị.")
+    ] = None,
+    recommendation: Annotated[
+        list[str] | None, typer.Option("--recommendation", help="Một kiến nghị (dùng nhiều lần được).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Tệp kết quả (md, html: mặc định in ra).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp kết quả đã có.")] = False,
+    data_dir: DataOption = None,
+) -> None:
+    from ctr199.brief import BriefError, BriefRequest, choose_period, read_recommendations, weekly_brief
+    from ctr199.templating import Format, TemplateChoiceError, TemplateFailure, choose_template
+
+    day = resolve_as_of(as_of)
+    fmt = _format(output_format, output, template)
+    try:
+        period = choose_period(day, week=week, start=option_date("--from", date_from), end=option_date("--to", date_to))
+        chosen = choose_template("brief", fmt, template)
+    except (BriefError, TemplateChoiceError) as exc:
+        fail(str(exc))
+    except TemplateFailure as exc:  # the built-in templates are missing: a broken installation
+        fail(str(exc), EXIT_FINDINGS)
+    programme = checked_programme(resolve_data_dir(data_dir), day)
+    items = list(recommendation or [])
+    if recommendations_file is not None:
+        try:
+            items = read_recommendations(recommendations_file.read_text(encoding="utf-8")) + items
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(f"không đọc được --recommendations-file {recommendations_file}: {exc}")
+    if group is not None and programme.group(group) is None:
+        fail(f"không có nhóm {group}; các nhóm: {', '.join(str(g.id) for g in programme.groups)}")
+    request = BriefRequest(
+        period=period, as_of=day, agency=resolve_agency(programme, agency), group=group, recommendations=tuple(items)
+    )
+    data = weekly_brief(programme, request).model_dump(mode="json")
+    if fmt is Format.docx and output is None:
+        output = Path.cwd() / _default_name(period.slug, request.agency)
+    emit(chosen, data, output, force=force, what="báo cáo")
+
+
+def _format(given: str | None, output: Path | None, template: str | None) -> Format:
+    from ctr199.templating import Format, format_of
+
+    if given is not None:
+        try:
+            return Format(given.lower())
+        except ValueError:
+            fail(f'--format "{given}" không hợp lệ; dùng md, docx hoặc html')
+    for path in (output, Path(template) if template else None):
+        implied = format_of(path) if path is not None else None
+        if implied is not None:
+            return implied
+    return Format.md
+
+
+def option_date(option: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    from ctr199.deadline import DeadlineError, parse_date
+
+    try:
+        return parse_date(text)
+    except DeadlineError as exc:
+        fail(f"{option}: {exc}")
+
+
+def checked_programme(root: Path, day: date) -> Programme:
+    """The loaded programme; a brief is never built from data that fails validation."""
+    from ctr199.programme import load_programme
+
+    programme, report = load_programme(root, as_of=day)
+    if report.errors:
+        fail(
+            f"dữ liệu có {len(report.errors)} lỗi (đầu tiên: {report.errors[0]}); "
+            "chạy ctr199 validate rồi sửa trước khi lập báo cáo",
+            EXIT_FINDINGS,
+        )
+    return programme
+
+
+def resolve_agency(programme: Programme, text: str | None) -> Agency | None:
+    if text is None:
+        return None
+    from ctr199.agencies import AgencyLookupError
+
+    try:
+        return programme.registry.resolve(text)
+    except AgencyLookupError as exc:
+        fail(str(exc))
+
+
+def _default_name(slug: str, agency: Agency | None) -> str:
+    from ctr199.text import ascii_slug
+
+    suffix = f"-{ascii_slug(agency.name, max_words=8)}" if agency is not None else ""
+    return f"bao-cao-{slug}{suffix}.docx"
+
+
+def emit(chosen: Template, data: dict[str, object], output: Path | None, *, force: bool, what: str) -> None:
+    """Render `data` with the chosen template; print it, or write it to `output` and say where."""
+    from ctr199.templating import Format, TemplateFailure, render_docx, render_text
+
+    try:
+        content: str | bytes = render_docx(chosen, data) if chosen.format is Format.docx else render_text(chosen, data)
+    except TemplateFailure as exc:
+        fail(str(exc), EXIT_FINDINGS)
+    if output is None:
+        if isinstance(content, bytes):
+            fail("định dạng docx cần -o TỆP")
+        typer.echo(content, nl=not content.endswith("\n"))
+        return
+    write_or_fail(output, content, force=force)
+    typer.echo(f"Đã ghi {what}: {output}")
+
+
+def write_or_fail(path: Path, content: str | bytes, *, force: bool) -> None:
+    from ctr199.templating import write_new
+
+    if not path.parent.is_dir():
+        fail(f"không có thư mục {path.parent}")
+    try:
+        write_new(path, content, force=force)
+    except FileExistsError:
+        fail(f"tệp {path} đã có; thêm --force để ghi đè")
+    except IsADirectoryError:
+        fail(f"{path} là một thư mục; -o cần tên tệp")
+    except OSError as exc:
+        fail(f"không ghi được {path}: {exc.strerror or exc}")

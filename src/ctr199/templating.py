@@ -1,0 +1,306 @@
+"""Rendering documents from templates: Markdown and HTML with Jinja2, Word with docxtpl.
+
+Where the built-in templates are: the `templates/` folder at the root of the source tree
+(found next to `src/` in a checkout or an editable install), or, in a normal install, the
+same files installed as data under `<prefix>/share/ctr199/templates/` (`~/.local/share/…` for
+`pip install --user`). The repository keeps one copy of each template; `pyproject.toml` ships
+that folder as data files.
+
+Built-in templates are trusted and rendered with a normal environment; a template passed
+by path is rendered in Jinja's sandbox, with a loader that can read only its own folder.
+Every environment uses `StrictUndefined`, so a missing variable is an error, reported in one
+line naming the template, the line and the variable (`TemplateFailure`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import sys
+import tempfile
+import types
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+from ctr199.store import atomic_write
+from ctr199.text import shorten
+
+TEMPLATES = "templates"
+_MARKER = "brief.md"  # a built-in template every templates folder has
+
+
+class Format(StrEnum):
+    md = "md"
+    docx = "docx"
+    html = "html"
+
+
+class TemplateFailure(Exception):
+    """A template that cannot be rendered; the message is one line for the user."""
+
+
+class TemplateChoiceError(ValueError):
+    """A `--template` that names neither a built-in letterhead nor a usable file (usage error)."""
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The header block of an official document: issuing body on the left, motto on the right."""
+
+    key: str
+    issuer: str
+    office: str
+    motto: tuple[str, ...]
+    brief_number: str
+    letter_number: str
+    signer: str
+
+
+LETTERHEADS = {
+    "state": Letterhead(
+        key="state",
+        issuer="UBND THÀNH PHỐ HẢI PHÒNG",
+        office="VĂN PHÒNG",
+        motto=("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"),
+        brief_number="Số:        /BC-VP",
+        letter_number="Số:        /VP-TH",
+        signer="CHÁNH VĂN PHÒNG",
+    ),
+    "party": Letterhead(
+        key="party",
+        issuer="THÀNH ỦY HẢI PHÒNG",
+        office="VĂN PHÒNG THÀNH ỦY",
+        motto=("ĐẢNG CỘNG SẢN VIỆT NAM",),
+        brief_number="Số        -BC/VPTU",
+        letter_number="Số        -CV/VPTU",
+        signer="CHÁNH VĂN PHÒNG",
+    ),
+}
+DEFAULT_LETTERHEAD = "state"
+
+
+@dataclass(frozen=True)
+class Template:
+    """A template file to render, and how far to trust it."""
+
+    path: Path
+    format: Format
+    letterhead: Letterhead
+    builtin: bool
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.builtin else str(self.path)
+
+
+def builtin_dir() -> Path:
+    """The folder of the built-in templates (source checkout first, then the installed data)."""
+    import site
+
+    checkout = Path(__file__).resolve().parents[2] / TEMPLATES
+    installed = [Path(base) / "share" / "ctr199" / TEMPLATES for base in (sys.prefix, site.USER_BASE or "")]
+    for folder in (checkout, *installed):
+        if (folder / _MARKER).is_file():
+            return folder
+    raise TemplateFailure(f"không tìm thấy thư mục mẫu (đã tìm {checkout} và {installed[0]}); cài lại ctr199")
+
+
+def builtin_file(document: str, output: Format, letterhead: str) -> str:
+    """File name of a built-in template: Word files carry their letterhead, text templates take it as data."""
+    return f"{document}-{letterhead}.docx" if output is Format.docx else f"{document}.{output.value}"
+
+
+def format_of(path: Path) -> Format | None:
+    """The output format a file name implies, if any."""
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        return Format.docx
+    if suffix in (".html", ".htm"):
+        return Format.html
+    if suffix in (".md", ".markdown"):
+        return Format.md
+    return None
+
+
+def choose_template(document: str, output: Format, spec: str | None) -> Template:
+    """`--template`: empty, "state" or "party" for a built-in letterhead, else a template file."""
+    key = (spec or DEFAULT_LETTERHEAD).strip().lower()
+    if key in LETTERHEADS:
+        path = builtin_dir() / builtin_file(document, output, key)
+        if not path.is_file():
+            raise TemplateChoiceError(f"không có mẫu {path.name} cho định dạng {output.value}")
+        return Template(path, output, LETTERHEADS[key], builtin=True)
+    path = Path(spec or "")
+    if not path.is_file():
+        names = ", ".join(LETTERHEADS)
+        raise TemplateChoiceError(f'không có tệp mẫu "{spec}" (dùng {names} hoặc đường dẫn tới một tệp mẫu)')
+    is_docx = path.suffix.lower() == ".docx"
+    if is_docx != (output is Format.docx):
+        raise TemplateChoiceError(
+            f"mẫu {path.name} không dùng được cho định dạng {output.value}: mẫu Word (.docx) chỉ dùng với --format docx"
+        )
+    return Template(path.resolve(), output, LETTERHEADS[DEFAULT_LETTERHEAD], builtin=False)
+
+
+# ---------------------------------------------------------------- Jinja environments
+
+
+def md_cell(value: Any) -> str:
+    """Text safe inside a Markdown table cell: one line, pipes escaped."""
+    return re.sub(r"\s+", " ", str(value)).replace("|", "\\|").strip()
+
+
+def environment(template: Template, *, autoescape: bool) -> Environment:
+    """The environment for `template`: sandboxed, and limited to its own folder, unless built in."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    kind = Environment if template.builtin else SandboxedEnvironment
+    env = kind(
+        loader=FileSystemLoader(template.path.parent),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=autoescape,
+        keep_trailing_newline=True,
+    )
+    env.filters["md_cell"] = md_cell
+    return env
+
+
+def context_for(template: Template, data: dict[str, Any]) -> dict[str, Any]:
+    """What a template sees: the document data plus the letterhead (text templates draw it themselves)."""
+    letterhead = template.letterhead
+    return {
+        **data,
+        "letterhead": {
+            "key": letterhead.key,
+            "issuer": letterhead.issuer,
+            "office": letterhead.office,
+            "motto": list(letterhead.motto),
+            "brief_number": letterhead.brief_number,
+            "letter_number": letterhead.letter_number,
+            "signer": letterhead.signer,
+        },
+    }
+
+
+def render_text(template: Template, data: dict[str, Any]) -> str:
+    """Render a Markdown or HTML template (HTML with autoescape)."""
+    env = environment(template, autoescape=template.format is Format.html)
+    try:
+        compiled = env.get_template(template.path.name)
+        return compiled.render(context_for(template, data))
+    except Exception as exc:  # a template is code: any error in it is the template's, reported in one line
+        raise TemplateFailure(describe_error(exc, template)) from None
+
+
+def render_docx(template: Template, data: dict[str, Any]) -> bytes:
+    """Render a Word template with docxtpl, escaping every value so `&`, `<`, `>` stay text."""
+    from docxtpl import DocxTemplate
+
+    document = DocxTemplate(str(template.path))
+    env = environment(template, autoescape=True)
+    try:
+        document.render(context_for(template, data), jinja_env=env, autoescape=True)
+        buffer = io.BytesIO()
+        document.save(buffer)
+    except Exception as exc:  # as above: the template's own error, never a traceback
+        raise TemplateFailure(describe_error(exc, template, docx_lines=_docx_lines(document))) from None
+    return buffer.getvalue()
+
+
+def _docx_lines(document: Any) -> list[str]:
+    """The text of each line docxtpl hands to Jinja (one per paragraph), to quote where an error sits."""
+    try:
+        xml = document.patch_xml(document.get_xml())
+    except Exception:
+        return []
+    xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+    return [re.sub(r"<[^>]+>", "", line) for line in xml.splitlines()]
+
+
+# ---------------------------------------------------------------- errors in one line
+
+
+def describe_error(exc: BaseException, template: Template, *, docx_lines: list[str] | None = None) -> str:
+    """One line for the user: 'mẫu brief.md, dòng 12: biến "x" không có trong dữ liệu' and the like."""
+    from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    line = getattr(exc, "lineno", None) if isinstance(exc, TemplateSyntaxError) else _template_line(exc, template)
+    where = f"mẫu {template.name}"
+    if line is not None:
+        where += f", dòng {line}"
+        if docx_lines and 0 < line <= len(docx_lines) and docx_lines[line - 1].strip():
+            where += f" («{shorten(docx_lines[line - 1], 70)}»)"
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, UndefinedError):
+        return f"{where}: {_undefined(message)}"
+    if isinstance(exc, TemplateSyntaxError):
+        return f"{where}: lỗi cú pháp Jinja: {message}"
+    if isinstance(exc, TemplateNotFound):
+        return f'{where}: không đọc được mẫu "{exc.name}" (mẫu chỉ được dùng tệp trong thư mục của nó)'
+    if isinstance(exc, SecurityError):
+        return f"{where}: thao tác không được phép trong mẫu: {message}"
+    return f"{where}: {type(exc).__name__}: {message}"
+
+
+_UNDEFINED_NAME = re.compile(r"^'([^']+)' is undefined$")
+_UNDEFINED_ATTR = re.compile(r"has no attribute '([^']+)'$")
+
+
+def _undefined(message: str) -> str:
+    if match := _UNDEFINED_NAME.match(message):
+        return f'biến "{match[1]}" không có trong dữ liệu'
+    if match := _UNDEFINED_ATTR.search(message):
+        return f'biến "{match[1]}" không có trong dữ liệu'
+    return f"biến không có trong dữ liệu: {message}"
+
+
+def _template_line(exc: BaseException, template: Template) -> int | None:
+    """The template line where `exc` was raised: the last traceback frame Jinja mapped to a template."""
+    folder = str(template.path.parent)
+    line = None
+    tb: types.TracebackType | None = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename == "<template>" or filename.startswith(folder + os.sep):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+# ---------------------------------------------------------------- writing results
+
+
+def write_new(path: Path, content: str | bytes, *, force: bool = False) -> None:
+    """Write a document atomically; an existing file is replaced only with `force`."""
+    if path.is_dir():
+        raise IsADirectoryError(path)
+    if path.exists() and not force:
+        raise FileExistsError(path)
+    if isinstance(content, str):
+        atomic_write(path, content)
+        return
+    # store.atomic_write writes text; a .docx is bytes, written the same way: temp file, fsync, rename.
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.chmod(0o644)
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
