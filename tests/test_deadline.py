@@ -239,6 +239,9 @@ ERRORS = [
     "Khởi công 2026; khi có chỉ đạo",
     "asdkjh 12 qwe !!",
     "13 tháng đầu năm 2026",
+    # No end date can be read from these without guessing one.
+    "đầu năm 2026",
+    "Giữa năm 2026",
 ]
 
 

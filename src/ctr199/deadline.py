@@ -276,8 +276,10 @@ def _bounds(match: re.Match[str]) -> tuple[date, date]:
         return date(year, 13 - months, 1), date(year, 12, 31)
     if kind == "part":
         year = _check_year(int(group("part_y")))
-        last_month = {"đầu": 3, "dau": 3, "giữa": 6, "giua": 6}.get(group("part_w"), 12)
-        return date(year, 1, 1), _last_day(year, last_month)
+        if group("part_w") not in ("cuối", "cuoi"):
+            # "Đầu/giữa năm" names no end date; guessing one would invent a deadline.
+            raise _Bad(f'"{group("part_w")} năm {year}" không có ngày hết hạn rõ ràng; ghi rõ như "Quý I/{year}"')
+        return date(year, 1, 1), date(year, 12, 31)
     if kind in ("quy", "q", "yq", "rq"):
         return _quarter_bounds(int(group(f"{kind}_y")), group(f"{kind}_n"))
     if kind in ("thang", "ym", "my"):
