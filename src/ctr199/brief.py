@@ -1,10 +1,10 @@
 """The weekly brief and the reminder letters: the data every template renders.
 
 `build_brief` turns a loaded `Programme` into one `Brief` model; the Markdown, HTML and Word
-outputs are only templates over `Brief.model_dump(mode="json")`. Two parts come from other
-modules when they exist and are optional inputs here: the changes recorded in git
-(`ctr199.history`) and the judgement of the key indicators (`ctr199.indicators`).
-`weekly_brief` plugs them in through the adapters at the bottom of this file.
+outputs are only templates over `Brief.model_dump(mode="json")`. The indicator table is
+`ctr199.indicators.indicator_rows` (the judgement of `ctr199 indicators`); the changes recorded
+in git (`ctr199.history`, as `ctr199 changes` shows them) are read by `weekly_brief` and passed
+to `build_brief`, which reads no files.
 
 Nothing here reads the clock: the reference date is always a parameter.
 """
@@ -17,11 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 from pydantic import BaseModel, ConfigDict
 
-from ctr199.models import Actual, Agency, Indicator, Target
+from ctr199.indicators import Verdict, indicator_rows
+from ctr199.models import Agency
 from ctr199.numbers import format_number
 from ctr199.programme import Programme, TaskRecord
 from ctr199.query import (
@@ -224,7 +225,9 @@ class RecordedChange(_Data):
     commit: str
 
 
-class IndicatorRow(_Data):
+class IndicatorItem(_Data):
+    """One target of one indicator: the programme's figures, the latest reported one and its verdict."""
+
     number: int
     indicator: str
     name: str
@@ -233,7 +236,7 @@ class IndicatorRow(_Data):
     stretch: str
     latest: str
     latest_period: str
-    judgement: str = ""
+    judgement: str
 
 
 class Brief(_Data):
@@ -253,8 +256,7 @@ class Brief(_Data):
     log_changes: list[LogChange]
     # None: git history was not available, which the brief says rather than showing "no changes".
     recorded_changes: list[RecordedChange] | None
-    indicators: list[IndicatorRow]
-    indicators_judged: bool
+    indicators: list[IndicatorItem]
     recommendations: list[str]
 
 
@@ -275,12 +277,11 @@ def build_brief(
     request: BriefRequest,
     *,
     recorded_changes: Sequence[RecordedChange] | None = None,
-    indicator_rows: Sequence[IndicatorRow] | None = None,
 ) -> Brief:
     """The template data of a brief.
 
-    `recorded_changes` (from git) and `indicator_rows` (judged indicators) are optional: without
-    them the brief says git history is unavailable and lists targets and reported values only.
+    `recorded_changes` are the changes committed to git in the period (`git_changes`); None when
+    there is no git history, which the brief says rather than showing "no changes".
     """
     filters = Filters(agency=request.agency, group=request.group)
     states = select(programme, filters, request.as_of, request.soon_days)
@@ -314,20 +315,14 @@ def build_brief(
         upcoming=[_item(item, programme) for item in upcoming_items(states, request.soon_days)],
         log_changes=_log_changes(states, period),
         recorded_changes=_in_scope(recorded_changes, states, request),
-        indicators=plain_indicator_rows(programme, request.as_of) if indicator_rows is None else list(indicator_rows),
-        indicators_judged=indicator_rows is not None,
+        indicators=_indicators(programme, request.as_of),
         recommendations=list(request.recommendations),
     )
 
 
 def weekly_brief(programme: Programme, request: BriefRequest) -> Brief:
-    """What `ctr199 brief` shows: the brief with git changes and indicator judgements where available."""
-    return build_brief(
-        programme,
-        request,
-        recorded_changes=git_changes(programme, request.period),
-        indicator_rows=judged_indicator_rows(programme, request.as_of),
-    )
+    """What `ctr199 brief` shows: the brief with the changes committed to git during the period."""
+    return build_brief(programme, request, recorded_changes=git_changes(programme, request.period))
 
 
 def _in_scope(
@@ -446,112 +441,6 @@ def _log_changes(states: list[TaskState], period: Period) -> list[LogChange]:
     return sorted(changes, key=lambda change: (change.date_iso, change.task_id))
 
 
-# ---------------------------------------------------------------- indicators without judgement
-
-
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4])|-(H1)|-(\d{1,2})M)?$")
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-
-
-def period_end(period: str) -> date:
-    """The last day of an indicator period ("2026", "2026-09", "2026-Q3", "2026-H1", "2026-9M")."""
-    match = _PERIOD.match(period)
-    if not match:
-        raise BriefError(f'kỳ số liệu "{period}" không hợp lệ')
-    year = int(match[1])
-    if match[2]:
-        month = int(match[2])
-    elif match[3]:
-        month = int(match[3]) * 3
-    elif match[4]:
-        month = 6
-    elif match[5]:
-        month = int(match[5])
-    else:
-        month = 12
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return following - timedelta(days=1)
-
-
-def period_label(period: str) -> str:
-    """Vietnamese name of an indicator period: "Quý III/2026", "Tháng 9/2026", "6 tháng đầu năm 2026"."""
-    match = _PERIOD.match(period)
-    if not match:
-        return period
-    year = match[1]
-    if match[2]:
-        return f"Tháng {int(match[2])}/{year}"
-    if match[3]:
-        return f"Quý {_ROMAN[int(match[3])]}/{year}"
-    if match[4]:
-        return f"6 tháng đầu năm {year}"
-    if match[5]:
-        return f"{int(match[5])} tháng năm {year}"
-    return f"Năm {year}"
-
-
-def quantity(value: Decimal, unit: str, kind: str = "") -> str:
-    """A value with its unit, Vietnamese style: "15,16%", "7.944,5 USD/người", "hạng 4"."""
-    if kind == "rank":
-        return f"hạng {format_number(value)}"
-    number = format_number(value)
-    if not unit:
-        return number
-    return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
-
-
-def target_text(target: Target) -> str:
-    """The planned figure as a phrase: "khoảng 13%", "≥ 15,16%", "từ 3,8 đến 4,3 tỷ USD", "top 5"."""
-    if target.target is None:
-        return ""
-    if target.comparator == "top":
-        return f"top {format_number(target.target)}"
-    value = quantity(target.target, target.unit)
-    if target.comparator == "range" and target.target_max is not None:
-        return f"từ {format_number(target.target)} đến {quantity(target.target_max, target.unit)}"
-    prefix = {"approx": "khoảng ", "at_least": "≥ ", "above": "trên ", "range": ""}[target.comparator]
-    return prefix + value
-
-
-def stretch_text(target: Target) -> str:
-    if target.stretch is None:
-        return ""
-    if target.comparator == "top":
-        return f"top {format_number(target.stretch)}"
-    return quantity(target.stretch, target.unit)
-
-
-def latest_actual(target: Target, as_of: date) -> Actual | None:
-    """The most recent figure known on `as_of`: latest period, then latest recorded."""
-    known = [a for a in target.actuals if a.recorded_on is None or a.recorded_on <= as_of]
-    if not known:
-        return None
-    return max(known, key=lambda a: (period_end(a.period), a.recorded_on or date.min))
-
-
-def plain_indicator_rows(programme: Programme, as_of: date) -> list[IndicatorRow]:
-    """Indicator rows with target, stretch and latest reported value, without judging them."""
-    return [_indicator_row(ind, target, as_of) for ind in programme.indicators for target in ind.targets]
-
-
-def _indicator_row(indicator: Indicator, target: Target, as_of: date) -> IndicatorRow:
-    actual = latest_actual(target, as_of)
-    latest = latest_period = ""
-    if actual is not None:
-        latest = quantity(actual.value, target.unit, target.kind)
-        latest_period = period_label(actual.period) + (", ước tính" if actual.estimate else "")
-    return IndicatorRow(
-        number=indicator.id,
-        indicator=indicator.name,
-        name=target.name,
-        unit=target.unit,
-        target=target_text(target),
-        stretch=stretch_text(target),
-        latest=latest,
-        latest_period=latest_period,
-    )
-
-
 # ---------------------------------------------------------------- recommendations
 
 _BULLET = re.compile(r"^\s*(?:[-*•+–]|\d{1,2}[.)])\s+")
@@ -636,33 +525,17 @@ def build_reminders(
     return letters
 
 
-# ---------------------------------------------------------------- optional inputs from other modules
-
-
-def _optional_module(name: str) -> Any:
-    """A module built on another branch, or None while it is not there (imported only when used)."""
-    import importlib
-
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
+# ---------------------------------------------------------------- inputs from git and from the indicators
 
 
 def git_changes(programme: Programme, period: Period) -> list[RecordedChange] | None:
-    """Changes to task files committed during the period, or None when there is no git history.
+    """Changes to task files committed during the period (as `ctr199 changes` lists them), or None
+    when the data directory has no git history (not a repository, no commit yet, no git installed)."""
+    from ctr199.history import HistoryError, collect_changes, describe
 
-    Adapter over `ctr199.history` (the `changes` command): `collect_changes(data_dir, since=day,
-    until=day) -> ChangeReport`, `describe(change) -> str`, `HistoryError`.
-    """
-    history = _optional_module("ctr199.history")
-    if history is None:
-        return None
     try:
-        report = history.collect_changes(programme.root, since=period.start, until=period.end)
-    except history.HistoryError:
+        report = collect_changes(programme.root, since=period.start, until=period.end)
+    except HistoryError:
         return None
     changes = []
     for task in report.tasks:
@@ -676,7 +549,7 @@ def git_changes(programme: Programme, period: Period) -> list[RecordedChange] | 
                     number=appendix_number(task.task_id),
                     task_id=task.task_id,
                     title=task.title,
-                    summary=history.describe(change),
+                    summary=describe(change),
                     author=commit.author,
                     commit=commit.short,
                 )
@@ -685,23 +558,18 @@ def git_changes(programme: Programme, period: Period) -> list[RecordedChange] | 
     return sorted(changes, key=lambda change: change.date_iso)
 
 
-def judged_indicator_rows(programme: Programme, as_of: date) -> list[IndicatorRow] | None:
-    """Indicator rows with their verdict (đạt, chưa đạt, vượt…), or None when judging is not available.
+_NO_VERDICT = frozenset({Verdict.NO_DATA, Verdict.NO_TARGET})  # the table already says "Chưa có số liệu"
 
-    Adapter over `ctr199.indicators`: `indicator_rows(indicators, as_of) -> list[IndicatorRow]`
-    (fields used: indicator_id, indicator_name, name, unit, target_text, stretch_text, value_text,
-    period_label, estimate, verdict, verdict_label, expected_text).
-    """
-    indicators = _optional_module("ctr199.indicators")
-    if indicators is None:
-        return None
-    rows = []
-    for row in indicators.indicator_rows(programme.indicators, as_of):
-        verdict = str(row.verdict_label) if row.verdict.value not in ("no_data", "no_target") else ""
+
+def _indicators(programme: Programme, as_of: date) -> list[IndicatorItem]:
+    """The indicator table of `ctr199 indicators` on `as_of`, as the brief's templates read it."""
+    items = []
+    for row in indicator_rows(programme.indicators, as_of):
+        verdict = "" if row.verdict in _NO_VERDICT else row.verdict_label
         if verdict and row.expected_text:
             verdict += f" (kế hoạch lũy kế đến hết kỳ: {row.expected_text})"
-        rows.append(
-            IndicatorRow(
+        items.append(
+            IndicatorItem(
                 number=row.indicator_id,
                 indicator=row.indicator_name,
                 name=row.name,
@@ -713,4 +581,4 @@ def judged_indicator_rows(programme: Programme, as_of: date) -> list[IndicatorRo
                 judgement=verdict[:1].upper() + verdict[1:],
             )
         )
-    return rows
+    return items
