@@ -36,6 +36,7 @@ from ctr199.templating import Format, builtin_dir, choose_template, render_text
 from .brief_helpers import OVERDUE, SNAPSHOTS, brief_data, docx_tables, docx_text, parse_html
 from .conftest import AS_OF, FIXTURES, ROOT, make_data_dir
 from .gitrepo import commit, data_repo
+from .test_cli_query import complete_in_bash
 
 runner = CliRunner()
 W48 = ["--as-of", AS_OF.isoformat()]
@@ -155,8 +156,22 @@ def test_filters_by_agency_and_group(tmp_path: Path) -> None:
     assert "### Sở Xây dựng (2)" in output and "Sở Nội vụ" not in output and "(46)" not in output
     code, output = run("brief", "-d", root, *W48, "--group", "3")
     assert code == 0 and "Tổng số nhiệm vụ theo dõi: **1**" in output and "| (18) |" in output
-    assert run("brief", "-d", root, *W48, "--agency", "Sở Không Có")[0] == 2
     assert run("brief", "-d", root, *W48, "--group", "42")[0] == 2
+
+
+def test_agency_errors_and_completion_are_those_of_the_query_commands(tmp_path: Path) -> None:
+    root = brief_data(tmp_path)
+    for typed, closest in (("Sở Xây dựg", "Có phải: Sở Xây dựng (SXD)"), ("Sở", "khớp nhiều cơ quan")):
+        results = [
+            runner.invoke(app, [*command, "-d", str(root), *W48, "--agency", typed])
+            for command in (["overdue"], ["brief"], ["remind", "-o", str(tmp_path / "cong-van")])
+        ]
+        assert [result.exit_code for result in results] == [2, 2, 2]
+        assert results[0].stderr.startswith("Lỗi: --agency: ") and closest in results[0].stderr
+        assert results[1].stderr == results[0].stderr and results[2].stderr == results[0].stderr
+    assert not (tmp_path / "cong-van").exists()
+    assert complete_in_bash(root, "ctr199 brief --agency 'So Xay") == ["Sở Xây dựng"]
+    assert complete_in_bash(root, "ctr199 remind --agency 'so tai") == ["Sở Tài chính"]
 
 
 def test_broken_data_is_refused(tmp_path: Path) -> None:

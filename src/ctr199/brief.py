@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeAlias
@@ -262,12 +262,11 @@ class Brief(_Data):
 
 @dataclass(frozen=True)
 class BriefRequest:
-    """What the user asked for: the period, the reference date and the filters."""
+    """What the user asked for: the period, the reference date and the tasks (`--agency`, `--group`)."""
 
     period: Period
     as_of: date
-    agency: Agency | None = None
-    group: int | None = None
+    filters: Filters = field(default_factory=Filters)
     recommendations: tuple[str, ...] = ()
     soon_days: int = DEFAULT_SOON_DAYS
 
@@ -283,12 +282,12 @@ def build_brief(
     `recorded_changes` are the changes committed to git in the period (`git_changes`); None when
     there is no git history, which the brief says rather than showing "no changes".
     """
-    filters = Filters(agency=request.agency, group=request.group)
+    filters = request.filters
     states = select(programme, filters, request.as_of, request.soon_days)
     summary = summarise(states, programme.registry)
     period = request.period
     overdue = overdue_items(states)
-    only = request.agency.name if request.agency is not None else None
+    only = filters.agency.name if filters.agency is not None else None
     counts = _counts(summary.overall, summary.total)
     described = period.describe()
     return Brief(
@@ -331,7 +330,7 @@ def _in_scope(
     """Git changes of the tasks the brief covers (all of them, deleted tasks included, when not narrowed)."""
     if changes is None:
         return None
-    if request.agency is None and request.group is None:
+    if request.filters == Filters():
         return list(changes)
     selected = {state.task_id for state in states}
     return [change for change in changes if change.task_id in selected]
@@ -339,11 +338,12 @@ def _in_scope(
 
 def _scope(programme: Programme, request: BriefRequest) -> str:
     parts = []
-    if request.agency is not None:
-        parts.append(f"cơ quan chủ trì {request.agency.name}")
-    if request.group is not None:
-        group = programme.group(request.group)
-        parts.append(f"nhóm {request.group}" + (f" ({shorten(group.title, 60)})" if group else ""))
+    filters = request.filters
+    if filters.agency is not None:
+        parts.append(f"cơ quan chủ trì {filters.agency.name}")
+    if filters.group is not None:
+        group = programme.group(filters.group)
+        parts.append(f"nhóm {filters.group}" + (f" ({shorten(group.title, 60)})" if group else ""))
     return "; ".join(parts)
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ctr199.cli import EXIT_FINDINGS, AsOfOption, DataOption, fail, resolve_as_of, resolve_data_dir
+from ctr199.commands._filters import AgencyCompletion, AgencyOption, GroupOption, make_filters
 
 if TYPE_CHECKING:
     from datetime import date
@@ -20,9 +21,11 @@ if TYPE_CHECKING:
 def register(app: typer.Typer) -> None:
     app.command(
         "brief",
+        cls=AgencyCompletion,
         help=(
             "Báo cáo tuần: số nhiệm vụ theo trạng thái, việc quá hạn theo cơ quan, việc sắp đến hạn, "
-            "cập nhật trong kỳ, chỉ tiêu chủ yếu và kiến nghị (Markdown, Word hoặc HTML)."
+            "cập nhật trong kỳ, chỉ tiêu chủ yếu và kiến nghị (Markdown, Word hoặc HTML). "
+            "--agency: chỉ các nhiệm vụ cơ quan đó chủ trì."
         ),
     )(brief)
 
@@ -36,8 +39,8 @@ def brief(
         str | None, typer.Option("--to", help="Ngày cuối kỳ báo cáo (mặc định: --as-of).", show_default=False)
     ] = None,
     as_of: AsOfOption = None,
-    agency: Annotated[str | None, typer.Option("--agency", "-a", help="Chỉ các nhiệm vụ cơ quan này chủ trì.")] = None,
-    group: Annotated[int | None, typer.Option("--group", "-g", help="Chỉ một nhóm nhiệm vụ (1-9).")] = None,
+    agency: AgencyOption = None,
+    group: GroupOption = None,
     output_format: Annotated[
         str | None,
         typer.Option("--format", "-f", help="md | docx | html (mặc định: theo đuôi tệp -o, không có thì md)."),
@@ -61,6 +64,7 @@ def brief(
     data_dir: DataOption = None,
 ) -> None:
     from ctr199.brief import BriefError, BriefRequest, choose_period, read_recommendations, weekly_brief
+    from ctr199.query import FilterSpec
     from ctr199.templating import Format, TemplateChoiceError, TemplateFailure, choose_template
 
     day = resolve_as_of(as_of)
@@ -79,14 +83,11 @@ def brief(
             items = read_recommendations(recommendations_file.read_text(encoding="utf-8")) + items
         except (OSError, UnicodeDecodeError) as exc:
             fail(f"không đọc được --recommendations-file {recommendations_file}: {exc}")
-    if group is not None and programme.group(group) is None:
-        fail(f"không có nhóm {group}; các nhóm: {', '.join(str(g.id) for g in programme.groups)}")
-    request = BriefRequest(
-        period=period, as_of=day, agency=resolve_agency(programme, agency), group=group, recommendations=tuple(items)
-    )
+    filters = make_filters(programme, FilterSpec(agency=agency, group=group))
+    request = BriefRequest(period=period, as_of=day, filters=filters, recommendations=tuple(items))
     data = weekly_brief(programme, request).model_dump(mode="json")
     if fmt is Format.docx and output is None:
-        output = Path.cwd() / _default_name(period.slug, request.agency)
+        output = Path.cwd() / _default_name(period.slug, filters.agency)
     emit(chosen, data, output, force=force, what="báo cáo")
 
 
@@ -128,17 +129,6 @@ def checked_programme(root: Path, day: date) -> Programme:
             EXIT_FINDINGS,
         )
     return programme
-
-
-def resolve_agency(programme: Programme, text: str | None) -> Agency | None:
-    if text is None:
-        return None
-    from ctr199.agencies import AgencyLookupError
-
-    try:
-        return programme.registry.resolve(text)
-    except AgencyLookupError as exc:
-        fail(str(exc))
 
 
 def _default_name(slug: str, agency: Agency | None) -> str:

@@ -8,15 +8,17 @@ from typing import Annotated
 import typer
 
 from ctr199.cli import EXIT_FINDINGS, AsOfOption, DataOption, fail, resolve_as_of, resolve_data_dir
-from ctr199.commands.brief import checked_programme, option_date, resolve_agency, write_or_fail
+from ctr199.commands._filters import AgencyCompletion, AgencyOption, make_filters
+from ctr199.commands.brief import checked_programme, option_date, write_or_fail
 
 
 def register(app: typer.Typer) -> None:
     app.command(
         "remind",
+        cls=AgencyCompletion,
         help=(
             "Soạn công văn đôn đốc: mỗi cơ quan chủ trì có nhiệm vụ quá hạn hoặc đến hạn trong 14 ngày "
-            "nhận một công văn liệt kê nhiệm vụ và hạn báo cáo."
+            "nhận một công văn liệt kê nhiệm vụ và hạn báo cáo. --agency: chỉ soạn công văn cho cơ quan đó."
         ),
     )(remind)
 
@@ -24,7 +26,7 @@ def register(app: typer.Typer) -> None:
 def remind(
     output: Annotated[Path, typer.Option("--output", "-o", help="Thư mục ghi các công văn (tạo mới nếu chưa có).")],
     as_of: AsOfOption = None,
-    agency: Annotated[str | None, typer.Option("--agency", "-a", help="Chỉ soạn công văn cho cơ quan này.")] = None,
+    agency: AgencyOption = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="md | docx.")] = "docx",
     template: Annotated[
         str | None,
@@ -40,6 +42,7 @@ def remind(
     data_dir: DataOption = None,
 ) -> None:
     from ctr199.brief import BriefError, build_reminders
+    from ctr199.query import FilterSpec
     from ctr199.templating import (
         Format,
         TemplateChoiceError,
@@ -62,10 +65,9 @@ def remind(
     except TemplateFailure as exc:  # the built-in templates are missing: a broken installation
         fail(str(exc), EXIT_FINDINGS)
     programme = checked_programme(resolve_data_dir(data_dir), day)
+    filters = make_filters(programme, FilterSpec(agency=agency))
     try:
-        letters = build_reminders(
-            programme, day, reply_by=option_date("--reply-by", reply_by), agency=resolve_agency(programme, agency)
-        )
+        letters = build_reminders(programme, day, reply_by=option_date("--reply-by", reply_by), agency=filters.agency)
     except BriefError as exc:
         fail(str(exc))
     if not letters:
