@@ -365,6 +365,33 @@ def test_output_file_refused_unless_forced(tmp_path: Path) -> None:
     assert run("brief", "-d", root, *W48, "-f", "pdf")[0] == 2
 
 
+def test_every_command_refuses_to_overwrite_alike(tmp_path: Path) -> None:
+    """export, brief and remind: an existing -o file is a usage error (exit 2), left byte-identical."""
+    root = brief_data(tmp_path)
+    letters = tmp_path / "cong-van"
+    letters.mkdir()
+    targets = {
+        "export": tmp_path / "nhiem-vu.csv",
+        "brief": tmp_path / "bao-cao.docx",
+        "remind": letters / "don-doc-so-xay-dung.docx",
+    }
+    for path in targets.values():
+        path.write_bytes(b"ban cu")
+    for command, path in targets.items():
+        where = letters if command == "remind" else path
+        result = runner.invoke(app, [command, "-d", str(root), *W48, "-o", str(where)])
+        assert result.exit_code == 2, (command, result.output)
+        assert result.stderr == f"Lỗi: tệp {path} đã có; dùng --force để ghi đè hoặc chọn -o khác\n"
+        assert path.read_bytes() == b"ban cu"
+    assert sorted(p.name for p in letters.iterdir()) == ["don-doc-so-xay-dung.docx"]  # no other letter either
+    for command, path in targets.items():
+        where = letters if command == "remind" else path
+        assert run(command, "-d", root, *W48, "-o", where, "--force")[0] == 0, command
+        assert path.read_bytes() != b"ban cu"
+    code, output = run("export", "-d", root, *W48, "-o", letters, "-f", "csv")
+    assert code == 2 and "là một thư mục" in output
+
+
 # ---------------------------------------------------------------- HTML
 
 

@@ -64,11 +64,14 @@ def brief(
     data_dir: DataOption = None,
 ) -> None:
     from ctr199.brief import BriefError, BriefRequest, choose_period, read_recommendations, weekly_brief
+    from ctr199.output import check_output
     from ctr199.query import FilterSpec
     from ctr199.templating import Format, TemplateChoiceError, TemplateFailure, choose_template
 
     day = resolve_as_of(as_of)
     fmt = _format(output_format, output, template)
+    if output is not None:
+        check_output(output, force=force)  # before the work, not only when writing
     try:
         period = choose_period(day, week=week, start=option_date("--from", date_from), end=option_date("--to", date_to))
         chosen = choose_template("brief", fmt, template)
@@ -140,6 +143,7 @@ def _default_name(slug: str, agency: Agency | None) -> str:
 
 def emit(chosen: Template, data: dict[str, object], output: Path | None, *, force: bool, what: str) -> None:
     """Render `data` with the chosen template; print it, or write it to `output` and say where."""
+    from ctr199.output import write_output
     from ctr199.templating import Format, TemplateFailure, render_docx, render_text
 
     try:
@@ -151,20 +155,5 @@ def emit(chosen: Template, data: dict[str, object], output: Path | None, *, forc
             fail("định dạng docx cần -o TỆP")
         typer.echo(content, nl=not content.endswith("\n"))
         return
-    write_or_fail(output, content, force=force)
+    write_output(output, content, force=force)
     typer.echo(f"Đã ghi {what}: {output}")
-
-
-def write_or_fail(path: Path, content: str | bytes, *, force: bool) -> None:
-    from ctr199.templating import write_new
-
-    if not path.parent.is_dir():
-        fail(f"không có thư mục {path.parent}")
-    try:
-        write_new(path, content, force=force)
-    except FileExistsError:
-        fail(f"tệp {path} đã có; thêm --force để ghi đè")
-    except IsADirectoryError:
-        fail(f"{path} là một thư mục; -o cần tên tệp")
-    except OSError as exc:
-        fail(f"không ghi được {path}: {exc.strerror or exc}")

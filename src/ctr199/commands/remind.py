@@ -9,7 +9,7 @@ import typer
 
 from ctr199.cli import EXIT_FINDINGS, AsOfOption, DataOption, fail, resolve_as_of, resolve_data_dir
 from ctr199.commands._filters import AgencyCompletion, AgencyOption, make_filters
-from ctr199.commands.brief import checked_programme, option_date, write_or_fail
+from ctr199.commands.brief import checked_programme, option_date
 
 
 def register(app: typer.Typer) -> None:
@@ -42,6 +42,7 @@ def remind(
     data_dir: DataOption = None,
 ) -> None:
     from ctr199.brief import BriefError, build_reminders
+    from ctr199.output import refuse_existing, write_output
     from ctr199.query import FilterSpec
     from ctr199.templating import (
         Format,
@@ -75,9 +76,7 @@ def remind(
         return
 
     paths = [output / f"{letter.file_stem}.{fmt.value}" for letter in letters]
-    existing = [path for path in paths if path.exists()]
-    if existing and not force:
-        fail(f"{len(existing)} tệp đã có (ví dụ {existing[0]}); thêm --force để ghi đè")
+    refuse_existing(paths, force=force)
     rendered: list[str | bytes] = []
     for letter in letters:
         data = letter.model_dump(mode="json")
@@ -87,7 +86,7 @@ def remind(
             fail(str(exc), EXIT_FINDINGS)
     output.mkdir(parents=True, exist_ok=True)
     for path, content in zip(paths, rendered, strict=True):
-        write_or_fail(path, content, force=True)
+        write_output(path, content, force=force)
     typer.echo(f"Đã soạn {len(letters)} công văn đôn đốc trong {output}:")
     for letter, path in zip(letters, paths, strict=True):
         typer.echo(f"  {path.name}  {letter.agency}: {len(letter.overdue)} quá hạn, {len(letter.upcoming)} sắp đến hạn")
