@@ -189,6 +189,11 @@ def context_for(template: Template, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def render(template: Template, data: dict[str, Any]) -> str | bytes:
+    """The document: text for Markdown and HTML, the bytes of a .docx for Word."""
+    return render_docx(template, data) if template.format is Format.docx else render_text(template, data)
+
+
 def render_text(template: Template, data: dict[str, Any]) -> str:
     """Render a Markdown or HTML template (HTML with autoescape)."""
     env = environment(template, autoescape=template.format is Format.html)

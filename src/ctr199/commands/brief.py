@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ctr199.cli import EXIT_FINDINGS, AsOfOption, DataOption, fail, resolve_as_of, resolve_data_dir
+from ctr199.cli import EXIT_FINDINGS, AsOfOption, DataOption, fail, option_date, resolve_as_of, resolve_data_dir
 from ctr199.commands._filters import AgencyCompletion, AgencyOption, GroupOption, make_filters
 
 if TYPE_CHECKING:
@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from ctr199.models import Agency
     from ctr199.programme import Programme
     from ctr199.templating import Format, Template
+
+TemplateOption = Annotated[
+    str | None,
+    typer.Option("--template", "-t", help="state (mặc định, văn bản hành chính), party (văn bản Đảng) hoặc tệp mẫu."),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -45,12 +50,7 @@ def brief(
         str | None,
         typer.Option("--format", "-f", help="md | docx | html (mặc định: theo đuôi tệp -o, không có thì md)."),
     ] = None,
-    template: Annotated[
-        str | None,
-        typer.Option(
-            "--template", "-t", help="state (mặc định, văn bản hành chính), party (văn bản Đảng) hoặc tệp mẫu."
-        ),
-    ] = None,
+    template: TemplateOption = None,
     recommendations_file: Annotated[
         Path | None, typer.Option("--recommendations-file", help="Tệp văn bản: mỗi dòng một kiến nghị.")
     ] = None,
@@ -66,7 +66,7 @@ def brief(
     from ctr199.brief import BriefError, BriefRequest, choose_period, read_recommendations, weekly_brief
     from ctr199.output import check_output
     from ctr199.query import FilterSpec
-    from ctr199.templating import Format, TemplateChoiceError, TemplateFailure, choose_template
+    from ctr199.templating import Format
 
     day = resolve_as_of(as_of)
     fmt = _format(output_format, output, template)
@@ -74,11 +74,9 @@ def brief(
         check_output(output, force=force)  # before the work, not only when writing
     try:
         period = choose_period(day, week=week, start=option_date("--from", date_from), end=option_date("--to", date_to))
-        chosen = choose_template("brief", fmt, template)
-    except (BriefError, TemplateChoiceError) as exc:
+    except BriefError as exc:
         fail(str(exc))
-    except TemplateFailure as exc:  # the built-in templates are missing: a broken installation
-        fail(str(exc), EXIT_FINDINGS)
+    chosen = template_for("brief", fmt, template)
     programme = checked_programme(resolve_data_dir(data_dir), day)
     items = list(recommendation or [])
     if recommendations_file is not None:
@@ -109,15 +107,26 @@ def _format(given: str | None, output: Path | None, template: str | None) -> For
     return Format.md
 
 
-def option_date(option: str, text: str | None) -> date | None:
-    if text is None:
-        return None
-    from ctr199.deadline import DeadlineError, parse_date
+def template_for(document: str, fmt: Format, spec: str | None) -> Template:
+    """The `--template` to render `document` with; a template that cannot be used is a usage error."""
+    from ctr199.templating import TemplateChoiceError, TemplateFailure, choose_template
 
     try:
-        return parse_date(text)
-    except DeadlineError as exc:
-        fail(f"{option}: {exc}")
+        return choose_template(document, fmt, spec)
+    except TemplateChoiceError as exc:
+        fail(str(exc))
+    except TemplateFailure as exc:  # the built-in templates are missing: a broken installation
+        fail(str(exc), EXIT_FINDINGS)
+
+
+def rendered(chosen: Template, data: dict[str, object]) -> str | bytes:
+    """The document; a template that fails (undefined variable, syntax) stops with its one-line error, exit 1."""
+    from ctr199.templating import TemplateFailure, render
+
+    try:
+        return render(chosen, data)
+    except TemplateFailure as exc:
+        fail(str(exc), EXIT_FINDINGS)
 
 
 def checked_programme(root: Path, day: date) -> Programme:
@@ -144,12 +153,8 @@ def _default_name(slug: str, agency: Agency | None) -> str:
 def emit(chosen: Template, data: dict[str, object], output: Path | None, *, force: bool, what: str) -> None:
     """Render `data` with the chosen template; print it, or write it to `output` and say where."""
     from ctr199.output import write_output
-    from ctr199.templating import Format, TemplateFailure, render_docx, render_text
 
-    try:
-        content: str | bytes = render_docx(chosen, data) if chosen.format is Format.docx else render_text(chosen, data)
-    except TemplateFailure as exc:
-        fail(str(exc), EXIT_FINDINGS)
+    content = rendered(chosen, data)
     if output is None:
         if isinstance(content, bytes):
             fail("định dạng docx cần -o TỆP")
