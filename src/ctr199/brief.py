@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from ctr199.indicators import Verdict, indicator_rows
 from ctr199.models import Agency
 from ctr199.numbers import format_number
+from ctr199.output import appendix_number, vn_date
 from ctr199.programme import Programme, TaskRecord
 from ctr199.query import (
     DEFAULT_SOON_DAYS,
@@ -31,6 +32,7 @@ from ctr199.query import (
     Filters,
     Item,
     TaskState,
+    lead_names,
     leads_of,
     overdue_items,
     select,
@@ -42,6 +44,7 @@ from ctr199.text import ascii_slug, fold, shorten
 PROGRAMME_TITLE = "Chương trình hành động thực hiện Kết luận số 199-KL/TW và Nghị quyết số 244/2025/QH15 năm 2026"
 PLACE = "Hải Phòng"
 REPLY_DAYS = 7
+NO_LEAD = "(chưa rõ cơ quan chủ trì)"
 
 # Column headers for tables with one column per category.
 CATEGORY_SHORT = {
@@ -62,11 +65,6 @@ class BriefError(ValueError):
 
 
 # ---------------------------------------------------------------- dates in documents
-
-
-def vn_date(day: date) -> str:
-    """dd/mm/yyyy, the form dates take in tables."""
-    return day.strftime("%d/%m/%Y")
 
 
 def place_date(day: date, place: str = PLACE) -> str:
@@ -375,15 +373,8 @@ def _group_counts(programme: Programme, group_id: int, counter: Counter[Category
     return GroupCounts(id=group_id, title=title, short_title=shorten(title, 70), **counts.model_dump())
 
 
-def lead_names(record: TaskRecord, programme: Programme) -> list[str]:
-    """Canonical names of a task's lead agencies; the text as written when not in the registry."""
-    names = [agency.name for agency in leads_of(record, programme.registry)]
-    return names or list(record.task.lead) or ["(chưa rõ cơ quan chủ trì)"]
-
-
-def appendix_number(task_id: int) -> str:
-    """A task's number as the programme's appendix writes it: "(36)"."""
-    return f"({task_id})"
+def _leads(record: TaskRecord, programme: Programme) -> list[str]:
+    return lead_names(record, programme.registry) or [NO_LEAD]
 
 
 def _item(item: Item, programme: Programme) -> TaskItem:
@@ -396,11 +387,11 @@ def _item(item: Item, programme: Programme) -> TaskItem:
         title=task.title,
         output=task.output,
         milestone=f"Mốc {milestone.number}: {milestone.label}" if several else "",
-        due=vn_date(milestone.due) if milestone.due else "",
+        due=vn_date(milestone.due),
         due_iso=milestone.due,
         days_overdue=item.days_overdue,
         days_left=item.days_left,
-        leads="; ".join(lead_names(state.record, programme)),
+        leads="; ".join(_leads(state.record, programme)),
     )
 
 
@@ -408,7 +399,7 @@ def _by_lead(items: list[Item], programme: Programme, *, only: str | None) -> li
     """Overdue items under each lead agency: most items first, then by name."""
     grouped: dict[str, list[TaskItem]] = {}
     for item in items:
-        for name in lead_names(item.state.record, programme):
+        for name in _leads(item.state.record, programme):
             if only is None or name == only:
                 grouped.setdefault(name, []).append(_item(item, programme))
     order = sorted(grouped, key=lambda name: (-len(grouped[name]), fold(name)))

@@ -37,6 +37,11 @@ def vn_date(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
+def appendix_number(task_id: int) -> str:
+    """A task's number as the programme's appendix writes it: "(36)"."""
+    return f"({task_id})"
+
+
 @dataclass(frozen=True)
 class Column:
     header: str
