@@ -15,7 +15,6 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
-from typer.testing import CliRunner
 
 from ctr199.brief import (
     BriefError,
@@ -33,13 +32,10 @@ from ctr199.models import Actual, Indicator, Target
 from ctr199.programme import load_programme
 from ctr199.templating import Format, builtin_dir, choose_template, render_text
 
-from .brief_helpers import OVERDUE, SNAPSHOTS, brief_data, docx_tables, docx_text, parse_html
+from .brief_helpers import OVERDUE, SNAPSHOTS, W48, brief_data, docx_tables, docx_text, parse_html, run, runner
 from .conftest import AS_OF, FIXTURES, ROOT, make_data_dir
 from .gitrepo import commit, data_repo
 from .test_cli_query import complete_in_bash
-
-runner = CliRunner()
-W48 = ["--as-of", AS_OF.isoformat()]
 
 
 @pytest.fixture(autouse=True)
@@ -47,12 +43,6 @@ def outside_any_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     """Fixture trees in tmp_path are not in git even when the temporary folder sits inside a checkout:
     git stops looking for a repository at tmp_path (repositories made inside it are still found)."""
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-
-
-def run(*args: str | Path) -> tuple[int, str]:
-    result = runner.invoke(app, [str(arg) for arg in args])
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
 
 
 # ---------------------------------------------------------------- Markdown
@@ -300,8 +290,8 @@ def _assert_decree_30_layout(path: Path) -> None:
     normal = document.styles["Normal"]
     assert normal.font.name == "Times New Roman" and 13 <= normal.font.size.pt <= 14
     for paragraph in document.paragraphs:  # no run overrides the body font
-        for run in paragraph.runs:
-            assert run.font.name in (None, "Times New Roman")
+        for text_run in paragraph.runs:
+            assert text_run.font.name in (None, "Times New Roman")
     text = docx_text(path)
     assert "Hải Phòng, ngày 28 tháng 11 năm 2026" in text
     assert "{{" not in text and "{%" not in text
