@@ -14,8 +14,11 @@ from pathlib import Path
 
 from docx import Document
 from docx.oxml.ns import qn
+from typer.testing import CliRunner
 
-from .conftest import FIXTURES, make_data_dir
+from ctr199.cli import app
+
+from .conftest import AS_OF, FIXTURES, make_data_dir
 
 BRIEF_FIXTURE = FIXTURES / "brief"
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
@@ -25,11 +28,19 @@ OVERDUE = {
     "(18)": "Sơ kết 01 năm triển khai thực hiện vận hành mô hình cấp uỷ",
     "(65)": "Hoàn thành và đưa vào vận hành Dự án đầu tư xây dựng nhà máy xử lý rác thải Seraphin Hải Dương",
 }
+W48 = ["--as-of", AS_OF.isoformat()]  # the fixture's reference day, in ISO week 2026-W48
+runner = CliRunner()
 VOID = {"meta", "br", "link", "img", "hr", "input", "area", "base", "col", "source", "wbr"}
 
 
 def brief_data(target: Path) -> Path:
     return make_data_dir(target / "data", BRIEF_FIXTURE)
+
+
+def run(*args: str | Path) -> tuple[int, str]:
+    result = runner.invoke(app, [str(arg) for arg in args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
 
 
 class StrictHTML(HTMLParser):

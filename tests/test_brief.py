@@ -7,56 +7,42 @@ import shutil
 import subprocess
 import sys
 import tomllib
-import types
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
-from typer.testing import CliRunner
 
-import ctr199.brief as brief_module
 from ctr199.brief import (
     BriefError,
     BriefRequest,
-    IndicatorRow,
     RecordedChange,
     build_brief,
     choose_period,
     iso_week,
-    latest_actual,
     parse_week,
-    period_end,
     place_date,
     read_recommendations,
 )
 from ctr199.cli import app
-from ctr199.models import Actual, Target
+from ctr199.models import Actual, Indicator, Target
 from ctr199.programme import load_programme
 from ctr199.templating import Format, builtin_dir, choose_template, render_text
 
-from .brief_helpers import OVERDUE, SNAPSHOTS, brief_data, docx_tables, docx_text, parse_html
+from .brief_helpers import OVERDUE, SNAPSHOTS, W48, brief_data, docx_tables, docx_text, parse_html, run, runner
 from .conftest import AS_OF, FIXTURES, ROOT, make_data_dir
-
-runner = CliRunner()
-W48 = ["--as-of", AS_OF.isoformat()]
+from .gitrepo import commit, data_repo
+from .test_cli_query import complete_in_bash
 
 
 @pytest.fixture(autouse=True)
-def without_optional_modules(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Briefs here are built without git history and indicator judgements, whether or not those
-    modules are installed, so that the expected output is fixed; the adapters have their own tests."""
-    monkeypatch.setattr(brief_module, "_optional_module", lambda name: None)
-
-
-def run(*args: str | Path) -> tuple[int, str]:
-    result = runner.invoke(app, [str(arg) for arg in args])
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
+def outside_any_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fixture trees in tmp_path are not in git even when the temporary folder sits inside a checkout:
+    git stops looking for a repository at tmp_path (repositories made inside it are still found)."""
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
 
 
 # ---------------------------------------------------------------- Markdown
@@ -101,7 +87,14 @@ def test_markdown_content_is_what_the_fixture_implies(tmp_path: Path) -> None:
     # Due within 14 days, and the four log entries dated in the week (not the one of 01/06/2026).
     assert "| (46) |" in output and "| 30/11/2026 | 2 |" in output
     assert output.count("/11/2026 | (") == 4 and "Đang lập hồ sơ dự án" not in output
-    assert "| 4 | Chỉ số sản xuất công nghiệp (IIP) | ≥ 15,5% | 16% | 14,8% (Tháng 10/2026) |" in output
+    # Indicators as `ctr199 indicators` judges them; the fixture is not in git, and the brief says so.
+    assert "| 4 | Chỉ số sản xuất công nghiệp (IIP) | 15,5% | 16% | 14,8% (Tháng 10/2026) | Chưa đạt |" in output
+    assert (
+        "| 1 | Tốc độ tăng trưởng GRDP so với năm 2025 | khoảng 13% |  | 12,1% (9 tháng/2026, ước tính) | Chưa đạt |"
+        in output
+    )
+    assert "|  | Khu vực Dịch vụ | 11% |  | Chưa có số liệu |  |" in output
+    assert "Chưa có thông tin từ lịch sử git của thư mục dữ liệu." in output
     assert "(Chưa có kiến nghị.)" in output
 
 
@@ -153,8 +146,22 @@ def test_filters_by_agency_and_group(tmp_path: Path) -> None:
     assert "### Sở Xây dựng (2)" in output and "Sở Nội vụ" not in output and "(46)" not in output
     code, output = run("brief", "-d", root, *W48, "--group", "3")
     assert code == 0 and "Tổng số nhiệm vụ theo dõi: **1**" in output and "| (18) |" in output
-    assert run("brief", "-d", root, *W48, "--agency", "Sở Không Có")[0] == 2
     assert run("brief", "-d", root, *W48, "--group", "42")[0] == 2
+
+
+def test_agency_errors_and_completion_are_those_of_the_query_commands(tmp_path: Path) -> None:
+    root = brief_data(tmp_path)
+    for typed, closest in (("Sở Xây dựg", "Có phải: Sở Xây dựng (SXD)"), ("Sở", "khớp nhiều cơ quan")):
+        results = [
+            runner.invoke(app, [*command, "-d", str(root), *W48, "--agency", typed])
+            for command in (["overdue"], ["brief"], ["remind", "-o", str(tmp_path / "cong-van")])
+        ]
+        assert [result.exit_code for result in results] == [2, 2, 2]
+        assert results[0].stderr.startswith("Lỗi: --agency: ") and closest in results[0].stderr
+        assert results[1].stderr == results[0].stderr and results[2].stderr == results[0].stderr
+    assert not (tmp_path / "cong-van").exists()
+    assert complete_in_bash(root, "ctr199 brief --agency 'So Xay") == ["Sở Xây dựng"]
+    assert complete_in_bash(root, "ctr199 remind --agency 'so tai") == ["Sở Tài chính"]
 
 
 def test_broken_data_is_refused(tmp_path: Path) -> None:
@@ -168,27 +175,7 @@ def test_recommendations_file_format() -> None:
     assert read_recommendations(text) == ["Kiến nghị:", "một", "hai", "ba", "mười & <b>"]
 
 
-def test_latest_actual_is_the_latest_period_known_on_the_date() -> None:
-    target = Target(
-        key="grdp",
-        name="GRDP",
-        kind="growth",
-        unit="%",
-        target=Decimal(13),
-        actuals=[
-            Actual(period="2026-Q3", value=Decimal("9.5"), recorded_on=date(2026, 10, 10)),
-            Actual(period="2026-H1", value=Decimal("8.0")),
-            Actual(period="2026-10", value=Decimal("9.9"), recorded_on=date(2026, 11, 30)),
-        ],
-    )
-    latest = latest_actual(target, AS_OF)
-    assert latest is not None and latest.value == Decimal("9.5")
-    assert period_end("2026-9M") == date(2026, 9, 30) and period_end("2026-Q4") == date(2026, 12, 31)
-    assert period_end("2026-2M") == date(2026, 2, 28) and period_end("2026-H1") == date(2026, 6, 30)
-
-
-def test_optional_inputs_plug_into_every_template(tmp_path: Path) -> None:
-    """Git changes and judged indicators are optional inputs; given, every format shows them."""
+def test_recorded_changes_and_verdicts_reach_every_template(tmp_path: Path) -> None:
     programme, _ = load_programme(brief_data(tmp_path), as_of=AS_OF)
     change = RecordedChange(
         date="24/11/2026",
@@ -196,154 +183,94 @@ def test_optional_inputs_plug_into_every_template(tmp_path: Path) -> None:
         number="(37)",
         task_id=37,
         title="Dự án Cảng Nam Đồ sơn (Bên khởi động)",
-        summary="trạng thái: Chưa thực hiện → Đang thực hiện",
+        summary="Trạng thái: Chưa thực hiện → Đang thực hiện & <b>",
         author="Nguyễn Văn A",
         commit="abc1234",
     )
-    judged = IndicatorRow(
-        number=4,
-        indicator="IIP",
-        name="Chỉ số sản xuất công nghiệp (IIP)",
-        unit="%",
-        target="≥ 15,5%",
-        stretch="16%",
-        latest="14,8%",
-        latest_period="Tháng 10/2026",
-        judgement="Chậm so với kế hoạch",
-    )
     request = BriefRequest(period=iso_week(AS_OF), as_of=AS_OF)
-    data = build_brief(programme, request, recorded_changes=[change], indicator_rows=[judged]).model_dump(mode="json")
-    assert data["indicators_judged"] is True
+    data = build_brief(programme, request, recorded_changes=[change]).model_dump(mode="json")
     markdown = render_text(choose_template("brief", Format.md, None), data)
-    assert "| 24/11/2026 | (37) | Dự án Cảng Nam Đồ sơn (Bên khởi động) | trạng thái: Chưa thực hiện → Đang" in markdown
-    assert "| Đánh giá |" in markdown and "| Chậm so với kế hoạch |" in markdown
-    html = parse_html(render_text(choose_template("brief", Format.html, None), data)).visible_text()
-    assert "Nguyễn Văn A" in html and "Chậm so với kế hoạch" in html
+    assert "| 24/11/2026 | (37) | Dự án Cảng Nam Đồ sơn (Bên khởi động) | Trạng thái: Chưa thực hiện → Đang" in markdown
+    html_source = render_text(choose_template("brief", Format.html, None), data)
+    assert "Đang thực hiện &amp; &lt;b&gt; (Nguyễn Văn A)" in html_source
+    html = parse_html(html_source).visible_text()
+    assert "Nguyễn Văn A" in html and "14,8% (Tháng 10/2026) Chưa đạt" in html
     without = build_brief(programme, request, recorded_changes=[]).model_dump(mode="json")
     assert "Không có thay đổi dữ liệu nào trong kỳ." in render_text(choose_template("brief", Format.md, None), without)
 
 
-# ---------------------------------------------------------------- adapters to ctr199.history and ctr199.indicators
-
-
-def _fake_history(report: object | None) -> types.ModuleType:
-    """Stands in for ctr199.history with the same names: collect_changes, describe, HistoryError."""
-    module = types.ModuleType("ctr199.history")
-
-    class HistoryError(Exception):
-        pass
-
-    def collect_changes(data_dir: Path, *, since: date, until: date | None = None) -> object:
-        module.calls.append((data_dir, since, until))  # type: ignore[attr-defined]
-        if report is None:
-            raise HistoryError("không phải kho git")
-        return report
-
-    def describe(change: SimpleNamespace) -> str:
-        return f"Trạng thái: {change.before} → {change.after}"
-
-    module.calls = []  # type: ignore[attr-defined]
-    module.HistoryError = HistoryError  # type: ignore[attr-defined]
-    module.collect_changes = collect_changes  # type: ignore[attr-defined]
-    module.describe = describe  # type: ignore[attr-defined]
-    return module
-
-
-def _commit(day: int, author: str, sha: str) -> SimpleNamespace:
-    when = datetime(2026, 11, day, 16, 30, tzinfo=timezone(timedelta(hours=7)))
-    return SimpleNamespace(date=when, author=author, short=sha)
-
-
-def _use(monkeypatch: pytest.MonkeyPatch, **modules: types.ModuleType) -> None:
-    monkeypatch.setattr(brief_module, "_optional_module", lambda name: modules.get(name.rsplit(".", 1)[-1]))
-
-
-def test_git_changes_of_the_period_come_from_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    report = SimpleNamespace(
-        tasks=[
-            SimpleNamespace(
-                task_id=18,
-                title="Sơ kết 01 năm",
-                changes=[SimpleNamespace(commit=_commit(25, "Trần B", "bbbbbbb"), before="A & <B>", after="C")],
-            ),
-            SimpleNamespace(
-                task_id=37,
-                title="Dự án Cảng Nam Đồ sơn (Bên khởi động)",
-                changes=[SimpleNamespace(commit=_commit(24, "Nguyễn Văn A", "aaaaaaa"), before="X", after="Y")],
-            ),
-        ]
+def test_cumulative_indicators_are_judged_against_the_plan_to_date(tmp_path: Path) -> None:
+    """A year-to-date figure is compared with the share of the annual plan due by then, and the brief says which."""
+    programme, _ = load_programme(brief_data(tmp_path), as_of=AS_OF)
+    exports = Target(
+        key="xuat-khau",
+        name="Kim ngạch xuất khẩu",
+        kind="level",
+        unit="tỷ USD",
+        comparator="at_least",
+        target=Decimal(52),
+        cumulative=True,
+        actuals=[Actual(period="2026-9M", value=Decimal("39.2"), recorded_on=date(2026, 10, 8))],
     )
-    history = _fake_history(report)
-    _use(monkeypatch, history=history)
-    root = brief_data(tmp_path)
-    code, output = run("brief", "-d", root, *W48)
+    programme.indicators.append(Indicator(id=7, name="Kim ngạch xuất khẩu", text="…", targets=[exports]))
+    data = build_brief(programme, BriefRequest(period=iso_week(AS_OF), as_of=AS_OF)).model_dump(mode="json")
+    row = data["indicators"][-1]
+    assert (row["number"], row["target"], row["latest"], row["latest_period"]) == (
+        7,
+        "52 tỷ USD",
+        "39,2 tỷ USD",
+        "9 tháng/2026",
+    )
+    assert row["judgement"] == "Vượt (kế hoạch lũy kế đến hết kỳ: 39 tỷ USD)"  # 9/12 of 52
+    on_the_day_before = build_brief(programme, BriefRequest(period=iso_week(AS_OF), as_of=date(2026, 10, 7)))
+    assert on_the_day_before.indicators[-1].latest == "" and on_the_day_before.indicators[-1].judgement == ""
+
+
+# ---------------------------------------------------------------- git history (a real repository)
+
+
+def _git_section(brief: str) -> str:
+    return brief[brief.index("### 2. Thay đổi dữ liệu") : brief.index("## V.")]
+
+
+def _update(data: Path, *args: str) -> None:
+    result = runner.invoke(app, [*args, "-d", str(data), "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 0, result.output
+
+
+def test_changes_committed_during_the_week_are_in_the_brief(tmp_path: Path) -> None:
+    data = data_repo(tmp_path)  # the shipped data, committed on 10/11/2026
+    repo = data.parent
+    _update(data, "update", "1", "-s", "in_progress", "--date", "2026-11-19")
+    commit(repo, "Tiến độ nhiệm vụ 1", when="2026-11-20T17:00:00+07:00")  # week 47
+    _update(data, "update", "36", "-s", "in_progress", "--date", "2026-11-24", "--note", "Đã khởi công")
+    commit(repo, "Tiến độ nhiệm vụ 36", when="2026-11-25T08:30:00+07:00", author="Trần Văn Minh")  # week 48
+    task_1 = data / "tasks" / "001.yaml"
+    task_1.write_text(
+        task_1.read_text(encoding="utf-8").replace("deadline: Năm 2026", "deadline: Quý IV/2026"), "utf-8"
+    )
+    commit(repo, "Sửa thời hạn nhiệm vụ 1", when="2026-11-30T10:00:00+07:00")  # week 49
+
+    code, output = run("brief", "-d", data, *W48)
     assert code == 0, output
-    assert history.calls == [(root, date(2026, 11, 23), date(2026, 11, 29))]  # type: ignore[attr-defined]
-    first = "| 24/11/2026 | (37) | Dự án Cảng Nam Đồ sơn (Bên khởi động) | Trạng thái: X → Y (Nguyễn Văn A) |"
-    second = "| 25/11/2026 | (18) | Sơ kết 01 năm | Trạng thái: A & <B> → C (Trần B) |"
-    assert output.index(first) < output.index(second)
-    code, output = run("brief", "-d", root, *W48, "--agency", "Sở Xây dựng")
-    assert first in output and "(18)" not in output  # narrowed briefs show their own tasks' changes
-    out = tmp_path / "b.html"
-    assert run("brief", "-d", root, *W48, "-o", out)[0] == 0
-    assert "Trạng thái: A &amp; &lt;B&gt; → C" in out.read_text(encoding="utf-8")
+    changes = _git_section(output)
+    title = "Dự án tuyến đường bộ cao tốc Ninh Bình - Hải Phòng (CT.08)"
+    assert f"| 25/11/2026 | (36) | {title}" in changes
+    assert "| Trạng thái: Chưa thực hiện → Đang thực hiện (Trần Văn Minh) |" in changes
+    assert "| Nhật ký mới: 24/11/2026 Đang thực hiện — Đã khởi công (Trần Văn Minh) |" in changes
+    assert "(1)" not in changes and changes.count("| 25/11/2026 |") == 2
+    # The progress log of the week shows the same update; task 1's (19/11) is a week earlier.
+    assert "| 24/11/2026 | (36) |" in output and "19/11/2026" not in output
 
-    _use(monkeypatch, history=_fake_history(None))  # HistoryError: not a git repository, no git…
-    code, output = run("brief", "-d", root, *W48)
-    assert code == 0 and "Chưa có thông tin từ lịch sử git của thư mục dữ liệu." in output
-
-
-def test_indicator_judgements_come_from_indicators(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def row(verdict: str, label: str, expected: str = "", **fields: object) -> SimpleNamespace:
-        base = {
-            "indicator_id": 4,
-            "indicator_name": "Chỉ số sản xuất công nghiệp",
-            "name": "Chỉ số sản xuất công nghiệp (IIP)",
-            "unit": "%",
-            "target_text": "15,5%",
-            "stretch_text": "16%",
-            "value_text": "14,8%",
-            "period_label": "Tháng 10/2026",
-            "estimate": True,
-        }
-        base.update(fields)
-        return SimpleNamespace(
-            verdict=SimpleNamespace(value=verdict), verdict_label=label, expected_text=expected, **base
-        )
-
-    module = types.ModuleType("ctr199.indicators")
-    seen: list[tuple[object, date]] = []
-
-    def indicator_rows(indicators: object, as_of: date) -> list[SimpleNamespace]:
-        seen.append((indicators, as_of))
-        return [
-            row("below", "chưa đạt"),
-            row("met", "đạt", "39 tỷ USD", indicator_id=7, name="Kim ngạch xuất khẩu", target_text="52 tỷ USD"),
-            row("no_data", "chưa có số liệu", indicator_id=8, name="Hàng hóa qua cảng", value_text="", period_label=""),
-        ]
-
-    module.indicator_rows = indicator_rows  # type: ignore[attr-defined]
-    _use(monkeypatch, indicators=module)
-    code, output = run("brief", "-d", brief_data(tmp_path), *W48)
-    assert code == 0, output
-    assert len(seen) == 1 and seen[0][1] == AS_OF and len(seen[0][0]) == 4  # type: ignore[arg-type]
-    assert "| Thực hiện (số liệu mới nhất) | Đánh giá |" in output
-    assert (
-        "| 4 | Chỉ số sản xuất công nghiệp (IIP) | 15,5% | 16% | 14,8% (Tháng 10/2026, ước tính) | Chưa đạt |" in output
-    )
-    assert (
-        "| 7 | Kim ngạch xuất khẩu | 52 tỷ USD | 16% | 14,8% (Tháng 10/2026, ước tính) | Đạt (kế hoạch lũy kế" in output
-    )
-    assert "| 8 | Hàng hóa qua cảng | 15,5% | 16% | Chưa có số liệu |  |" in output
-
-
-def test_optional_module_absent_or_broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.undo()  # the real lookup, not the autouse stand-in
-    assert brief_module._optional_module("ctr199.no_such_module") is None
-    (tmp_path / "needs_missing.py").write_text("import no_such_dependency_ctr199\n", encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    with pytest.raises(ModuleNotFoundError):  # a module that exists but cannot import is a real error
-        brief_module._optional_module("needs_missing")
+    code, output = run("brief", "-d", data, *W48, "--week", "2026-W47")
+    changes = _git_section(output)
+    assert code == 0 and "| 20/11/2026 | (1) |" in changes and "(Nguyễn Thị Lan) |" in changes
+    assert "(36)" not in changes
+    code, output = run("brief", "-d", data, *W48, "--agency", "Sở Tài chính")  # narrowed: its own tasks only
+    assert code == 0 and "Không có thay đổi dữ liệu nào trong kỳ." in _git_section(output)
+    out = tmp_path / "b.docx"
+    assert run("brief", "-d", data, *W48, "-o", out)[0] == 0
+    assert any(row[0] == "25/11/2026" and row[1] == "(36)" for table in docx_tables(out) for row in table)
 
 
 # ---------------------------------------------------------------- Word
@@ -363,8 +290,8 @@ def _assert_decree_30_layout(path: Path) -> None:
     normal = document.styles["Normal"]
     assert normal.font.name == "Times New Roman" and 13 <= normal.font.size.pt <= 14
     for paragraph in document.paragraphs:  # no run overrides the body font
-        for run in paragraph.runs:
-            assert run.font.name in (None, "Times New Roman")
+        for text_run in paragraph.runs:
+            assert text_run.font.name in (None, "Times New Roman")
     text = docx_text(path)
     assert "Hải Phòng, ngày 28 tháng 11 năm 2026" in text
     assert "{{" not in text and "{%" not in text
@@ -426,6 +353,33 @@ def test_output_file_refused_unless_forced(tmp_path: Path) -> None:
     assert code == 0 and out.read_text(encoding="utf-8").startswith("UBND THÀNH PHỐ HẢI PHÒNG")
     assert run("brief", "-d", root, *W48, "-o", tmp_path / "missing" / "b.md")[0] == 2
     assert run("brief", "-d", root, *W48, "-f", "pdf")[0] == 2
+
+
+def test_every_command_refuses_to_overwrite_alike(tmp_path: Path) -> None:
+    """export, brief and remind: an existing -o file is a usage error (exit 2), left byte-identical."""
+    root = brief_data(tmp_path)
+    letters = tmp_path / "cong-van"
+    letters.mkdir()
+    targets = {
+        "export": tmp_path / "nhiem-vu.csv",
+        "brief": tmp_path / "bao-cao.docx",
+        "remind": letters / "don-doc-so-xay-dung.docx",
+    }
+    for path in targets.values():
+        path.write_bytes(b"ban cu")
+    for command, path in targets.items():
+        where = letters if command == "remind" else path
+        result = runner.invoke(app, [command, "-d", str(root), *W48, "-o", str(where)])
+        assert result.exit_code == 2, (command, result.output)
+        assert result.stderr == f"Lỗi: tệp {path} đã có; dùng --force để ghi đè hoặc chọn -o khác\n"
+        assert path.read_bytes() == b"ban cu"
+    assert sorted(p.name for p in letters.iterdir()) == ["don-doc-so-xay-dung.docx"]  # no other letter either
+    for command, path in targets.items():
+        where = letters if command == "remind" else path
+        assert run(command, "-d", root, *W48, "-o", where, "--force")[0] == 0, command
+        assert path.read_bytes() != b"ban cu"
+    code, output = run("export", "-d", root, *W48, "-o", letters, "-f", "csv")
+    assert code == 2 and "là một thư mục" in output
 
 
 # ---------------------------------------------------------------- HTML

@@ -224,7 +224,7 @@ def test_xlsx_without_output_gets_a_dated_name_and_is_never_overwritten(
     assert made.exists() and f"Đã ghi {made.name}" in first.output
     before = made.read_bytes()
     again = _export(progress, "-f", "xlsx", "--status", "overdue")
-    assert again.exit_code == 1 and "--force" in again.stderr
+    assert again.exit_code == 2 and "--force" in again.stderr
     assert made.read_bytes() == before
     forced = _export(progress, "-f", "xlsx", "--status", "overdue", "--force")
     assert forced.exit_code == 0
@@ -235,7 +235,7 @@ def test_output_file_refused_unless_force(progress: Path, tmp_path: Path) -> Non
     target = tmp_path / "out.csv"
     target.write_text("giữ nguyên", encoding="utf-8")
     refused = _export(progress, "-o", str(target))
-    assert refused.exit_code == 1 and target.read_text(encoding="utf-8") == "giữ nguyên"
+    assert refused.exit_code == 2 and target.read_text(encoding="utf-8") == "giữ nguyên"
     forced = _export(progress, "-o", str(target), "--force")
     assert forced.exit_code == 0
     assert _csv_rows(target.read_bytes())[1][0] == "1"

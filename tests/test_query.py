@@ -28,6 +28,7 @@ from ctr199.query import (
     build_filters,
     classify,
     complete_agency_name,
+    lead_names,
     overdue_items,
     parse_categories,
     select,
@@ -337,6 +338,16 @@ def test_summary_counts(demo: Programme) -> None:
     assert list(result.by_lead)[:2] == ["Sở Xây dựng", "Sở Tài chính"]
     assert result.by_lead["Sở Xây dựng"] == {C.DONE_ON_TIME: 1, C.OVERDUE: 2, C.ON_TRACK: 1}
     assert result.by_lead["Sở Văn hóa, Thể thao và Du lịch"] == {C.OVERDUE: 1}
+
+
+def test_lead_names_registry_names_each_once(demo: Programme) -> None:
+    """What the summary and the weekly brief file a task under: one name per lead agency."""
+    registry = demo.registry
+    assert lead_names(record(lead=["so xay dung", "SXD", "Sở Tài chính"]), registry) == ["Sở Xây dựng", "Sở Tài chính"]
+    assert lead_names(record(lead=["Ban chỉ đạo chưa có trong danh mục"]), registry) == [
+        "Ban chỉ đạo chưa có trong danh mục"
+    ]
+    assert lead_names(record(lead=[]), registry) == []
 
 
 def test_agency_loads(demo: Programme) -> None:

@@ -7,23 +7,11 @@ from pathlib import Path
 
 from docx import Document
 from docx.shared import Mm
-from typer.testing import CliRunner
 
 from ctr199.brief import build_reminders
-from ctr199.cli import app
 from ctr199.programme import load_programme
 
-from .brief_helpers import brief_data, docx_tables, docx_text
-from .conftest import AS_OF
-
-runner = CliRunner()
-W48 = ["--as-of", AS_OF.isoformat()]
-
-
-def run(*args: str | Path) -> tuple[int, str]:
-    result = runner.invoke(app, [str(arg) for arg in args])
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
+from .brief_helpers import W48, brief_data, docx_tables, docx_text, run
 
 
 def test_one_markdown_letter_per_lead_agency(tmp_path: Path) -> None:

@@ -1,10 +1,10 @@
 """The weekly brief and the reminder letters: the data every template renders.
 
 `build_brief` turns a loaded `Programme` into one `Brief` model; the Markdown, HTML and Word
-outputs are only templates over `Brief.model_dump(mode="json")`. Two parts come from other
-modules when they exist and are optional inputs here: the changes recorded in git
-(`ctr199.history`) and the judgement of the key indicators (`ctr199.indicators`).
-`weekly_brief` plugs them in through the adapters at the bottom of this file.
+outputs are only templates over `Brief.model_dump(mode="json")`. The indicator table is
+`ctr199.indicators.indicator_rows` (the judgement of `ctr199 indicators`); the changes recorded
+in git (`ctr199.history`, as `ctr199 changes` shows them) are read by `weekly_brief` and passed
+to `build_brief`, which reads no files.
 
 Nothing here reads the clock: the reference date is always a parameter.
 """
@@ -14,15 +14,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 from pydantic import BaseModel, ConfigDict
 
-from ctr199.models import Actual, Agency, Indicator, Target
+from ctr199.indicators import Verdict, indicator_rows
+from ctr199.models import Agency
 from ctr199.numbers import format_number
+from ctr199.output import appendix_number, vn_date
 from ctr199.programme import Programme, TaskRecord
 from ctr199.query import (
     DEFAULT_SOON_DAYS,
@@ -30,6 +32,7 @@ from ctr199.query import (
     Filters,
     Item,
     TaskState,
+    lead_names,
     leads_of,
     overdue_items,
     select,
@@ -41,6 +44,7 @@ from ctr199.text import ascii_slug, fold, shorten
 PROGRAMME_TITLE = "Chương trình hành động thực hiện Kết luận số 199-KL/TW và Nghị quyết số 244/2025/QH15 năm 2026"
 PLACE = "Hải Phòng"
 REPLY_DAYS = 7
+NO_LEAD = "(chưa rõ cơ quan chủ trì)"
 
 # Column headers for tables with one column per category.
 CATEGORY_SHORT = {
@@ -61,11 +65,6 @@ class BriefError(ValueError):
 
 
 # ---------------------------------------------------------------- dates in documents
-
-
-def vn_date(day: date) -> str:
-    """dd/mm/yyyy, the form dates take in tables."""
-    return day.strftime("%d/%m/%Y")
 
 
 def place_date(day: date, place: str = PLACE) -> str:
@@ -224,7 +223,9 @@ class RecordedChange(_Data):
     commit: str
 
 
-class IndicatorRow(_Data):
+class IndicatorItem(_Data):
+    """One target of one indicator: the programme's figures, the latest reported one and its verdict."""
+
     number: int
     indicator: str
     name: str
@@ -233,7 +234,7 @@ class IndicatorRow(_Data):
     stretch: str
     latest: str
     latest_period: str
-    judgement: str = ""
+    judgement: str
 
 
 class Brief(_Data):
@@ -253,19 +254,17 @@ class Brief(_Data):
     log_changes: list[LogChange]
     # None: git history was not available, which the brief says rather than showing "no changes".
     recorded_changes: list[RecordedChange] | None
-    indicators: list[IndicatorRow]
-    indicators_judged: bool
+    indicators: list[IndicatorItem]
     recommendations: list[str]
 
 
 @dataclass(frozen=True)
 class BriefRequest:
-    """What the user asked for: the period, the reference date and the filters."""
+    """What the user asked for: the period, the reference date and the tasks (`--agency`, `--group`)."""
 
     period: Period
     as_of: date
-    agency: Agency | None = None
-    group: int | None = None
+    filters: Filters = field(default_factory=Filters)
     recommendations: tuple[str, ...] = ()
     soon_days: int = DEFAULT_SOON_DAYS
 
@@ -275,19 +274,18 @@ def build_brief(
     request: BriefRequest,
     *,
     recorded_changes: Sequence[RecordedChange] | None = None,
-    indicator_rows: Sequence[IndicatorRow] | None = None,
 ) -> Brief:
     """The template data of a brief.
 
-    `recorded_changes` (from git) and `indicator_rows` (judged indicators) are optional: without
-    them the brief says git history is unavailable and lists targets and reported values only.
+    `recorded_changes` are the changes committed to git in the period (`git_changes`); None when
+    there is no git history, which the brief says rather than showing "no changes".
     """
-    filters = Filters(agency=request.agency, group=request.group)
+    filters = request.filters
     states = select(programme, filters, request.as_of, request.soon_days)
     summary = summarise(states, programme.registry)
     period = request.period
     overdue = overdue_items(states)
-    only = request.agency.name if request.agency is not None else None
+    only = filters.agency.name if filters.agency is not None else None
     counts = _counts(summary.overall, summary.total)
     described = period.describe()
     return Brief(
@@ -314,20 +312,14 @@ def build_brief(
         upcoming=[_item(item, programme) for item in upcoming_items(states, request.soon_days)],
         log_changes=_log_changes(states, period),
         recorded_changes=_in_scope(recorded_changes, states, request),
-        indicators=plain_indicator_rows(programme, request.as_of) if indicator_rows is None else list(indicator_rows),
-        indicators_judged=indicator_rows is not None,
+        indicators=_indicators(programme, request.as_of),
         recommendations=list(request.recommendations),
     )
 
 
 def weekly_brief(programme: Programme, request: BriefRequest) -> Brief:
-    """What `ctr199 brief` shows: the brief with git changes and indicator judgements where available."""
-    return build_brief(
-        programme,
-        request,
-        recorded_changes=git_changes(programme, request.period),
-        indicator_rows=judged_indicator_rows(programme, request.as_of),
-    )
+    """What `ctr199 brief` shows: the brief with the changes committed to git during the period."""
+    return build_brief(programme, request, recorded_changes=git_changes(programme, request.period))
 
 
 def _in_scope(
@@ -336,7 +328,7 @@ def _in_scope(
     """Git changes of the tasks the brief covers (all of them, deleted tasks included, when not narrowed)."""
     if changes is None:
         return None
-    if request.agency is None and request.group is None:
+    if request.filters == Filters():
         return list(changes)
     selected = {state.task_id for state in states}
     return [change for change in changes if change.task_id in selected]
@@ -344,11 +336,12 @@ def _in_scope(
 
 def _scope(programme: Programme, request: BriefRequest) -> str:
     parts = []
-    if request.agency is not None:
-        parts.append(f"cơ quan chủ trì {request.agency.name}")
-    if request.group is not None:
-        group = programme.group(request.group)
-        parts.append(f"nhóm {request.group}" + (f" ({shorten(group.title, 60)})" if group else ""))
+    filters = request.filters
+    if filters.agency is not None:
+        parts.append(f"cơ quan chủ trì {filters.agency.name}")
+    if filters.group is not None:
+        group = programme.group(filters.group)
+        parts.append(f"nhóm {filters.group}" + (f" ({shorten(group.title, 60)})" if group else ""))
     return "; ".join(parts)
 
 
@@ -380,15 +373,8 @@ def _group_counts(programme: Programme, group_id: int, counter: Counter[Category
     return GroupCounts(id=group_id, title=title, short_title=shorten(title, 70), **counts.model_dump())
 
 
-def lead_names(record: TaskRecord, programme: Programme) -> list[str]:
-    """Canonical names of a task's lead agencies; the text as written when not in the registry."""
-    names = [agency.name for agency in leads_of(record, programme.registry)]
-    return names or list(record.task.lead) or ["(chưa rõ cơ quan chủ trì)"]
-
-
-def appendix_number(task_id: int) -> str:
-    """A task's number as the programme's appendix writes it: "(36)"."""
-    return f"({task_id})"
+def _leads(record: TaskRecord, programme: Programme) -> list[str]:
+    return lead_names(record, programme.registry) or [NO_LEAD]
 
 
 def _item(item: Item, programme: Programme) -> TaskItem:
@@ -401,11 +387,11 @@ def _item(item: Item, programme: Programme) -> TaskItem:
         title=task.title,
         output=task.output,
         milestone=f"Mốc {milestone.number}: {milestone.label}" if several else "",
-        due=vn_date(milestone.due) if milestone.due else "",
+        due=vn_date(milestone.due),
         due_iso=milestone.due,
         days_overdue=item.days_overdue,
         days_left=item.days_left,
-        leads="; ".join(lead_names(state.record, programme)),
+        leads="; ".join(_leads(state.record, programme)),
     )
 
 
@@ -413,7 +399,7 @@ def _by_lead(items: list[Item], programme: Programme, *, only: str | None) -> li
     """Overdue items under each lead agency: most items first, then by name."""
     grouped: dict[str, list[TaskItem]] = {}
     for item in items:
-        for name in lead_names(item.state.record, programme):
+        for name in _leads(item.state.record, programme):
             if only is None or name == only:
                 grouped.setdefault(name, []).append(_item(item, programme))
     order = sorted(grouped, key=lambda name: (-len(grouped[name]), fold(name)))
@@ -444,112 +430,6 @@ def _log_changes(states: list[TaskState], period: Period) -> list[LogChange]:
                 )
             )
     return sorted(changes, key=lambda change: (change.date_iso, change.task_id))
-
-
-# ---------------------------------------------------------------- indicators without judgement
-
-
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4])|-(H1)|-(\d{1,2})M)?$")
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-
-
-def period_end(period: str) -> date:
-    """The last day of an indicator period ("2026", "2026-09", "2026-Q3", "2026-H1", "2026-9M")."""
-    match = _PERIOD.match(period)
-    if not match:
-        raise BriefError(f'kỳ số liệu "{period}" không hợp lệ')
-    year = int(match[1])
-    if match[2]:
-        month = int(match[2])
-    elif match[3]:
-        month = int(match[3]) * 3
-    elif match[4]:
-        month = 6
-    elif match[5]:
-        month = int(match[5])
-    else:
-        month = 12
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return following - timedelta(days=1)
-
-
-def period_label(period: str) -> str:
-    """Vietnamese name of an indicator period: "Quý III/2026", "Tháng 9/2026", "6 tháng đầu năm 2026"."""
-    match = _PERIOD.match(period)
-    if not match:
-        return period
-    year = match[1]
-    if match[2]:
-        return f"Tháng {int(match[2])}/{year}"
-    if match[3]:
-        return f"Quý {_ROMAN[int(match[3])]}/{year}"
-    if match[4]:
-        return f"6 tháng đầu năm {year}"
-    if match[5]:
-        return f"{int(match[5])} tháng năm {year}"
-    return f"Năm {year}"
-
-
-def quantity(value: Decimal, unit: str, kind: str = "") -> str:
-    """A value with its unit, Vietnamese style: "15,16%", "7.944,5 USD/người", "hạng 4"."""
-    if kind == "rank":
-        return f"hạng {format_number(value)}"
-    number = format_number(value)
-    if not unit:
-        return number
-    return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
-
-
-def target_text(target: Target) -> str:
-    """The planned figure as a phrase: "khoảng 13%", "≥ 15,16%", "từ 3,8 đến 4,3 tỷ USD", "top 5"."""
-    if target.target is None:
-        return ""
-    if target.comparator == "top":
-        return f"top {format_number(target.target)}"
-    value = quantity(target.target, target.unit)
-    if target.comparator == "range" and target.target_max is not None:
-        return f"từ {format_number(target.target)} đến {quantity(target.target_max, target.unit)}"
-    prefix = {"approx": "khoảng ", "at_least": "≥ ", "above": "trên ", "range": ""}[target.comparator]
-    return prefix + value
-
-
-def stretch_text(target: Target) -> str:
-    if target.stretch is None:
-        return ""
-    if target.comparator == "top":
-        return f"top {format_number(target.stretch)}"
-    return quantity(target.stretch, target.unit)
-
-
-def latest_actual(target: Target, as_of: date) -> Actual | None:
-    """The most recent figure known on `as_of`: latest period, then latest recorded."""
-    known = [a for a in target.actuals if a.recorded_on is None or a.recorded_on <= as_of]
-    if not known:
-        return None
-    return max(known, key=lambda a: (period_end(a.period), a.recorded_on or date.min))
-
-
-def plain_indicator_rows(programme: Programme, as_of: date) -> list[IndicatorRow]:
-    """Indicator rows with target, stretch and latest reported value, without judging them."""
-    return [_indicator_row(ind, target, as_of) for ind in programme.indicators for target in ind.targets]
-
-
-def _indicator_row(indicator: Indicator, target: Target, as_of: date) -> IndicatorRow:
-    actual = latest_actual(target, as_of)
-    latest = latest_period = ""
-    if actual is not None:
-        latest = quantity(actual.value, target.unit, target.kind)
-        latest_period = period_label(actual.period) + (", ước tính" if actual.estimate else "")
-    return IndicatorRow(
-        number=indicator.id,
-        indicator=indicator.name,
-        name=target.name,
-        unit=target.unit,
-        target=target_text(target),
-        stretch=stretch_text(target),
-        latest=latest,
-        latest_period=latest_period,
-    )
 
 
 # ---------------------------------------------------------------- recommendations
@@ -636,33 +516,17 @@ def build_reminders(
     return letters
 
 
-# ---------------------------------------------------------------- optional inputs from other modules
-
-
-def _optional_module(name: str) -> Any:
-    """A module built on another branch, or None while it is not there (imported only when used)."""
-    import importlib
-
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
+# ---------------------------------------------------------------- inputs from git and from the indicators
 
 
 def git_changes(programme: Programme, period: Period) -> list[RecordedChange] | None:
-    """Changes to task files committed during the period, or None when there is no git history.
+    """Changes to task files committed during the period (as `ctr199 changes` lists them), or None
+    when the data directory has no git history (not a repository, no commit yet, no git installed)."""
+    from ctr199.history import HistoryError, collect_changes, describe
 
-    Adapter over `ctr199.history` (the `changes` command): `collect_changes(data_dir, since=day,
-    until=day) -> ChangeReport`, `describe(change) -> str`, `HistoryError`.
-    """
-    history = _optional_module("ctr199.history")
-    if history is None:
-        return None
     try:
-        report = history.collect_changes(programme.root, since=period.start, until=period.end)
-    except history.HistoryError:
+        report = collect_changes(programme.root, since=period.start, until=period.end)
+    except HistoryError:
         return None
     changes = []
     for task in report.tasks:
@@ -676,7 +540,7 @@ def git_changes(programme: Programme, period: Period) -> list[RecordedChange] | 
                     number=appendix_number(task.task_id),
                     task_id=task.task_id,
                     title=task.title,
-                    summary=history.describe(change),
+                    summary=describe(change),
                     author=commit.author,
                     commit=commit.short,
                 )
@@ -685,23 +549,18 @@ def git_changes(programme: Programme, period: Period) -> list[RecordedChange] | 
     return sorted(changes, key=lambda change: change.date_iso)
 
 
-def judged_indicator_rows(programme: Programme, as_of: date) -> list[IndicatorRow] | None:
-    """Indicator rows with their verdict (đạt, chưa đạt, vượt…), or None when judging is not available.
+_NO_VERDICT = frozenset({Verdict.NO_DATA, Verdict.NO_TARGET})  # the table already says "Chưa có số liệu"
 
-    Adapter over `ctr199.indicators`: `indicator_rows(indicators, as_of) -> list[IndicatorRow]`
-    (fields used: indicator_id, indicator_name, name, unit, target_text, stretch_text, value_text,
-    period_label, estimate, verdict, verdict_label, expected_text).
-    """
-    indicators = _optional_module("ctr199.indicators")
-    if indicators is None:
-        return None
-    rows = []
-    for row in indicators.indicator_rows(programme.indicators, as_of):
-        verdict = str(row.verdict_label) if row.verdict.value not in ("no_data", "no_target") else ""
+
+def _indicators(programme: Programme, as_of: date) -> list[IndicatorItem]:
+    """The indicator table of `ctr199 indicators` on `as_of`, as the brief's templates read it."""
+    items = []
+    for row in indicator_rows(programme.indicators, as_of):
+        verdict = "" if row.verdict in _NO_VERDICT else row.verdict_label
         if verdict and row.expected_text:
             verdict += f" (kế hoạch lũy kế đến hết kỳ: {row.expected_text})"
-        rows.append(
-            IndicatorRow(
+        items.append(
+            IndicatorItem(
                 number=row.indicator_id,
                 indicator=row.indicator_name,
                 name=row.name,
@@ -713,4 +572,4 @@ def judged_indicator_rows(programme: Programme, as_of: date) -> list[IndicatorRo
                 judgement=verdict[:1].upper() + verdict[1:],
             )
         )
-    return rows
+    return items

@@ -100,14 +100,19 @@ def resolve_data_dir(given: Path | None) -> Path:
 
 def resolve_as_of(text: str | None) -> date:
     """The `--as-of` date; today's date only when the option is not given."""
+    return option_date("--as-of", text) or date.today()
+
+
+def option_date(option: str, text: str | None) -> date | None:
+    """A date option (2026-07-01 or 01/07/2026), None when not given; a bad date is a usage error naming `option`."""
     if text is None:
-        return date.today()
+        return None
     from ctr199.deadline import DeadlineError, parse_date
 
     try:
         return parse_date(text)
     except DeadlineError as exc:
-        fail(f"--as-of: {exc}")
+        fail(f"{option}: {exc}")
 
 
 def main() -> None:

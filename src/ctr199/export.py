@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
+from ctr199.output import appendix_number
 from ctr199.programme import Programme
 from ctr199.query import Filters, MilestoneState, TaskState, select
 from ctr199.text import shorten
@@ -328,7 +329,7 @@ def event_summary(state: TaskState, milestone: MilestoneState) -> str:
     task = state.record.task
     step = f"{milestone.label}: " if len(state.milestones) > 1 else ""
     leads = _LIST_SEPARATOR.join(task.lead) or "(chưa rõ cơ quan chủ trì)"
-    return f"({task.id}) {step}{shorten(task.title, 90)} — {leads}"
+    return f"{appendix_number(task.id)} {step}{shorten(task.title, 90)} — {leads}"
 
 
 def _event_description(state: TaskState, milestone: MilestoneState) -> str:

@@ -3,6 +3,9 @@
 Tables are rich tables on a terminal and plain aligned text otherwise (piped, redirected, or
 NO_COLOR set), so scripts and `grep` see no colour codes or box-drawing. Only the stdlib is
 imported here; rich is imported inside `render_table`, and only for a terminal.
+
+Result files (`-o` of export, brief, remind) are written by `write_output`, which is also the one
+place that refuses to replace an existing file without `--force`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Literal, TextIO
 
 PAGE_ROWS = 30
@@ -31,6 +35,11 @@ class OutputFormat(StrEnum):
 def vn_date(day: date | None) -> str:
     """A date as staff write it: 30/06/2026; empty for none."""
     return day.strftime("%d/%m/%Y") if day else ""
+
+
+def appendix_number(task_id: int) -> str:
+    """A task's number as the programme's appendix writes it: "(36)"."""
+    return f"({task_id})"
 
 
 @dataclass(frozen=True)
@@ -149,3 +158,42 @@ def display_width(text: str) -> int:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+# ---------------------------------------------------------------- result files
+
+
+def refuse_existing(paths: Sequence[Path], *, force: bool) -> None:
+    """Stop, before anything is written, when a result file exists and `--force` was not given.
+
+    A usage error (exit 2): the user must choose `--force` or another `-o`.
+    """
+    from ctr199.cli import fail
+
+    existing = [path for path in paths if path.exists()]
+    if existing and not force:
+        which = f"tệp {existing[0]}" if len(existing) == 1 else f"{len(existing)} tệp (ví dụ {existing[0]})"
+        fail(f"{which} đã có; dùng --force để ghi đè hoặc chọn -o khác")
+
+
+def check_output(path: Path, *, force: bool) -> None:
+    """Stop (exit 2) unless `path` can take a result file: no folder, no file unless `force`, its folder exists."""
+    from ctr199.cli import fail
+
+    if path.is_dir():
+        fail(f"{path} là một thư mục; -o cần tên tệp")
+    refuse_existing([path], force=force)
+    if not path.parent.is_dir():
+        fail(f"không có thư mục {path.parent}")
+
+
+def write_output(path: Path, content: str | bytes, *, force: bool) -> None:
+    """Write a result file atomically (`store.atomic_write`) after `check_output`; exit 1 if the system refuses."""
+    from ctr199.cli import EXIT_FINDINGS, fail
+    from ctr199.store import atomic_write
+
+    check_output(path, force=force)
+    try:
+        atomic_write(path, content)
+    except OSError as exc:
+        fail(f"không ghi được {path}: {exc.strerror or exc}", EXIT_FINDINGS)

@@ -312,6 +312,11 @@ def leads_of(record: TaskRecord, registry: Registry) -> list[Agency]:
     return [agency for agency in (registry.find(lead) for lead in record.task.lead) if agency is not None]
 
 
+def lead_names(record: TaskRecord, registry: Registry) -> list[str]:
+    """A task's lead agencies by their registry names, each once; the text as written when none is in the registry."""
+    return list(dict.fromkeys([agency.name for agency in leads_of(record, registry)] or record.task.lead))
+
+
 def authorities_of(record: TaskRecord, registry: Registry) -> list[Agency]:
     if not record.task.authority:
         return []
@@ -426,9 +431,7 @@ def summarise(states: list[TaskState], registry: Registry) -> Summary:
         summary.total += 1
         summary.overall[state.category] += 1
         summary.by_group.setdefault(state.record.task.group, Counter())[state.category] += 1
-        leads = leads_of(state.record, registry)
-        names = [a.name for a in leads] or state.record.task.lead or [UNKNOWN_LEAD]
-        for name in dict.fromkeys(names):
+        for name in lead_names(state.record, registry) or [UNKNOWN_LEAD]:
             summary.by_lead.setdefault(name, Counter())[state.category] += 1
     summary.by_group = dict(sorted(summary.by_group.items()))
     # Busiest agencies first; ties in registry order, names outside the registry last.

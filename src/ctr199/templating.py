@@ -14,12 +14,10 @@ line naming the template, the line and the variable (`TemplateFailure`).
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import re
 import sys
-import tempfile
 import types
 from dataclasses import dataclass
 from enum import StrEnum
@@ -29,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-from ctr199.store import atomic_write
 from ctr199.text import shorten
 
 TEMPLATES = "templates"
@@ -192,6 +189,11 @@ def context_for(template: Template, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def render(template: Template, data: dict[str, Any]) -> str | bytes:
+    """The document: text for Markdown and HTML, the bytes of a .docx for Word."""
+    return render_docx(template, data) if template.format is Format.docx else render_text(template, data)
+
+
 def render_text(template: Template, data: dict[str, Any]) -> str:
     """Render a Markdown or HTML template (HTML with autoescape)."""
     env = environment(template, autoescape=template.format is Format.html)
@@ -276,31 +278,3 @@ def _template_line(exc: BaseException, template: Template) -> int | None:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
-
-
-# ---------------------------------------------------------------- writing results
-
-
-def write_new(path: Path, content: str | bytes, *, force: bool = False) -> None:
-    """Write a document atomically; an existing file is replaced only with `force`."""
-    if path.is_dir():
-        raise IsADirectoryError(path)
-    if path.exists() and not force:
-        raise FileExistsError(path)
-    if isinstance(content, str):
-        atomic_write(path, content)
-        return
-    # store.atomic_write writes text; a .docx is bytes, written the same way: temp file, fsync, rename.
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.chmod(0o644)
-        tmp.replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ctr199.cli import EXIT_FINDINGS, AsOfOption, DataOption, fail, resolve_as_of, resolve_data_dir
+from ctr199.cli import EXIT_FINDINGS, AsOfOption, DataOption, fail, option_date, resolve_as_of, resolve_data_dir
+from ctr199.commands._filters import AgencyCompletion, AgencyOption, GroupOption, make_filters
 
 if TYPE_CHECKING:
     from datetime import date
@@ -16,13 +17,20 @@ if TYPE_CHECKING:
     from ctr199.programme import Programme
     from ctr199.templating import Format, Template
 
+TemplateOption = Annotated[
+    str | None,
+    typer.Option("--template", "-t", help="state (mặc định, văn bản hành chính), party (văn bản Đảng) hoặc tệp mẫu."),
+]
+
 
 def register(app: typer.Typer) -> None:
     app.command(
         "brief",
+        cls=AgencyCompletion,
         help=(
             "Báo cáo tuần: số nhiệm vụ theo trạng thái, việc quá hạn theo cơ quan, việc sắp đến hạn, "
-            "cập nhật trong kỳ, chỉ tiêu chủ yếu và kiến nghị (Markdown, Word hoặc HTML)."
+            "cập nhật trong kỳ, chỉ tiêu chủ yếu và kiến nghị (Markdown, Word hoặc HTML). "
+            "--agency: chỉ các nhiệm vụ cơ quan đó chủ trì."
         ),
     )(brief)
 
@@ -36,18 +44,13 @@ def brief(
         str | None, typer.Option("--to", help="Ngày cuối kỳ báo cáo (mặc định: --as-of).", show_default=False)
     ] = None,
     as_of: AsOfOption = None,
-    agency: Annotated[str | None, typer.Option("--agency", "-a", help="Chỉ các nhiệm vụ cơ quan này chủ trì.")] = None,
-    group: Annotated[int | None, typer.Option("--group", "-g", help="Chỉ một nhóm nhiệm vụ (1-9).")] = None,
+    agency: AgencyOption = None,
+    group: GroupOption = None,
     output_format: Annotated[
         str | None,
         typer.Option("--format", "-f", help="md | docx | html (mặc định: theo đuôi tệp -o, không có thì md)."),
     ] = None,
-    template: Annotated[
-        str | None,
-        typer.Option(
-            "--template", "-t", help="state (mặc định, văn bản hành chính), party (văn bản Đảng) hoặc tệp mẫu."
-        ),
-    ] = None,
+    template: TemplateOption = None,
     recommendations_file: Annotated[
         Path | None, typer.Option("--recommendations-file", help="Tệp văn bản: mỗi dòng một kiến nghị.")
     ] = None,
@@ -61,17 +64,19 @@ def brief(
     data_dir: DataOption = None,
 ) -> None:
     from ctr199.brief import BriefError, BriefRequest, choose_period, read_recommendations, weekly_brief
-    from ctr199.templating import Format, TemplateChoiceError, TemplateFailure, choose_template
+    from ctr199.output import check_output
+    from ctr199.query import FilterSpec
+    from ctr199.templating import Format
 
     day = resolve_as_of(as_of)
     fmt = _format(output_format, output, template)
+    if output is not None:
+        check_output(output, force=force)  # before the work, not only when writing
     try:
         period = choose_period(day, week=week, start=option_date("--from", date_from), end=option_date("--to", date_to))
-        chosen = choose_template("brief", fmt, template)
-    except (BriefError, TemplateChoiceError) as exc:
+    except BriefError as exc:
         fail(str(exc))
-    except TemplateFailure as exc:  # the built-in templates are missing: a broken installation
-        fail(str(exc), EXIT_FINDINGS)
+    chosen = template_for("brief", fmt, template)
     programme = checked_programme(resolve_data_dir(data_dir), day)
     items = list(recommendation or [])
     if recommendations_file is not None:
@@ -79,14 +84,11 @@ def brief(
             items = read_recommendations(recommendations_file.read_text(encoding="utf-8")) + items
         except (OSError, UnicodeDecodeError) as exc:
             fail(f"không đọc được --recommendations-file {recommendations_file}: {exc}")
-    if group is not None and programme.group(group) is None:
-        fail(f"không có nhóm {group}; các nhóm: {', '.join(str(g.id) for g in programme.groups)}")
-    request = BriefRequest(
-        period=period, as_of=day, agency=resolve_agency(programme, agency), group=group, recommendations=tuple(items)
-    )
+    filters = make_filters(programme, FilterSpec(agency=agency, group=group))
+    request = BriefRequest(period=period, as_of=day, filters=filters, recommendations=tuple(items))
     data = weekly_brief(programme, request).model_dump(mode="json")
     if fmt is Format.docx and output is None:
-        output = Path.cwd() / _default_name(period.slug, request.agency)
+        output = Path.cwd() / _default_name(period.slug, filters.agency)
     emit(chosen, data, output, force=force, what="báo cáo")
 
 
@@ -105,15 +107,26 @@ def _format(given: str | None, output: Path | None, template: str | None) -> For
     return Format.md
 
 
-def option_date(option: str, text: str | None) -> date | None:
-    if text is None:
-        return None
-    from ctr199.deadline import DeadlineError, parse_date
+def template_for(document: str, fmt: Format, spec: str | None) -> Template:
+    """The `--template` to render `document` with; a template that cannot be used is a usage error."""
+    from ctr199.templating import TemplateChoiceError, TemplateFailure, choose_template
 
     try:
-        return parse_date(text)
-    except DeadlineError as exc:
-        fail(f"{option}: {exc}")
+        return choose_template(document, fmt, spec)
+    except TemplateChoiceError as exc:
+        fail(str(exc))
+    except TemplateFailure as exc:  # the built-in templates are missing: a broken installation
+        fail(str(exc), EXIT_FINDINGS)
+
+
+def rendered(chosen: Template, data: dict[str, object]) -> str | bytes:
+    """The document; a template that fails (undefined variable, syntax) stops with its one-line error, exit 1."""
+    from ctr199.templating import TemplateFailure, render
+
+    try:
+        return render(chosen, data)
+    except TemplateFailure as exc:
+        fail(str(exc), EXIT_FINDINGS)
 
 
 def checked_programme(root: Path, day: date) -> Programme:
@@ -130,17 +143,6 @@ def checked_programme(root: Path, day: date) -> Programme:
     return programme
 
 
-def resolve_agency(programme: Programme, text: str | None) -> Agency | None:
-    if text is None:
-        return None
-    from ctr199.agencies import AgencyLookupError
-
-    try:
-        return programme.registry.resolve(text)
-    except AgencyLookupError as exc:
-        fail(str(exc))
-
-
 def _default_name(slug: str, agency: Agency | None) -> str:
     from ctr199.text import ascii_slug
 
@@ -150,31 +152,13 @@ def _default_name(slug: str, agency: Agency | None) -> str:
 
 def emit(chosen: Template, data: dict[str, object], output: Path | None, *, force: bool, what: str) -> None:
     """Render `data` with the chosen template; print it, or write it to `output` and say where."""
-    from ctr199.templating import Format, TemplateFailure, render_docx, render_text
+    from ctr199.output import write_output
 
-    try:
-        content: str | bytes = render_docx(chosen, data) if chosen.format is Format.docx else render_text(chosen, data)
-    except TemplateFailure as exc:
-        fail(str(exc), EXIT_FINDINGS)
+    content = rendered(chosen, data)
     if output is None:
         if isinstance(content, bytes):
             fail("định dạng docx cần -o TỆP")
         typer.echo(content, nl=not content.endswith("\n"))
         return
-    write_or_fail(output, content, force=force)
+    write_output(output, content, force=force)
     typer.echo(f"Đã ghi {what}: {output}")
-
-
-def write_or_fail(path: Path, content: str | bytes, *, force: bool) -> None:
-    from ctr199.templating import write_new
-
-    if not path.parent.is_dir():
-        fail(f"không có thư mục {path.parent}")
-    try:
-        write_new(path, content, force=force)
-    except FileExistsError:
-        fail(f"tệp {path} đã có; thêm --force để ghi đè")
-    except IsADirectoryError:
-        fail(f"{path} là một thư mục; -o cần tên tệp")
-    except OSError as exc:
-        fail(f"không ghi được {path}: {exc.strerror or exc}")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ctr199.cli import EXIT_FINDINGS, AsOfOption, DataOption, fail, resolve_as_of
+from ctr199.cli import AsOfOption, DataOption, fail, resolve_as_of
 from ctr199.commands._filters import (
     AgencyCompletion,
     AgencyOption,
@@ -78,6 +78,7 @@ def export(
 ) -> None:
     from ctr199.export import ExportFormat
     from ctr199.export import export as render
+    from ctr199.output import check_output, write_output
     from ctr199.query import FilterSpec
 
     chosen = _choose_format(output_format, output)
@@ -86,10 +87,8 @@ def export(
     day = resolve_as_of(as_of)
     if output is None and chosen in (ExportFormat.XLSX, ExportFormat.ICS):
         output = Path(f"ctr199-{day.isoformat()}.{chosen.value}")
-    if output is not None and output.exists() and not force:
-        fail(f"{output} đã có; dùng --force để ghi đè hoặc chọn tên khác với -o", EXIT_FINDINGS)
-    if output is not None and not output.parent.is_dir():
-        fail(f"không có thư mục {output.parent}")
+    if output is not None:
+        check_output(output, force=force)  # before the work, not only when writing
 
     loaded = load(data_dir, day)
     spec = FilterSpec(
@@ -110,12 +109,7 @@ def export(
     if output is None:
         typer.echo(data, nl=False)
     else:
-        from ctr199.store import atomic_write
-
-        try:
-            atomic_write(output, data)
-        except OSError as exc:
-            fail(f"không ghi được {output}: {exc.strerror or exc}", EXIT_FINDINGS)
+        write_output(output, data, force=force)
         typer.echo(f"Đã ghi {output} ({chosen.value}).")
     finish(loaded)
 

@@ -6,21 +6,15 @@ import json
 import sys
 from collections import Counter
 from datetime import date
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ctr199.cli import EXIT_FINDINGS, AsOfOption, DataOption, fail, resolve_as_of, resolve_data_dir
+from ctr199.output import OutputFormat
 
 if TYPE_CHECKING:
     from ctr199.indicators import IndicatorRow
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 HEADERS = ("Mã", "Chỉ tiêu", "Mục tiêu", "Phấn đấu", "Thực hiện", "Kỳ", "% KH năm", "Đánh giá")

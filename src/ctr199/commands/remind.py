@@ -7,16 +7,18 @@ from typing import Annotated
 
 import typer
 
-from ctr199.cli import EXIT_FINDINGS, AsOfOption, DataOption, fail, resolve_as_of, resolve_data_dir
-from ctr199.commands.brief import checked_programme, option_date, resolve_agency, write_or_fail
+from ctr199.cli import AsOfOption, DataOption, fail, option_date, resolve_as_of, resolve_data_dir
+from ctr199.commands._filters import AgencyCompletion, AgencyOption, make_filters
+from ctr199.commands.brief import TemplateOption, checked_programme, rendered, template_for
 
 
 def register(app: typer.Typer) -> None:
     app.command(
         "remind",
+        cls=AgencyCompletion,
         help=(
             "Soạn công văn đôn đốc: mỗi cơ quan chủ trì có nhiệm vụ quá hạn hoặc đến hạn trong 14 ngày "
-            "nhận một công văn liệt kê nhiệm vụ và hạn báo cáo."
+            "nhận một công văn liệt kê nhiệm vụ và hạn báo cáo. --agency: chỉ soạn công văn cho cơ quan đó."
         ),
     )(remind)
 
@@ -24,14 +26,9 @@ def register(app: typer.Typer) -> None:
 def remind(
     output: Annotated[Path, typer.Option("--output", "-o", help="Thư mục ghi các công văn (tạo mới nếu chưa có).")],
     as_of: AsOfOption = None,
-    agency: Annotated[str | None, typer.Option("--agency", "-a", help="Chỉ soạn công văn cho cơ quan này.")] = None,
+    agency: AgencyOption = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="md | docx.")] = "docx",
-    template: Annotated[
-        str | None,
-        typer.Option(
-            "--template", "-t", help="state (mặc định, văn bản hành chính), party (văn bản Đảng) hoặc tệp mẫu."
-        ),
-    ] = None,
+    template: TemplateOption = None,
     reply_by: Annotated[
         str | None,
         typer.Option("--reply-by", help="Hạn cơ quan gửi báo cáo (mặc định: 7 ngày sau --as-of).", show_default=False),
@@ -40,14 +37,9 @@ def remind(
     data_dir: DataOption = None,
 ) -> None:
     from ctr199.brief import BriefError, build_reminders
-    from ctr199.templating import (
-        Format,
-        TemplateChoiceError,
-        TemplateFailure,
-        choose_template,
-        render_docx,
-        render_text,
-    )
+    from ctr199.output import refuse_existing, write_output
+    from ctr199.query import FilterSpec
+    from ctr199.templating import Format
 
     day = resolve_as_of(as_of)
     if output_format.lower() not in (Format.md, Format.docx):
@@ -55,17 +47,11 @@ def remind(
     fmt = Format(output_format.lower())
     if output.exists() and not output.is_dir():
         fail(f"{output} là một tệp; -o cần một thư mục")
-    try:
-        chosen = choose_template("remind", fmt, template)
-    except TemplateChoiceError as exc:
-        fail(str(exc))
-    except TemplateFailure as exc:  # the built-in templates are missing: a broken installation
-        fail(str(exc), EXIT_FINDINGS)
+    chosen = template_for("remind", fmt, template)
     programme = checked_programme(resolve_data_dir(data_dir), day)
+    filters = make_filters(programme, FilterSpec(agency=agency))
     try:
-        letters = build_reminders(
-            programme, day, reply_by=option_date("--reply-by", reply_by), agency=resolve_agency(programme, agency)
-        )
+        letters = build_reminders(programme, day, reply_by=option_date("--reply-by", reply_by), agency=filters.agency)
     except BriefError as exc:
         fail(str(exc))
     if not letters:
@@ -73,19 +59,11 @@ def remind(
         return
 
     paths = [output / f"{letter.file_stem}.{fmt.value}" for letter in letters]
-    existing = [path for path in paths if path.exists()]
-    if existing and not force:
-        fail(f"{len(existing)} tệp đã có (ví dụ {existing[0]}); thêm --force để ghi đè")
-    rendered: list[str | bytes] = []
-    for letter in letters:
-        data = letter.model_dump(mode="json")
-        try:
-            rendered.append(render_docx(chosen, data) if fmt is Format.docx else render_text(chosen, data))
-        except TemplateFailure as exc:
-            fail(str(exc), EXIT_FINDINGS)
+    refuse_existing(paths, force=force)
+    documents = [rendered(chosen, letter.model_dump(mode="json")) for letter in letters]
     output.mkdir(parents=True, exist_ok=True)
-    for path, content in zip(paths, rendered, strict=True):
-        write_or_fail(path, content, force=True)
+    for path, content in zip(paths, documents, strict=True):
+        write_output(path, content, force=force)
     typer.echo(f"Đã soạn {len(letters)} công văn đôn đốc trong {output}:")
     for letter, path in zip(letters, paths, strict=True):
         typer.echo(f"  {path.name}  {letter.agency}: {len(letter.overdue)} quá hạn, {len(letter.upcoming)} sắp đến hạn")

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ctr199.cli import EXIT_FINDINGS, EXIT_USAGE, AsOfOption, DataOption, fail, resolve_as_of, resolve_data_dir
+from ctr199.cli import (
+    EXIT_FINDINGS,
+    EXIT_USAGE,
+    AsOfOption,
+    DataOption,
+    fail,
+    option_date,
+    resolve_as_of,
+    resolve_data_dir,
+)
 
 if TYPE_CHECKING:
     from ctr199.edit import ProgressUpdate, UpdateResult
@@ -94,7 +102,7 @@ def _run(
 
     root = resolve_data_dir(data)
     reference = resolve_as_of(as_of)
-    request = ProgressUpdate(task_id, status, _day(on, reference), milestone, note, ref)
+    request = ProgressUpdate(task_id, status, option_date("--date", on) or reference, milestone, note, ref)
     try:
         result = update_task(root, request, as_of=reference, write=not dry_run)
     except EditRefused as exc:
@@ -103,17 +111,6 @@ def _run(
         typer.echo(_diff(result), nl=False)
         typer.echo("(--dry-run: chưa ghi tệp)")
     typer.echo(summary(request, result))
-
-
-def _day(text: str | None, default: date) -> date:
-    if text is None:
-        return default
-    from ctr199.deadline import DeadlineError, parse_date
-
-    try:
-        return parse_date(text)
-    except DeadlineError as exc:
-        fail(f"--date: {exc}")
 
 
 def _diff(result: UpdateResult) -> str:
