@@ -7,8 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from ctr199.agencies import Registry
-from ctr199.deadline import DeadlineError, Milestone, parse_deadline
-from ctr199.models import Group, Indicator, Task
+from ctr199.models import Group, Indicator, Milestone, Task
 from ctr199.report import Report
 
 
@@ -19,6 +18,8 @@ def milestones_of(task: Task) -> list[Milestone]:
     """
     if task.milestones is not None:
         return [Milestone(label=m.label, due=m.due, ongoing=m.ongoing or m.due is None) for m in task.milestones]
+    from ctr199.deadline import DeadlineError, parse_deadline
+
     try:
         return parse_deadline(task.deadline)
     except DeadlineError:

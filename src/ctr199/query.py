@@ -229,9 +229,7 @@ def matches(state: TaskState, filters: Filters, registry: Registry) -> bool:
     return True
 
 
-def select(
-    programme: Programme, filters: Filters, as_of: date, soon_days: int = DEFAULT_SOON_DAYS
-) -> list[TaskState]:
+def select(programme: Programme, filters: Filters, as_of: date, soon_days: int = DEFAULT_SOON_DAYS) -> list[TaskState]:
     """Tasks that pass every filter, judged as of `as_of`, in programme order."""
     states = (classify(record, as_of, soon_days) for record in programme.tasks)
     return [state for state in states if matches(state, filters, programme.registry)]

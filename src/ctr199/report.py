@@ -38,7 +38,7 @@ CODES: dict[str, str] = {
 class Finding(BaseModel):
     """One problem, located as precisely as the file allows."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     path: str
     line: int = 1
