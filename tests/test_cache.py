@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import marshal
 import os
 import shutil
 import time
@@ -127,6 +129,21 @@ def test_edited_file_is_checked_again(mixed: Path, monkeypatch: pytest.MonkeyPat
     _same(result, check_programme(mixed, as_of=AS_OF, use_cache=False))
 
 
+def test_only_the_changed_part_of_the_cache_is_written(mixed: Path) -> None:
+    check_programme(mixed, as_of=AS_OF)
+    before = {file: file.stat().st_mtime_ns for file in _shard_files()}
+    check_programme(mixed, as_of=AS_OF)
+    assert {file: file.stat().st_mtime_ns for file in _shard_files()} == before  # nothing changed
+
+    path = mixed / "tasks" / "040.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("not_started", "in_progress"), encoding="utf-8")
+    past = time.time() - 60
+    os.utime(path, (past, past))
+    check_programme(mixed, as_of=AS_OF)
+    rewritten = [file for file in _shard_files() if file.stat().st_mtime_ns != before[file]]
+    assert rewritten == [_shard_file("tasks/040.yaml")]
+
+
 def test_same_size_edit_with_old_mtime_is_seen(mixed: Path) -> None:
     """An edit that keeps the size (and even sets an old time) changes ctime and is not missed."""
     check_programme(mixed, as_of=AS_OF)
@@ -152,10 +169,15 @@ def test_removed_and_added_files(mixed: Path) -> None:
     _same((programme, report), check_programme(mixed, as_of=AS_OF, use_cache=False))
 
 
-def _cache_file() -> Path:
-    files = list(cache.cache_dir().glob("*.json"))
-    assert len(files) == 1
-    return files[0]
+def _shard_files() -> list[Path]:
+    (folder,) = cache.cache_dir().iterdir()  # one data folder, one cache folder
+    files = sorted(folder.glob("*.cache"))
+    assert len(files) == cache.SHARDS
+    return files
+
+
+def _shard_file(name: str) -> Path:
+    return _shard_files()[cache._shard(name)]
 
 
 @pytest.mark.parametrize(
@@ -163,7 +185,7 @@ def _cache_file() -> Path:
     [
         lambda raw: b"",
         lambda raw: raw[: len(raw) // 2],
-        lambda raw: raw.replace("Sở Xây dựng".encode(), "Sở Xây dưng".encode(), 1),  # changed, digest kept
+        lambda raw: raw[:-1] + bytes([raw[-1] ^ 1]),  # one bit of the body changed, header kept
         lambda raw: b"\x80\x81 not json\n{}",
         lambda raw: b'{"format": 1}\n[]',
     ],
@@ -172,14 +194,33 @@ def _cache_file() -> Path:
 def test_damaged_cache_is_ignored_and_rebuilt(mixed: Path, monkeypatch: pytest.MonkeyPatch, damage: Any) -> None:
     expected = check_programme(mixed, as_of=AS_OF, use_cache=False)
     check_programme(mixed, as_of=AS_OF)
-    file = _cache_file()
-    file.write_bytes(damage(file.read_bytes()))
+    for file in _shard_files():
+        file.write_bytes(damage(file.read_bytes()))
 
     parsed = ParseCounter(monkeypatch)
     _same(expected, check_programme(mixed, as_of=AS_OF))
     assert len(parsed.take()) == 75 + len(_BROKEN) + 3  # nothing taken from the damaged cache
     _same(expected, check_programme(mixed, as_of=AS_OF))
     assert len(parsed.take()) == 3  # rebuilt: used again
+
+
+def test_entry_of_the_wrong_shape_is_checked_again(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Even behind a valid header and checksum, an entry that is not what this code writes is not used."""
+    expected = check_programme(mixed, as_of=AS_OF, use_cache=False)
+    check_programme(mixed, as_of=AS_OF)
+    for name, wrong in (("tasks/001.yaml", "không phải một mục"), ("tasks/002.yaml", [None, None])):
+        file = _shard_file(name)
+        header_line, body = file.read_bytes().split(b"\n", 1)
+        files = marshal.loads(body)["files"]
+        files[name] = wrong
+        forged = marshal.dumps({"files": files})
+        header = json.loads(header_line)
+        header["body"] = cache._checksum(forged)
+        file.write_bytes(json.dumps(header).encode() + b"\n" + forged)
+
+    parsed = ParseCounter(monkeypatch)
+    _same(expected, check_programme(mixed, as_of=AS_OF))
+    assert {"001.yaml", "002.yaml"} <= set(parsed.take())
 
 
 def test_entry_this_code_cannot_use_is_checked_again(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -202,8 +202,9 @@ def _check_programme(root: Path, *, as_of: date, use_cache: bool | None) -> tupl
             report.indicators = len(indicators.indicators)
 
     seen: dict[int, Path] = {}
-    for path, info in data.task_files_stat():
-        report.files_checked += 1
+    files = data.task_files_stat()
+    report.files_checked += len(files)
+    for path, info in files:
         checker, task, milestones = _task_file(store, path, file_key(info), report)
         if task is None:
             continue
@@ -233,7 +234,7 @@ def _task_file(
     if entry is not None:
         try:
             task = entry.model(Task)
-            milestones = tuple(rebuild(Milestone, item) for item in entry.extra)
+            milestones = tuple([rebuild(Milestone, item) for item in entry.extra])
             report.findings.extend(entry.findings(path))
             return checker, task, milestones
         except (TypeError, ValueError, KeyError, AttributeError):

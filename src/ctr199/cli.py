@@ -5,6 +5,7 @@ Kept thin: each command parses options, calls one core function, formats the res
 
 from __future__ import annotations
 
+import gc
 import sys
 from datetime import date
 from pathlib import Path
@@ -124,6 +125,10 @@ def resolve_as_of(text: str | None) -> date:
 
 def main() -> None:
     """Console-script entry point."""
+    # One command runs for a moment, and what it loads holds no reference cycles: the cyclic
+    # collector would only scan the tens of thousands of loaded objects again and again
+    # (a third of the run time for 10,000 tasks). Memory is still freed by reference counting.
+    gc.disable()
     try:
         app()
     except UsageError as exc:  # pragma: no cover - commands call fail(); this is the safety net

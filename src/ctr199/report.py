@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from pathlib import Path
 
@@ -78,6 +79,18 @@ def display_path(path: Path, base: Path | None = None) -> str:
     """A path as the user typed it: relative to the working directory where possible."""
     base = base or Path.cwd()
     try:
-        return str(path.resolve().relative_to(base.resolve()))
+        return str(_resolved(path).relative_to(_resolved_folder(str(base.absolute()))))
     except ValueError:
         return str(path)
+
+
+def _resolved(path: Path) -> Path:
+    """`path.resolve()`, resolving each folder once for all its files (a report may name thousands)."""
+    if path.name in ("", ".", "..") or path.is_symlink():
+        return path.resolve()
+    return _resolved_folder(str(path.parent.absolute())) / path.name
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved_folder(folder: str) -> Path:
+    return Path(folder).resolve()

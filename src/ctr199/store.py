@@ -13,7 +13,7 @@ import io
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -78,19 +78,36 @@ class DataDir:
         except (FileNotFoundError, NotADirectoryError):
             return []
         found = []
-        for path in children:
-            if path.suffix in (".yaml", ".yml"):
-                try:
-                    info = path.stat()
-                except OSError:
-                    continue
-                if stat.S_ISREG(info.st_mode):
-                    found.append((path.name, path, info))
+        with _directory(self.tasks) as stat_in_dir:
+            for path in children:
+                name = path.name
+                dot = name.rfind(".")
+                if dot > 0 and name[dot:] in (".yaml", ".yml"):  # as Path.suffix: ".yaml" alone has none
+                    try:
+                        info = stat_in_dir(name)
+                    except OSError:
+                        continue
+                    if stat.S_ISREG(info.st_mode):
+                        found.append((name, path, info))
         found.sort(key=lambda item: item[0])
         return [(path, info) for _, path, info in found]
 
     def task_path(self, task_id: int) -> Path:
         return self.tasks / f"{task_id:03d}.yaml"
+
+
+@contextlib.contextmanager
+def _directory(folder: Path) -> Iterator[Callable[[str], os.stat_result]]:
+    """`stat` of names inside `folder`: relative to an open folder where the system allows it,
+    which spares building and resolving ten thousand full paths."""
+    if os.stat not in os.supports_dir_fd:
+        yield lambda name: (folder / name).stat()
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        yield lambda name: os.stat(name, dir_fd=fd)
+    finally:
+        os.close(fd)
 
 
 def find_data_dir(start: Path | None = None) -> Path | None:
@@ -177,43 +194,45 @@ class _Unusual(Exception):
     """A node the quick builder leaves to PyYAML's constructors (a tag other than plain data)."""
 
 
-def _build(loader: Any, root: Any) -> Any:
+class _Builder:
     """Python data of a composed document, as the safe loader would build it, but faster.
 
     PyYAML builds every value through several Python calls; plain strings, lists and
-    mappings (nearly all of a data file) need none of that.
+    mappings (nearly all of a data file) need none of that. (A class rather than a nested
+    function: a recursive closure is a reference cycle, and loading runs with the collector paused.)
     """
-    import yaml
 
-    scalar, sequence = yaml.ScalarNode, yaml.SequenceNode
-    constructors = loader.yaml_constructors
+    def __init__(self, loader: Any):
+        import yaml
 
-    def build(node: Any) -> Any:
+        self.loader = loader
+        self.constructors = loader.yaml_constructors
+        self.scalar, self.sequence = yaml.ScalarNode, yaml.SequenceNode
+
+    def build(self, node: Any) -> Any:
         kind = node.__class__
         tag = node.tag
-        if kind is scalar:
+        if kind is self.scalar:
             if tag == _STR_TAG:
                 return node.value
             if tag not in _PLAIN_SCALAR_TAGS:
                 raise _Unusual
-            return constructors[tag](loader, node)
-        if kind is sequence:
+            return self.constructors[tag](self.loader, node)
+        if kind is self.sequence:
             if tag != _SEQ_TAG:
                 raise _Unusual
-            return [build(item) for item in node.value]
+            return [self.build(item) for item in node.value]
         if tag != _MAP_TAG:
             raise _Unusual
         seen: dict[Any, Any] = {}
         keys = []
         for key_node, _ in node.value:  # every key first, as the safe loader checks them
-            if key_node.__class__ is not scalar or key_node.tag not in _KEY_TAGS:
+            if key_node.__class__ is not self.scalar or key_node.tag not in _KEY_TAGS:
                 raise _Unusual  # merge keys (<<), complex keys: PyYAML's rules apply
-            key = build(key_node)
+            key = self.build(key_node)
             _check_key(seen, key, key_node)
             keys.append(key)
-        return {key: build(value) for key, (_, value) in zip(keys, node.value, strict=True)}
-
-    return build(root)
+        return {key: self.build(value) for key, (_, value) in zip(keys, node.value, strict=True)}
 
 
 _KEY_TAGS = frozenset({_STR_TAG, *_PLAIN_SCALAR_TAGS})
@@ -264,7 +283,7 @@ def load_fast_located(path: Path, text: str | None = None) -> tuple[Any, Any]:
         if "&" in text or "*" in text:  # without these characters there can be no anchor or alias
             _refuse_shared_nodes(node)
         try:
-            return _build(loader, node), node
+            return _Builder(loader).build(node), node
         except _Unusual:
             return loader.construct_document(node), node
     except (yaml.YAMLError, RecursionError) as exc:
