@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shlex
 import shutil
 import statistics
@@ -59,6 +60,7 @@ class Bench:
 class Result:
     bench: Bench
     times: list[float]
+    cpu: float  # mean user + system seconds of a run: steadier than wall time on a busy machine
     peak_kb: int
     exit_code: int
 
@@ -70,11 +72,14 @@ class Result:
 # ---------------------------------------------------------------- running commands
 
 
-def spawn(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Run once: wall seconds and exit code."""
+def spawn(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run once: wall seconds and CPU (user + system) seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    code = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
-    return time.perf_counter() - start, code
+    subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 # Reports the peak RSS of a command in KiB. Run in between because a child's peak counts the
@@ -105,19 +110,20 @@ def peak_memory(argv: list[str], env: dict[str, str]) -> tuple[int, int]:
     return int(words[-2]), int(words[-1])
 
 
-def repeated(bench: Bench, env: dict[str, str]) -> list[float]:
+def repeated(bench: Bench, env: dict[str, str]) -> tuple[list[float], float]:
     """Timings without hyperfine: warm-up runs, then timed runs, each after its prepare step."""
-    times = []
+    times, cpu = [], []
     for index in range(bench.warmup + bench.runs):
         if bench.prepare:
             subprocess.run(bench.prepare, env=env, check=True)
-        elapsed, _ = spawn(bench.argv, env)
+        elapsed, used = spawn(bench.argv, env)
         if index >= bench.warmup:
             times.append(elapsed)
-    return times
+            cpu.append(used)
+    return times, statistics.mean(cpu)
 
 
-def with_hyperfine(bench: Bench, env: dict[str, str], hyperfine: str) -> list[float]:
+def with_hyperfine(bench: Bench, env: dict[str, str], hyperfine: str) -> tuple[list[float], float]:
     with tempfile.TemporaryDirectory() as folder:
         export = Path(folder) / "result.json"
         command = [hyperfine, "-N", "--style", "none", "-i", "--warmup", str(bench.warmup)]
@@ -125,17 +131,17 @@ def with_hyperfine(bench: Bench, env: dict[str, str], hyperfine: str) -> list[fl
         if bench.prepare:
             command += ["--prepare", shlex.join(bench.prepare)]
         subprocess.run([*command, shlex.join(bench.argv)], env=env, check=True, stdout=subprocess.DEVNULL)
-        times: list[float] = json.loads(export.read_text(encoding="utf-8"))["results"][0]["times"]
-        return times
+        result = json.loads(export.read_text(encoding="utf-8"))["results"][0]
+        return result["times"], result["user"] + result["system"]
 
 
 def measure(bench: Bench, base_env: dict[str, str], hyperfine: str | None) -> Result:
     env = {**base_env, **bench.env}
-    times = with_hyperfine(bench, env, hyperfine) if hyperfine else repeated(bench, env)
+    times, cpu = with_hyperfine(bench, env, hyperfine) if hyperfine else repeated(bench, env)
     if bench.prepare:
         subprocess.run(bench.prepare, env=env, check=True)
     peak, code = peak_memory(bench.argv, env)  # one more run, for its memory and exit code
-    return Result(bench, times, peak, code)
+    return Result(bench, times, cpu, peak, code)
 
 
 def child_env() -> dict[str, str]:
@@ -317,8 +323,8 @@ def _ms(seconds: float) -> str:
 def table(results: list[Result]) -> str:
     floor = next((r.median for r in results if r.bench.key == "floor"), None)
     rows = [
-        "| Lệnh / command | Nhiệm vụ | Trung vị / median | min – max | Bộ nhớ đỉnh / peak RSS | × sàn |",
-        "|---|--:|--:|--:|--:|--:|",
+        "| Lệnh / command | Nhiệm vụ | Trung vị / median | min – max | CPU | Bộ nhớ đỉnh / peak RSS | × sàn |",
+        "|---|--:|--:|--:|--:|--:|--:|",
     ]
     for result in results:
         bench = result.bench
@@ -327,7 +333,7 @@ def table(results: list[Result]) -> str:
         failed = f" (mã thoát {result.exit_code})" if result.exit_code not in (0, 1) else ""
         rows.append(
             f"| {bench.label}{failed} | {size} | {_ms(result.median)} | {_ms(min(result.times))} – "
-            f"{_ms(max(result.times))} | {result.peak_kb / 1024:.0f} MB | {ratio} |"
+            f"{_ms(max(result.times))} | {_ms(result.cpu)} | {result.peak_kb / 1024:.0f} MB | {ratio} |"
         )
     return "\n".join(rows)
 

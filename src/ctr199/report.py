@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from enum import StrEnum
 from pathlib import Path
 
@@ -55,6 +56,8 @@ class Finding(BaseModel):
 class Report(BaseModel):
     """All findings of one run over a data directory."""
 
+    model_config = ConfigDict(defer_build=True)
+
     files_checked: int = 0
     tasks: int = 0
     indicators: int = 0
@@ -77,20 +80,26 @@ class Report(BaseModel):
 
 def display_path(path: Path, base: Path | None = None) -> str:
     """A path as the user typed it: relative to the working directory where possible."""
-    base = base or Path.cwd()
+    here = str(Path.cwd())
+    base_text = str(base) if base is not None else here
+    folder = _display_folder(str(path.parent), base_text, here)
+    if folder is None or path.name in ("", ".", "..") or path.is_symlink():
+        return _display(path, Path(base_text))
+    return f"{folder}{os.sep}{path.name}" if folder != "." else path.name
+
+
+def _display(path: Path, base: Path) -> str:
     try:
-        return str(_resolved(path).relative_to(_resolved_folder(str(base.absolute()))))
+        return str(path.resolve().relative_to(base.resolve()))
     except ValueError:
         return str(path)
 
 
-def _resolved(path: Path) -> Path:
-    """`path.resolve()`, resolving each folder once for all its files (a report may name thousands)."""
-    if path.name in ("", ".", "..") or path.is_symlink():
-        return path.resolve()
-    return _resolved_folder(str(path.parent.absolute())) / path.name
-
-
 @functools.lru_cache(maxsize=256)
-def _resolved_folder(folder: str) -> Path:
-    return Path(folder).resolve()
+def _display_folder(folder: str, base: str, here: str) -> str | None:
+    """How `display_path` shows the files of `folder` (relative to `here`), worked out once: a report
+    may name thousands of files."""
+    try:
+        return str(Path(here, folder).resolve().relative_to(Path(here, base).resolve()))
+    except ValueError:
+        return None
