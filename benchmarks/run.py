@@ -314,17 +314,17 @@ def targets() -> list[Target]:
         return peak <= 300 * 1024, f"{peak / 1024:.0f} MB"
 
     return [
-        Target("75 nhiệm vụ: overdue ≤ 1,2 × sàn typer", "overdue-75", within_floor),
-        Target("10.000: overdue (có cache) < 0,8 s", "overdue-10000", under("overdue-10000", 0.8)),
-        Target("10.000: overdue không cache < 6 s", "overdue-cold-10000", under("overdue-cold-10000", 6)),
-        Target("10.000: validate không cache < 10 s", "validate-cold-10000", under("validate-cold-10000", 10)),
-        Target("10.000: sửa 1 tệp rồi validate < 1 s", "validate-edited-10000", under("validate-edited-10000", 1)),
-        Target("10.000: bộ nhớ đỉnh < 300 MB", "validate-cold-10000", memory),
+        Target("75 nhiệm vụ: overdue ≤ 1.2 × sàn typer", "overdue-75", within_floor),
+        Target("10 000: overdue (có cache) < 0.8 s", "overdue-10000", under("overdue-10000", 0.8)),
+        Target("10 000: overdue không cache < 6 s", "overdue-cold-10000", under("overdue-cold-10000", 6)),
+        Target("10 000: validate không cache < 10 s", "validate-cold-10000", under("validate-cold-10000", 10)),
+        Target("10 000: sửa 1 tệp rồi validate < 1 s", "validate-edited-10000", under("validate-edited-10000", 1)),
+        Target("10 000: bộ nhớ đỉnh < 300 MB", "validate-cold-10000", memory),
     ]
 
 
 def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.0f} ms".replace(",", ".") if seconds < 10 else f"{seconds:.1f} s"
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 def table(results: list[Result]) -> str:
@@ -336,7 +336,7 @@ def table(results: list[Result]) -> str:
     for result in results:
         bench = result.bench
         ratio = f"{result.median / floor:.2f}" if floor else ""
-        size = f"{bench.size:,}".replace(",", ".") if bench.size else "—"
+        size = f"{bench.size:,}".replace(",", " ") if bench.size else "—"
         failed = f" (mã thoát {result.exit_code})" if result.exit_code not in (0, 1) else ""
         rows.append(
             f"| {bench.label}{failed} | {size} | {_ms(result.median)} | {_ms(min(result.times))} – "
@@ -364,7 +364,7 @@ def conditions(hyperfine: str | None, runs: int, load: tuple[float, float, float
     return (
         f"{datetime.now():%d/%m/%Y %H:%M}, {platform.python_implementation()} {platform.python_version()}, "
         f"{os.cpu_count()} nhân CPU, tải trung bình lúc bắt đầu {load[0]:.2f}; {runner}, "
-        f"{runs} lần đo mỗi lệnh (3 lần cho lệnh không cache với 10.000 nhiệm vụ), ngày đối chiếu {AS_OF:%d/%m/%Y}."
+        f"{runs} lần đo mỗi lệnh (3 lần cho lệnh không cache với 10 000 nhiệm vụ), ngày đối chiếu {AS_OF:%d/%m/%Y}."
     )
 
 

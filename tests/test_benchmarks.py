@@ -95,7 +95,7 @@ def test_runner_table_and_targets() -> None:
     assert "| overdue-75 | 75 | 230 ms | 207 ms – 253 ms | 184 ms |" in text and "| 1.15 |" in text
     verdicts = run.verdicts({r.bench.key: r for r in results}).splitlines()
     assert verdicts[0].startswith("- ✓ 75 nhiệm vụ") and "1.15×" in verdicts[0]
-    assert verdicts[1].startswith("- ✗ 10.000: overdue (có cache)")
+    assert verdicts[1].startswith("- ✗ 10 000: overdue (có cache)")
     assert "chưa đo" in verdicts[2]
-    assert verdicts[3].startswith("- ✓ 10.000: validate không cache")
-    assert verdicts[5].startswith("- ✗ 10.000: bộ nhớ đỉnh") and "391 MB" in verdicts[5]
+    assert verdicts[3].startswith("- ✓ 10 000: validate không cache")
+    assert verdicts[5].startswith("- ✗ 10 000: bộ nhớ đỉnh") and "391 MB" in verdicts[5]
