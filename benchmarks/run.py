@@ -3,10 +3,12 @@
     make bench                                   # = python benchmarks/run.py
     python benchmarks/run.py --sizes 75,1000 --runs 5
     python benchmarks/run.py --readme            # also write the table into README.md
+    python benchmarks/run.py --hyperfine         # time with hyperfine, one command after another
 
-Each command runs as a whole process, as staff run it. With hyperfine installed its timings are
-used, otherwise repeated runs are timed here; either way the table shows the median (the machine
-may be busy, so not the mean), the spread, and the peak memory (RSS) of one more run. Data: the
+Each command runs as a whole process, as staff run it, in rounds that run every command once, so
+that load from others on a shared machine falls on all commands alike (`--hyperfine` times each
+command's runs back to back with hyperfine instead). The table shows the median (not the mean: the
+machine may be busy), the spread, the mean CPU time, and the peak memory (RSS) of one more run. Data: the
 shipped data for 75 tasks, generated trees (benchmarks/generate.py) in build/bench/ for more.
 ctr199's cache goes to build/bench/, never the user's own.
 """
@@ -110,19 +112,6 @@ def peak_memory(argv: list[str], env: dict[str, str]) -> tuple[int, int]:
     return int(words[-2]), int(words[-1])
 
 
-def repeated(bench: Bench, env: dict[str, str]) -> tuple[list[float], float]:
-    """Timings without hyperfine: warm-up runs, then timed runs, each after its prepare step."""
-    times, cpu = [], []
-    for index in range(bench.warmup + bench.runs):
-        if bench.prepare:
-            subprocess.run(bench.prepare, env=env, check=True)
-        elapsed, used = spawn(bench.argv, env)
-        if index >= bench.warmup:
-            times.append(elapsed)
-            cpu.append(used)
-    return times, statistics.mean(cpu)
-
-
 def with_hyperfine(bench: Bench, env: dict[str, str], hyperfine: str) -> tuple[list[float], float]:
     with tempfile.TemporaryDirectory() as folder:
         export = Path(folder) / "result.json"
@@ -135,13 +124,40 @@ def with_hyperfine(bench: Bench, env: dict[str, str], hyperfine: str) -> tuple[l
         return result["times"], result["user"] + result["system"]
 
 
-def measure(bench: Bench, base_env: dict[str, str], hyperfine: str | None) -> Result:
-    env = {**base_env, **bench.env}
-    times, cpu = with_hyperfine(bench, env, hyperfine) if hyperfine else repeated(bench, env)
-    if bench.prepare:
-        subprocess.run(bench.prepare, env=env, check=True)
-    peak, code = peak_memory(bench.argv, env)  # one more run, for its memory and exit code
-    return Result(bench, times, cpu, peak, code)
+def interleaved(benches: list[Bench], env: dict[str, str]) -> dict[str, tuple[list[float], float]]:
+    """Timings in rounds, each round running every command once: on a shared machine a burst of
+    load then falls on all commands alike instead of on whichever was being repeated."""
+    for bench in benches:
+        for _ in range(bench.warmup):
+            if bench.prepare:
+                subprocess.run(bench.prepare, env={**env, **bench.env}, check=True)
+            spawn(bench.argv, {**env, **bench.env})
+    times: dict[str, list[float]] = {bench.key: [] for bench in benches}
+    cpu: dict[str, list[float]] = {bench.key: [] for bench in benches}
+    for round_number in range(max(bench.runs for bench in benches)):
+        for bench in benches:
+            if round_number < bench.runs:
+                if bench.prepare:
+                    subprocess.run(bench.prepare, env={**env, **bench.env}, check=True)
+                elapsed, used = spawn(bench.argv, {**env, **bench.env})
+                times[bench.key].append(elapsed)
+                cpu[bench.key].append(used)
+    return {key: (times[key], statistics.mean(cpu[key])) for key in times}
+
+
+def measure_all(benches: list[Bench], env: dict[str, str], hyperfine: str | None) -> list[Result]:
+    timings = {} if hyperfine else interleaved(benches, env)
+    results = []
+    for bench in benches:
+        bench_env = {**env, **bench.env}
+        if hyperfine:
+            print(f"Đo: {bench.label} ({bench.size or '—'}) …", file=sys.stderr)
+        times, cpu = with_hyperfine(bench, bench_env, hyperfine) if hyperfine else timings[bench.key]
+        if bench.prepare:
+            subprocess.run(bench.prepare, env=bench_env, check=True)
+        peak, code = peak_memory(bench.argv, bench_env)  # one more run, for its memory and exit code
+        results.append(Result(bench, times, cpu, peak, code))
+    return results
 
 
 def child_env() -> dict[str, str]:
@@ -357,7 +373,7 @@ def verdicts(results: dict[str, Result]) -> str:
 
 
 def conditions(hyperfine: str | None, runs: int, load: tuple[float, float, float]) -> str:
-    runner = "hyperfine" if hyperfine else "đo trực tiếp (không có hyperfine)"
+    runner = "hyperfine" if hyperfine else "các lệnh chạy xen kẽ từng vòng"
     if hyperfine:
         version = subprocess.run([hyperfine, "--version"], capture_output=True, text=True).stdout.strip()
         runner = version or runner
@@ -382,17 +398,21 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Đo thời gian các lệnh ctr199 (cả tiến trình).")
     parser.add_argument("--sizes", default="75,1000,10000", help="số nhiệm vụ, cách nhau bằng dấu phẩy")
     parser.add_argument("--runs", type=int, default=10, help="số lần đo mỗi lệnh nhanh")
-    parser.add_argument("--no-hyperfine", action="store_true", help="tự đo kể cả khi có hyperfine")
+    parser.add_argument(
+        "--hyperfine",
+        action="store_true",
+        help="đo bằng hyperfine (nếu có): các lần chạy một lệnh liền nhau; mặc định: chạy xen kẽ từng vòng",
+    )
     parser.add_argument("--readme", action="store_true", help="ghi bảng kết quả vào README.md")
     args = parser.parse_args(argv)
     sizes = sorted(int(size) for size in args.sizes.split(","))
-    hyperfine = None if args.no_hyperfine else shutil.which("hyperfine")
+    hyperfine = shutil.which("hyperfine") if args.hyperfine else None
     env = child_env()
     load = os.getloadavg()
-    results: list[Result] = []
-    for bench in benches(sizes, args.runs, env):
-        print(f"Đo: {bench.label} ({bench.size or '—'}) …", file=sys.stderr)
-        results.append(measure(bench, env, hyperfine))
+    chosen = benches(sizes, args.runs, env)
+    if not hyperfine:
+        print(f"Đo {len(chosen)} lệnh, {args.runs} vòng xen kẽ …", file=sys.stderr)
+    results = measure_all(chosen, env, hyperfine)
     by_key = {result.bench.key: result for result in results}
     text = "\n\n".join([table(results), verdicts(by_key), conditions(hyperfine, args.runs, load)])
     BUILD.mkdir(parents=True, exist_ok=True)

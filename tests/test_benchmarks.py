@@ -68,10 +68,11 @@ def test_edit_one_changes_a_file_and_keeps_it_valid(tmp_path: Path) -> None:
 
 def test_runner_times_and_reports_peak_memory_and_exit_code() -> None:
     env = run.child_env()
-    bench = run.Bench("t", "python -c pass", 0, [sys.executable, "-c", "pass"], runs=3, warmup=1)
-    times, cpu = run.repeated(bench, env)
-    assert len(times) == 3 and all(0 < t < 30 for t in times)
-    assert 0 < cpu < 30
+    quick = run.Bench("a", "python -c pass", 0, [sys.executable, "-c", "pass"], runs=3, warmup=1)
+    once = run.Bench("b", "python -c pass", 0, [sys.executable, "-c", "pass"], runs=1, warmup=0)
+    timings = run.interleaved([quick, once], env)
+    assert [len(timings["a"][0]), len(timings["b"][0])] == [3, 1]
+    assert all(0 < t < 30 for t in timings["a"][0]) and 0 < timings["a"][1] < 30
     small, code = run.peak_memory([sys.executable, "-c", "raise SystemExit(3)"], env)
     big, _ = run.peak_memory(
         [sys.executable, "-c", "b = bytearray(80_000_000); b[::4096] = b'x' * len(b[::4096])"], env
