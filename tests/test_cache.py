@@ -311,6 +311,15 @@ def test_no_cache_reads_and_writes_no_cache(mixed: Path, args: list[str], env: d
     assert len(list(folder.iterdir())) == 1
 
 
+@pytest.mark.parametrize("xdg", ["", "/tmp/xdg-cache-test"])
+def test_default_cache_folder_is_the_platform_one(monkeypatch: pytest.MonkeyPatch, xdg: str) -> None:
+    from platformdirs import user_cache_dir
+
+    monkeypatch.delenv("CTR199_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert cache.cache_dir() == Path(user_cache_dir("ctr199", appauthor=False))
+
+
 @pytest.mark.parametrize("model", [Task, AgenciesFile, GroupsFile, IndicatorsFile, Milestone])
 def test_rebuilt_models_equal_validated_ones(model: type[Any]) -> None:
     data = DataDir(SHIPPED)

@@ -71,6 +71,9 @@ def cache_dir() -> Path:
     configured = os.environ.get(ENV_DIR)
     if configured:
         return Path(configured)
+    if sys.platform.startswith("linux"):  # platformdirs' rule, without its import on every run
+        base = os.environ.get("XDG_CACHE_HOME", "").strip()
+        return Path(base or Path.home() / ".cache") / "ctr199"
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("ctr199", appauthor=False))
