@@ -29,6 +29,15 @@ def make_data_dir(target: Path, overlay: Path | None = None) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets an empty cache folder: none is shared between tests or left in the user's home."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("CTR199_CACHE_DIR", str(folder))
+    monkeypatch.delenv("CTR199_NO_CACHE", raising=False)
+    return folder
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return make_data_dir(tmp_path / "data")

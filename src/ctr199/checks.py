@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,12 +13,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ctr199.agencies import AgencyLookupError, Registry
-from ctr199.deadline import DeadlineError, parse_deadline
-from ctr199.indicators import actual_problems, ref_of
-from ctr199.models import AgenciesFile, GroupsFile, IndicatorsFile, Status, Task
-from ctr199.programme import Programme, TaskRecord
+from ctr199.cache import CheckCache, Key, file_key, rebuild
+from ctr199.cache import enabled as cache_enabled
+from ctr199.models import AgenciesFile, GroupsFile, IndicatorsFile, Milestone, Status, Task
+from ctr199.programme import Programme, TaskRecord, milestones_of
 from ctr199.report import Finding, Report, Severity, display_path
-from ctr199.store import DataDir, YamlError, load_fast, load_roundtrip, locate
+from ctr199.store import TASKS_DIR, DataDir, YamlError, load_fast_located, locate_node
 
 M = TypeVar("M", bound=BaseModel)
 FAILED: Any = object()  # what FileChecker.load returns for a file it could not read
@@ -39,17 +41,17 @@ class FileChecker:
         self.path = path
         self.report = report
         self.text = text
-        self._tree: Any = None
-        self._tree_loaded = False
+        self._nodes: Any = None
+        self._nodes_loaded = False
 
     def position(self, loc: Loc, *, at_key: bool = False) -> tuple[int, int]:
-        if not self._tree_loaded:
-            self._tree_loaded = True
+        if not self._nodes_loaded:  # a file taken from the cache: parse it now, for its positions
+            self._nodes_loaded = True
             try:
-                self._tree = load_roundtrip(self.path, self.text)
+                _, self._nodes = load_fast_located(self.path, self.text)
             except YamlError:
-                self._tree = None
-        return locate(self._tree, loc, at_key=at_key) if self._tree is not None else (1, 1)
+                self._nodes = None
+        return locate_node(self._nodes, loc, at_key=at_key) if self._nodes is not None else (1, 1)
 
     def add(
         self, loc: Loc, code: str, message: str, severity: Severity = Severity.ERROR, *, at_key: bool = False
@@ -66,7 +68,9 @@ class FileChecker:
                 from ctr199.store import read_text
 
                 self.text = read_text(self.path)
-            return load_fast(self.path, self.text)
+            document, self._nodes = load_fast_located(self.path, self.text)
+            self._nodes_loaded = True
+            return document
         except YamlError as exc:
             self.report.add(
                 Finding(path=display_path(self.path), line=exc.line, col=exc.col, code=exc.code, message=exc.message)
@@ -154,33 +158,60 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 # ---------------------------------------------------------------- the whole directory
 
 
-def check_programme(root: Path, *, as_of: date) -> tuple[Programme, Report]:
-    """Load every file of the data directory and collect every finding."""
-    data = DataDir(root)
-    report = Report()
-    programme = Programme(root=root)
+def check_programme(root: Path, *, as_of: date, use_cache: bool | None = None) -> tuple[Programme, Report]:
+    """Load every file of the data directory and collect every finding.
 
-    agencies = _load_model(data.agencies, AgenciesFile, "danh mục cơ quan", report)
+    What a file says on its own is taken from the cache while the file is unchanged (see `cache`);
+    `use_cache=None` follows `--no-cache` / `CTR199_NO_CACHE`. Checks against other files and
+    against `as_of` run every time, so the result is the same with or without the cache.
+    """
+    with _collector_paused():
+        return _check_programme(root, as_of=as_of, use_cache=use_cache)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading builds tens of thousands of objects, which sets off full garbage collections again and
+    again (a third of the time for 10,000 tasks); the records hold no reference cycles, so pause it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _check_programme(root: Path, *, as_of: date, use_cache: bool | None) -> tuple[Programme, Report]:
+    data = DataDir(root)
+    report = Report.model_construct(findings=[])
+    programme = Programme(root=root)
+    wanted = cache_enabled() if use_cache is None else use_cache
+    store = CheckCache.open(root) if wanted else CheckCache.disabled(root)
+
+    agencies = _checked_file(store, data.agencies, AgenciesFile, "danh mục cơ quan", report, _check_registry)
     if agencies is not None:
         programme.registry = Registry(agencies.agencies)
-        _check_registry(FileChecker(data.agencies, report), agencies)
-    groups = _load_model(data.groups, GroupsFile, "nhóm nhiệm vụ", report)
+    groups = _checked_file(store, data.groups, GroupsFile, "nhóm nhiệm vụ", report)
     if groups is not None:
         programme.groups = groups.groups
     if data.indicators.exists():
-        indicators = check_indicators_file(data.indicators, report, as_of=as_of)
+        indicators = _checked_file(
+            store, data.indicators, IndicatorsFile, "chỉ tiêu", report, lambda c, m: _check_indicators(c, m, None)
+        )
         if indicators is not None:
             programme.indicators = indicators.indicators
+            report.indicators = len(indicators.indicators)
+            _check_indicator_dates(FileChecker(data.indicators, report), indicators, as_of)
 
     seen: dict[int, Path] = {}
-    for path in data.task_files():
-        report.files_checked += 1
-        checker = FileChecker(path, report)
-        document = checker.load()
-        task = None if document is FAILED else checker.validate(Task, document, "nhiệm vụ")
+    files = data.task_files_stat()
+    report.files_checked += len(files)
+    for path, info in files:
+        checker, task, milestones = _task_file(store, path, file_key(info), report)
         if task is None:
             continue
-        check_task(checker, task, programme, as_of=as_of)
+        _check_task_context(checker, task, programme, as_of=as_of)
         if task.id in seen:
             checker.add(
                 ("id",),
@@ -189,20 +220,71 @@ def check_programme(root: Path, *, as_of: date) -> tuple[Programme, Report]:
             )
             continue
         seen[task.id] = path
-        programme.tasks.append(TaskRecord.of(task, path))
+        programme.tasks.append(TaskRecord(task, path, milestones))
     programme.tasks.sort(key=lambda record: record.id)
     report.tasks = len(programme.tasks)
+    store.save()
     return programme, report
 
 
-def _load_model(path: Path, model: type[M], what: str, report: Report) -> M | None:
+def _task_file(
+    store: CheckCache, path: Path, key: Key, report: Report
+) -> tuple[FileChecker, Task | None, tuple[Milestone, ...]]:
+    """The task of one file and its milestones, from the cache or checked now (on its own)."""
+    checker = FileChecker(path, report)
+    name = f"{TASKS_DIR}/{path.name}"
+    entry = store.get(name, key)
+    if entry is not None:
+        try:
+            task = entry.model(Task)
+            milestones = tuple([rebuild(Milestone, item) for item in entry.extra])
+            report.findings.extend(entry.findings(path))
+            return checker, task, milestones
+        except (TypeError, ValueError, KeyError, AttributeError):
+            store.forget(name)  # an entry this code cannot use: check the file again
+    start = len(report.findings)
+    document = checker.load()
+    task = None if document is FAILED else checker.validate(Task, document, "nhiệm vụ")
+    found: tuple[Milestone, ...] = ()
+    if task is not None:
+        found = tuple(_check_task_alone(checker, task))
+    extra = [milestone.model_dump(mode="json") for milestone in found]
+    store.put(name, key, task, report.findings[start:], extra)
+    return checker, task, found
+
+
+def _checked_file(
+    store: CheckCache,
+    path: Path,
+    model: type[M],
+    what: str,
+    report: Report,
+    check: Callable[[FileChecker, M], None] | None = None,
+) -> M | None:
+    """One of the programme's other files, validated (and checked by `check`), through the cache."""
     report.files_checked += 1
-    if not path.exists():
+    try:
+        key = file_key(path.stat())
+    except OSError:
         report.add(Finding(path=display_path(path), code="file-shape", message=f"thiếu tệp {what}"))
         return None
+    name = path.name
+    entry = store.get(name, key)
+    if entry is not None:
+        try:
+            value = entry.model(model)
+            report.findings.extend(entry.findings(path))
+            return value
+        except (TypeError, ValueError, KeyError, AttributeError):
+            store.forget(name)
+    start = len(report.findings)
     checker = FileChecker(path, report)
     document = checker.load()
-    return None if document is FAILED else checker.validate(model, document, what)
+    value = None if document is FAILED else checker.validate(model, document, what)
+    if value is not None and check is not None:
+        check(checker, value)
+    store.put(name, key, value, report.findings[start:])
+    return value
 
 
 _NUMBERED_NAME = re.compile(r"^0*(\d+)(?:[-_.].*)?$")
@@ -210,6 +292,12 @@ _NUMBERED_NAME = re.compile(r"^0*(\d+)(?:[-_.].*)?$")
 
 def check_task(checker: FileChecker, task: Task, programme: Programme, *, as_of: date) -> None:
     """Every rule a single task must satisfy (beyond its schema)."""
+    _check_task_alone(checker, task)
+    _check_task_context(checker, task, programme, as_of=as_of)
+
+
+def _check_task_alone(checker: FileChecker, task: Task) -> list[Milestone]:
+    """The rules that depend on nothing but the file (so their findings can be cached); the milestones."""
     name = _NUMBERED_NAME.match(checker.path.stem)
     if name is None or int(name.group(1)) != task.id:
         checker.add(
@@ -217,11 +305,17 @@ def check_task(checker: FileChecker, task: Task, programme: Programme, *, as_of:
             "filename",
             f"tệp {checker.path.name} chứa nhiệm vụ số {task.id}; đổi tên tệp thành {task.id:03d}.yaml",
         )
-    _check_group(checker, task, programme)
     _check_empty_cells(checker, task)
+    milestones = _milestones(checker, task)
+    _check_tracking(checker, task, len(milestones))
+    return milestones
+
+
+def _check_task_context(checker: FileChecker, task: Task, programme: Programme, *, as_of: date) -> None:
+    """The rules that depend on other files (groups, agencies) or on the date: run on every load."""
+    _check_group(checker, task, programme)
     _check_agencies(checker, task, programme.registry)
-    milestone_count = _check_deadline(checker, task)
-    _check_tracking(checker, task, milestone_count, as_of=as_of)
+    _check_dates(checker, task, as_of=as_of)
 
 
 def _check_group(checker: FileChecker, task: Task, programme: Programme) -> None:
@@ -267,17 +361,19 @@ def _unknown_agency(name: str, registry: Registry) -> str:
     )
 
 
-def _check_deadline(checker: FileChecker, task: Task) -> int:
+def _milestones(checker: FileChecker, task: Task) -> list[Milestone]:
     if task.milestones is not None:
-        return len(task.milestones)
+        return milestones_of(task)
+    from ctr199.deadline import DeadlineError, parse_deadline
+
     try:
-        return len(parse_deadline(task.deadline))
+        return parse_deadline(task.deadline)
     except DeadlineError as exc:
         checker.add(("deadline",), "deadline", f"{exc}; hoặc ghi rõ các mốc trong trường 'milestones' (label, due)")
-        return 0
+        return []
 
 
-def _check_tracking(checker: FileChecker, task: Task, milestones: int, *, as_of: date) -> None:
+def _check_tracking(checker: FileChecker, task: Task, milestones: int) -> None:
     previous: date | None = None
     last_task_status: Status | None = None
     for index, entry in enumerate(task.log):
@@ -287,12 +383,6 @@ def _check_tracking(checker: FileChecker, task: Task, milestones: int, *, as_of:
                 "log-order",
                 f"ngày {entry.date:%d/%m/%Y} trước mục nhật ký liền trước ({previous:%d/%m/%Y}); "
                 "xếp nhật ký theo thứ tự ngày",
-            )
-        if entry.date > as_of:
-            checker.add(
-                ("log", index, "date"),
-                "log-future",
-                f"ngày {entry.date:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}; không ghi trước tiến độ tương lai",
             )
         if entry.milestone is not None and entry.milestone > milestones:
             checker.add(("log", index, "milestone"), "milestone", _no_milestone(entry.milestone, milestones))
@@ -308,19 +398,12 @@ def _check_tracking(checker: FileChecker, task: Task, milestones: int, *, as_of:
         )
     if task.status is Status.DONE and task.completed_on is None:
         checker.add(("status",), "status", "nhiệm vụ đã hoàn thành cần ngày hoàn thành 'completed_on'")
-    if task.completed_on is not None:
-        if task.status is not Status.DONE:
-            checker.add(
-                ("completed_on",),
-                "status",
-                f"có completed_on nhưng status là '{task.status.value}'; đặt status: done hoặc xóa completed_on",
-            )
-        if task.completed_on > as_of:
-            checker.add(
-                ("completed_on",),
-                "log-future",
-                f"ngày hoàn thành {task.completed_on:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}",
-            )
+    if task.completed_on is not None and task.status is not Status.DONE:
+        checker.add(
+            ("completed_on",),
+            "status",
+            f"có completed_on nhưng status là '{task.status.value}'; đặt status: done hoặc xóa completed_on",
+        )
     done: set[int] = set()
     for index, item in enumerate(task.completed_milestones):
         if item.milestone > milestones:
@@ -333,13 +416,31 @@ def _check_tracking(checker: FileChecker, task: Task, milestones: int, *, as_of:
                 "milestone",
                 f"mốc {item.milestone} ghi hoàn thành hai lần",
             )
+        done.add(item.milestone)
+
+
+def _check_dates(checker: FileChecker, task: Task, *, as_of: date) -> None:
+    """Nothing is reported as happening after the as-of date."""
+    for index, entry in enumerate(task.log):
+        if entry.date > as_of:
+            checker.add(
+                ("log", index, "date"),
+                "log-future",
+                f"ngày {entry.date:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}; không ghi trước tiến độ tương lai",
+            )
+    if task.completed_on is not None and task.completed_on > as_of:
+        checker.add(
+            ("completed_on",),
+            "log-future",
+            f"ngày hoàn thành {task.completed_on:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}",
+        )
+    for index, item in enumerate(task.completed_milestones):
         if item.date > as_of:
             checker.add(
                 ("completed_milestones", index, "date"),
                 "log-future",
                 f"ngày {item.date:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}",
             )
-        done.add(item.milestone)
 
 
 def _no_milestone(number: int, count: int) -> str:
@@ -384,6 +485,8 @@ def check_indicators_file(
 
 
 def _check_indicators(checker: FileChecker, indicators: IndicatorsFile, as_of: date | None) -> None:
+    from ctr199.indicators import actual_problems, ref_of
+
     seen: set[int] = set()
     for index, indicator in enumerate(indicators.indicators):
         if indicator.id in seen:
@@ -418,9 +521,18 @@ def _check_indicators(checker: FileChecker, indicators: IndicatorsFile, as_of: d
                 ref = ref_of(indicator, target)
                 for field, problem in actual_problems(target, actual):
                     checker.add((*at, field), "indicator", f"chỉ tiêu {ref}, kỳ {actual.period}: {problem}")
-                if as_of is not None and actual.recorded_on is not None and actual.recorded_on > as_of:
+    if as_of is not None:
+        _check_indicator_dates(checker, indicators, as_of)
+
+
+def _check_indicator_dates(checker: FileChecker, indicators: IndicatorsFile, as_of: date) -> None:
+    """Figures recorded after the as-of date: the one indicator check that depends on that date."""
+    for index, indicator in enumerate(indicators.indicators):
+        for t_index, target in enumerate(indicator.targets):
+            for a_index, actual in enumerate(target.actuals):
+                if actual.recorded_on is not None and actual.recorded_on > as_of:
                     checker.add(
-                        (*at, "recorded_on"),
+                        ("indicators", index, "targets", t_index, "actuals", a_index, "recorded_on"),
                         "log-future",
                         f"ngày ghi {actual.recorded_on:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}",
                     )

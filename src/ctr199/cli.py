@@ -5,6 +5,7 @@ Kept thin: each command parses options, calls one core function, formats the res
 
 from __future__ import annotations
 
+import gc
 import sys
 from datetime import date
 from pathlib import Path
@@ -48,14 +49,24 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+_NO_CACHE_HELP = "Đọc lại mọi tệp, không dùng bộ nhớ đệm kết quả kiểm tra (biến môi trường CTR199_NO_CACHE=1)."
+
+
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="In phiên bản rồi thoát."),
     ] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=_NO_CACHE_HELP)] = False,
 ) -> None:
     """Theo dõi Chương trình hành động 199-KL/TW & 244/2025/QH15."""
+    if no_cache:  # for every command of this run, however it loads the data
+        from ctr199 import cache
+
+        cache.set_enabled(False)
+        ctx.call_on_close(lambda: cache.set_enabled(None))
 
 
 # ---------------------------------------------------------------- options shared by commands
@@ -78,6 +89,8 @@ AsOfOption = Annotated[
         show_default=False,
     ),
 ]
+
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help=_NO_CACHE_HELP)]
 
 
 def resolve_data_dir(given: Path | None) -> Path:
@@ -117,6 +130,10 @@ def option_date(option: str, text: str | None) -> date | None:
 
 def main() -> None:
     """Console-script entry point."""
+    # One command runs for a moment, and what it loads holds no reference cycles: the cyclic
+    # collector would only scan the tens of thousands of loaded objects again and again
+    # (a third of the run time for 10,000 tasks). Memory is still freed by reference counting.
+    gc.disable()
     try:
         app()
     except UsageError as exc:  # pragma: no cover - commands call fail(); this is the safety net

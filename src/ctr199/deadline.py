@@ -10,7 +10,7 @@ import unicodedata
 from datetime import date
 from typing import NamedTuple
 
-from pydantic import BaseModel, ConfigDict
+from ctr199.models import Milestone  # defined with the other models; imported from here too
 
 __all__ = [
     "MAX_LENGTH",
@@ -36,16 +36,6 @@ _QUARTER_FORMS = '"Quý II/2026", "quý 2 năm 2026", "II/2026", "Q2/2026" hoặ
 _MONTH_FORMS = '"Tháng 3/2026", "tháng 3 năm 2026", "3/2026" hoặc "2026-03"'
 _DATE_FORMS = '"30/6/2026", "30/06/2026" hoặc "2026-06-30"'
 _SHOWN_WIDTH = 80
-
-
-class Milestone(BaseModel):
-    """One dated (or ongoing) step of a task's deadline."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    label: str
-    due: date | None
-    ongoing: bool = False
 
 
 def _shown(text: str) -> str:

@@ -50,6 +50,8 @@ class Status(StrEnum):
     @classmethod
     def parse(cls, text: str) -> Status:
         """Read a status from its key or its Vietnamese name, ignoring case and accents."""
+        if text in cls._value2member_map_:  # the stored form, so nearly every load takes this path
+            return cls(text)
         wanted = fold(text).replace("-", "_").replace(" ", "_")
         for status in cls:
             if wanted in (status.value, fold(status.label).replace(" ", "_")):
@@ -85,7 +87,7 @@ StatusField = Annotated[Status, BeforeValidator(_status)]
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class MilestoneOverride(_Record):
@@ -138,6 +140,16 @@ class Task(_Record):
         if not value.strip():
             raise ValueError("tên nhiệm vụ (title) không được để trống")
         return value
+
+
+class Milestone(BaseModel):
+    """One dated (or ongoing) step of a task's deadline (what `deadline.parse_deadline` makes)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    label: str
+    due: date | None
+    ongoing: bool = False
 
 
 # Order of keys in a canonical task file: the appendix columns first, tracking last.

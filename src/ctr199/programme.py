@@ -7,8 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from ctr199.agencies import Registry
-from ctr199.deadline import DeadlineError, Milestone, parse_deadline
-from ctr199.models import Group, Indicator, Task
+from ctr199.models import Group, Indicator, Milestone, Task
 from ctr199.report import Report
 
 
@@ -19,6 +18,8 @@ def milestones_of(task: Task) -> list[Milestone]:
     """
     if task.milestones is not None:
         return [Milestone(label=m.label, due=m.due, ongoing=m.ongoing or m.due is None) for m in task.milestones]
+    from ctr199.deadline import DeadlineError, parse_deadline
+
     try:
         return parse_deadline(task.deadline)
     except DeadlineError:
@@ -59,8 +60,12 @@ class Programme:
         return next((group for group in self.groups if group.id == group_id), None)
 
 
-def load_programme(root: Path, *, as_of: date) -> tuple[Programme, Report]:
-    """Load and check every file under `root`; bad files are reported, never fatal."""
+def load_programme(root: Path, *, as_of: date, use_cache: bool | None = None) -> tuple[Programme, Report]:
+    """Load and check every file under `root`; bad files are reported, never fatal.
+
+    Unchanged files come from the cache of checked files unless `use_cache` is False (None follows
+    `ctr199 --no-cache` and `CTR199_NO_CACHE`).
+    """
     from ctr199.checks import check_programme
 
-    return check_programme(root, as_of=as_of)
+    return check_programme(root, as_of=as_of, use_cache=use_cache)

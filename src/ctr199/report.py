@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from enum import StrEnum
 from pathlib import Path
 
@@ -38,7 +40,7 @@ CODES: dict[str, str] = {
 class Finding(BaseModel):
     """One problem, located as precisely as the file allows."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     path: str
     line: int = 1
@@ -53,6 +55,8 @@ class Finding(BaseModel):
 
 class Report(BaseModel):
     """All findings of one run over a data directory."""
+
+    model_config = ConfigDict(defer_build=True)
 
     files_checked: int = 0
     tasks: int = 0
@@ -76,8 +80,26 @@ class Report(BaseModel):
 
 def display_path(path: Path, base: Path | None = None) -> str:
     """A path as the user typed it: relative to the working directory where possible."""
-    base = base or Path.cwd()
+    here = str(Path.cwd())
+    base_text = str(base) if base is not None else here
+    folder = _display_folder(str(path.parent), base_text, here)
+    if folder is None or path.name in ("", ".", "..") or path.is_symlink():
+        return _display(path, Path(base_text))
+    return f"{folder}{os.sep}{path.name}" if folder != "." else path.name
+
+
+def _display(path: Path, base: Path) -> str:
     try:
         return str(path.resolve().relative_to(base.resolve()))
     except ValueError:
         return str(path)
+
+
+@functools.lru_cache(maxsize=256)
+def _display_folder(folder: str, base: str, here: str) -> str | None:
+    """How `display_path` shows the files of `folder` (relative to `here`), worked out once: a report
+    may name thousands of files."""
+    try:
+        return str(Path(here, folder).resolve().relative_to(Path(here, base).resolve()))
+    except ValueError:
+        return None

@@ -8,22 +8,24 @@ and for edits that must leave untouched lines byte-identical.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
-
-import yaml
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError as RuamelMarkedError
+from typing import TYPE_CHECKING, Any
 
 from ctr199.models import TASK_KEY_ORDER, Group, Task
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
+
+# PyYAML and ruamel.yaml are imported where they are used: a run answered from the cache needs neither.
 
 MAX_FILE_BYTES = 1_000_000
 TASKS_DIR = "tasks"
@@ -67,12 +69,45 @@ class DataDir:
         return self.root / INDICATORS_FILE
 
     def task_files(self) -> list[Path]:
-        if not self.tasks.is_dir():
+        return [path for path, _ in self.task_files_stat()]
+
+    def task_files_stat(self) -> list[tuple[Path, os.stat_result]]:
+        """The task files, sorted by name, each with its `stat` (which callers need anyway, e.g. the cache)."""
+        try:
+            children = list(self.tasks.iterdir())
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(p for p in self.tasks.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        found = []
+        with _directory(self.tasks) as stat_in_dir:
+            for path in children:
+                name = path.name
+                dot = name.rfind(".")
+                if dot > 0 and name[dot:] in (".yaml", ".yml"):  # as Path.suffix: ".yaml" alone has none
+                    try:
+                        info = stat_in_dir(name)
+                    except OSError:
+                        continue
+                    if stat.S_ISREG(info.st_mode):
+                        found.append((name, path, info))
+        found.sort(key=lambda item: item[0])
+        return [(path, info) for _, path, info in found]
 
     def task_path(self, task_id: int) -> Path:
         return self.tasks / f"{task_id:03d}.yaml"
+
+
+@contextlib.contextmanager
+def _directory(folder: Path) -> Iterator[Callable[[str], os.stat_result]]:
+    """`stat` of names inside `folder`: relative to an open folder where the system allows it,
+    which spares building and resolving ten thousand full paths."""
+    if os.stat not in os.supports_dir_fd:
+        yield lambda name: (folder / name).stat()
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        yield lambda name: os.stat(name, dir_fd=fd)
+    finally:
+        os.close(fd)
 
 
 def find_data_dir(start: Path | None = None) -> Path | None:
@@ -89,63 +124,126 @@ def find_data_dir(start: Path | None = None) -> Path | None:
 
 # ---------------------------------------------------------------- fast safe reading
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+# Scalars built by PyYAML's safe constructors; any other tag takes the general (slower) path.
+_PLAIN_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp"))
 
-class _SafeLoader(yaml.CSafeLoader):  # libyaml's parser, Python construction
-    """Safe loader that also refuses duplicate keys and anchors/aliases.
 
-    Data files never need aliases, and refusing them closes the "billion laughs"
-    expansion before anything is built.
-    """
+@functools.cache
+def _safe_loader() -> Any:
+    """The loader class, made on first use so that runs answered from the cache never import PyYAML."""
+    import yaml
 
-    def construct_document(self, node: yaml.Node) -> Any:
-        _refuse_shared_nodes(node)
-        return super().construct_document(node)
+    class SafeLoader(yaml.CSafeLoader):  # libyaml's parser, Python construction
+        """Safe loader that also refuses duplicate keys and anchors/aliases.
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, yaml.Node] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            try:
-                duplicate = key in seen
-            except TypeError:
-                raise yaml.constructor.ConstructorError(
-                    None, None, "khóa không hợp lệ (không phải giá trị đơn)", key_node.start_mark
-                ) from None
-            if duplicate:
-                first = seen[key].start_mark.line + 1
-                raise yaml.constructor.ConstructorError(
-                    None, None, f'khóa "{key}" bị lặp (lần đầu ở dòng {first}); giữ một lần', key_node.start_mark
-                )
-            seen[key] = key_node
-        return super().construct_mapping(node, deep)
+        Data files never need aliases, and refusing them closes the "billion laughs"
+        expansion before anything is built.
+        """
+
+        def construct_document(self, node: yaml.Node) -> Any:
+            _refuse_shared_nodes(node)
+            return super().construct_document(node)
+
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+            seen: dict[Any, yaml.Node] = {}
+            for key_node, _ in node.value:
+                _check_key(seen, self.construct_object(key_node, deep=True), key_node)
+            return super().construct_mapping(node, deep)
+
+    return SafeLoader
+
+
+def _unsafe(message: str, node: Any) -> Exception:
+    import yaml
+
+    return yaml.constructor.ConstructorError(None, None, message, node.start_mark)
+
+
+def _check_key(seen: dict[Any, Any], key: Any, key_node: Any) -> None:
+    try:
+        duplicate = key in seen
+    except TypeError:
+        raise _unsafe("khóa không hợp lệ (không phải giá trị đơn)", key_node) from None
+    if duplicate:
+        first = seen[key].start_mark.line + 1
+        raise _unsafe(f'khóa "{key}" bị lặp (lần đầu ở dòng {first}); giữ một lần', key_node)
+    seen[key] = key_node
 
 
 _NO_ALIASES = "không dùng neo/bí danh YAML (&, *) trong tệp dữ liệu; viết giá trị trực tiếp"
 MAX_DEPTH = 32  # task files nest 4 levels; anything far deeper is hostile or broken
 
 
-def _refuse_shared_nodes(root: yaml.Node) -> None:
+def _refuse_shared_nodes(root: Any) -> None:
+    import yaml
+
     seen: set[int] = set()
     stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
         if id(node) in seen:
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                "không dùng neo/bí danh YAML (&, *) trong tệp dữ liệu; viết giá trị trực tiếp",
-                node.start_mark,
-            )
+            raise _unsafe(_NO_ALIASES, node)
         if depth > MAX_DEPTH:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"cấu trúc lồng nhau quá sâu (quá {MAX_DEPTH} cấp)", node.start_mark
-            )
+            raise _unsafe(f"cấu trúc lồng nhau quá sâu (quá {MAX_DEPTH} cấp)", node)
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 stack.extend(((key, depth + 1), (value, depth + 1)))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((item, depth + 1) for item in node.value)
+
+
+class _Unusual(Exception):
+    """A node the quick builder leaves to PyYAML's constructors (a tag other than plain data)."""
+
+
+class _Builder:
+    """Python data of a composed document, as the safe loader would build it, but faster.
+
+    PyYAML builds every value through several Python calls; plain strings, lists and
+    mappings (nearly all of a data file) need none of that. (A class rather than a nested
+    function: a recursive closure is a reference cycle, and loading runs with the collector paused.)
+    """
+
+    def __init__(self, loader: Any):
+        import yaml
+
+        self.loader = loader
+        self.constructors = loader.yaml_constructors
+        self.scalar, self.sequence = yaml.ScalarNode, yaml.SequenceNode
+
+    def build(self, node: Any, depth: int = 1) -> Any:
+        if depth > MAX_DEPTH:
+            raise _unsafe(f"cấu trúc lồng nhau quá sâu (quá {MAX_DEPTH} cấp)", node)
+        kind = node.__class__
+        tag = node.tag
+        if kind is self.scalar:
+            if tag == _STR_TAG:
+                return node.value
+            if tag not in _PLAIN_SCALAR_TAGS:
+                raise _Unusual
+            return self.constructors[tag](self.loader, node)
+        if kind is self.sequence:
+            if tag != _SEQ_TAG:
+                raise _Unusual
+            return [self.build(item, depth + 1) for item in node.value]
+        if tag != _MAP_TAG:
+            raise _Unusual
+        seen: dict[Any, Any] = {}
+        keys = []
+        for key_node, _ in node.value:  # every key first, as the safe loader checks them
+            if key_node.__class__ is not self.scalar or key_node.tag not in _KEY_TAGS:
+                raise _Unusual  # merge keys (<<), complex keys: PyYAML's rules apply
+            key = self.build(key_node, depth + 1)
+            _check_key(seen, key, key_node)
+            keys.append(key)
+        return {key: self.build(value, depth + 1) for key, (_, value) in zip(keys, node.value, strict=True)}
+
+
+_KEY_TAGS = frozenset({_STR_TAG, *_PLAIN_SCALAR_TAGS})
 
 
 def read_text(path: Path) -> str:
@@ -174,22 +272,86 @@ def read_text(path: Path) -> str:
 
 def load_fast(path: Path, text: str | None = None) -> Any:
     """Parse one file with the fast safe loader; raise `YamlError` with the position."""
+    return load_fast_located(path, text)[0]
+
+
+def load_fast_located(path: Path, text: str | None = None) -> tuple[Any, Any]:
+    """Like `load_fast`, also returning the document's node tree (None for an empty file).
+
+    The nodes carry line and column marks, so findings are located without parsing again.
+    """
+    import yaml
+
     text = read_text(path) if text is None else text
+    loader = _safe_loader()(text)
     try:
-        return yaml.load(text, Loader=_SafeLoader)
-    except yaml.MarkedYAMLError as exc:
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        if "&" in text or "*" in text:  # without these characters there can be no anchor or alias
+            _refuse_shared_nodes(node)  # (the builder below checks the depth of the others)
+        try:
+            return _Builder(loader).build(node), node
+        except _Unusual:
+            return loader.construct_document(node), node
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise yaml_error(path, text, exc) from None
+    finally:
+        loader.dispose()
+
+
+def yaml_error(path: Path, text: str, exc: Exception) -> YamlError:
+    """What PyYAML's error means for the user, located."""
+    import yaml
+
+    if isinstance(exc, RecursionError):
+        return YamlError(path, "cấu trúc lồng nhau quá sâu", code="file-shape")
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and (mark is None or mark.line > text.rstrip().count("\n")):
             mark = exc.context_mark  # the error surfaced at the end: point at where the open quote/bracket began
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlError(path, _yaml_message(exc, text, mark), line, col, _yaml_code(exc)) from None
-    except yaml.YAMLError as exc:
-        raise YamlError(path, f"YAML không hợp lệ: {exc}") from None
-    except RecursionError:
-        raise YamlError(path, "cấu trúc lồng nhau quá sâu", code="file-shape") from None
+        return YamlError(path, _yaml_message(exc, text, mark), line, col, _yaml_code(exc))
+    return YamlError(path, f"YAML không hợp lệ: {exc}")
 
 
-def _yaml_code(exc: yaml.MarkedYAMLError) -> str:
+def locate_node(root: Any, loc: tuple[str | int, ...], *, at_key: bool = False) -> tuple[int, int]:
+    """1-based line and column of the node at `loc` in a tree from `load_fast_located`.
+
+    Same answers as `locate` on a round-trip tree: a mapping entry points at its key, a plain
+    value at itself, a missing step at its nearest existing parent.
+    """
+    import yaml
+
+    line, col = 1, 1
+    node = root
+    for depth, part in enumerate(loc):
+        if isinstance(node, yaml.MappingNode):
+            found = next((pair for pair in node.value if _is_key(pair[0], part)), None)
+            if found is None:
+                break
+            key, value = found
+            line, col = key.start_mark.line + 1, key.start_mark.column + 1
+            last_key = at_key and depth == len(loc) - 1
+            written = value.end_mark.index > value.start_mark.index  # not an empty `key:`
+            if not last_key and isinstance(value, yaml.ScalarNode) and written:
+                line, col = value.start_mark.line + 1, value.start_mark.column + 1
+            node = value
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        else:
+            break
+    return line, col
+
+
+def _is_key(node: Any, part: str | int) -> bool:
+    return getattr(node, "value", None) == (part if isinstance(part, str) else str(part))
+
+
+def _yaml_code(exc: Any) -> str:
+    import yaml
+
     return "yaml-unsafe" if isinstance(exc, yaml.constructor.ConstructorError) else "yaml-syntax"
 
 
@@ -210,7 +372,9 @@ def _char_at(text: str, line: int, column: int) -> str:
     return lines[line][column : column + 1] if 0 <= line < len(lines) else ""
 
 
-def _yaml_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
+def _yaml_message(exc: Any, text: str, mark: Any) -> str:
+    import yaml
+
     problem = exc.problem or ""
     if "could not determine a constructor for the tag" in problem:
         tag = problem.split("tag", 1)[1].strip(" '")
@@ -231,6 +395,8 @@ def _yaml_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
 
 def roundtrip_yaml() -> YAML:
     """The one YAML emitter configuration: what `fmt` and every edit write."""
+    from ruamel.yaml import YAML
+
     rt = YAML(typ="rt")
     rt.preserve_quotes = True
     rt.indent(mapping=2, sequence=4, offset=2)
@@ -239,20 +405,26 @@ def roundtrip_yaml() -> YAML:
     rt.representer.add_representer(Decimal, _represent_decimal)
     rt.representer.add_representer(str, _represent_str)
     # One date object written twice (`completed_on` and its log entry) must not become an &anchor/*alias:
-    # data files refuse aliases. Collections still go through ruamel's own rule.
+    # data files refuse aliases. Collections keep ruamel's own rule, which also decides how None is
+    # written (an empty value, as the shipped files have it, needs ruamel's record of represented objects).
     keeps_alias = rt.representer.ignore_aliases
     rt.representer.ignore_aliases = lambda data: not isinstance(data, dict | list) or keeps_alias(data)
     return rt
 
 
-_YAML11 = yaml.resolver.Resolver()
-_STR_TAG = "tag:yaml.org,2002:str"
+@functools.cache
+def _yaml11_resolver() -> Any:
+    import yaml
+
+    return yaml.resolver.Resolver()
 
 
 def _represent_str(representer: Any, value: str) -> Any:
     # ruamel writes YAML 1.2, where `yes`, `off` or `12:30` are plain strings; the fast reader
     # (YAML 1.1) would read them back as a boolean or a number, so they are quoted.
-    implicit = _YAML11.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    import yaml
+
+    implicit = _yaml11_resolver().resolve(yaml.ScalarNode, value, (True, False))
     return representer.represent_scalar(_STR_TAG, value, style="'" if implicit != _STR_TAG else None)
 
 
@@ -264,6 +436,8 @@ def _represent_decimal(representer: Any, value: Decimal) -> Any:
 
 def load_roundtrip(path: Path, text: str | None = None) -> Any:
     """Parse with ruamel round-trip (keeps comments, order, positions)."""
+    from ruamel.yaml.error import MarkedYAMLError as RuamelMarkedError
+
     text = read_text(path) if text is None else text
     try:
         return roundtrip_yaml().load(text)
@@ -280,6 +454,8 @@ def locate(tree: Any, loc: tuple[str | int, ...], *, at_key: bool = False) -> tu
 
     With `at_key`, the last step points at the key itself (an unknown field) rather than its value.
     """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     line, col = 1, 1
     node = tree
     for depth, part in enumerate(loc):

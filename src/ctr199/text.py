@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -15,6 +16,7 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@functools.lru_cache(maxsize=4096)  # the same agency names are folded for every task
 def fold(text: str) -> str:
     """Key for matching: no case, no diacritics, one space between words.
 
@@ -47,6 +49,7 @@ def shorten(text: str, width: int) -> str:
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
+@functools.lru_cache(maxsize=4096)
 def spelling_key(text: str) -> str:
     """Key that keeps every letter and tone but not where the tone sits, nor case or form.
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ctr199.cli import EXIT_FINDINGS, EXIT_OK, AsOfOption, resolve_as_of, resolve_data_dir
+from ctr199.cli import EXIT_FINDINGS, EXIT_OK, AsOfOption, NoCacheOption, resolve_as_of, resolve_data_dir
 from ctr199.report import Report
 
 
@@ -34,11 +34,12 @@ def validate(
     ] = ReportFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Coi cảnh báo là lỗi (mã thoát 1).")] = False,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Số dòng tối đa in ra ở dạng text (0 = tất cả).")] = 200,
+    no_cache: NoCacheOption = False,
 ) -> None:
     from ctr199.checks import check_programme
 
     root = resolve_data_dir(data_dir)
-    _, report = check_programme(root, as_of=resolve_as_of(as_of))
+    _, report = check_programme(root, as_of=resolve_as_of(as_of), use_cache=False if no_cache else None)
     typer.echo(render(report, output_format, limit=limit))
     raise typer.Exit(EXIT_FINDINGS if report.failed(strict=strict) else EXIT_OK)
 

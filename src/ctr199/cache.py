@@ -1,0 +1,363 @@
+"""A cache of checked data files, so that a run reads one file instead of parsing every YAML file.
+
+For each data file the cache keeps what checking that file alone found: the validated model (as
+JSON-like data), its located findings, and extra derived data (a task's milestones). An entry is used
+only while the file's size, mtime, ctime and inode are unchanged, and the whole cache only for the
+same code (a digest of ctr199's sources and the Python and library versions). Checks that depend on
+other files or on the date — agencies, groups, duplicate ids, "after the as-of date" — are never
+cached: `checks` re-runs them on every load.
+
+The body holds only plain values (dicts, lists, strings, numbers), written with `marshal`: reading it
+builds values and cannot run code (unlike pickle), and it is 4× faster to write and 25% faster to
+read than JSON for 10,000 tasks. It is trusted only behind its header: right format, same code, same
+data folder, CRC of the body, and a file owned by the user, in the per-user cache folder (or
+`CTR199_CACHE_DIR`), never in the data repository, where someone else could plant one. Anything
+else is ignored and rewritten. Failing to write (read-only disk, no home folder) is silent: the run
+is only slower."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import marshal
+import os
+import sys
+import tempfile
+import time
+import types
+import typing
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from ctr199.report import Finding, Severity, display_path
+
+ENV_DIR = "CTR199_CACHE_DIR"
+ENV_OFF = "CTR199_NO_CACHE"
+FORMAT = 1
+SHARDS = 16
+# A file changed less than this long ago may change again within the same timestamp tick
+# (coarse clocks of FAT or network drives), so it is checked but not cached.
+RACY_NS = 2_000_000_000
+
+M = TypeVar("M", bound=BaseModel)
+Key = list[int]  # size, mtime_ns, ctime_ns, inode
+
+_override: bool | None = None
+
+
+def set_enabled(value: bool | None) -> None:
+    """Force the cache on or off for this process (`--no-cache`); None follows `CTR199_NO_CACHE`."""
+    global _override
+    _override = value
+
+
+def enabled() -> bool:
+    if _override is not None:
+        return _override
+    return os.environ.get(ENV_OFF, "").strip().lower() in ("", "0", "false", "no")
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get(ENV_DIR)
+    if configured:
+        return Path(configured)
+    if sys.platform.startswith("linux"):  # platformdirs' rule, without its import on every run
+        base = os.environ.get("XDG_CACHE_HOME", "").strip()
+        return Path(base or Path.home() / ".cache") / "ctr199"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("ctr199", appauthor=False))
+
+
+def file_key(info: os.stat_result) -> Key:
+    """What identifies this version of a file."""
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+class Entry:
+    """The cached result of checking one file; turned back into objects only on request."""
+
+    def __init__(self, raw: list[Any]):
+        self.raw = raw
+
+    def model(self, model: type[M]) -> M | None:
+        data = self.raw[1]
+        return None if data is None else rebuild(model, data)
+
+    def findings(self, path: Path) -> list[Finding]:
+        shown = display_path(path) if self.raw[2] else ""
+        return [
+            Finding.model_construct(
+                path=shown, line=line, col=col, severity=Severity(severity), code=code, message=message
+            )
+            for line, col, severity, code, message in self.raw[2]
+        ]
+
+    @property
+    def extra(self) -> Any:
+        return self.raw[3]
+
+
+class CheckCache:
+    """Cached file results of one data directory, read once; the parts that changed are written back.
+
+    The entries are spread over `SHARDS` files by name, so that after one edit only a sixteenth of
+    the cache of a large programme is written again.
+    """
+
+    def __init__(self, root: Path, folder: Path | None, entries: dict[str, list[Any]]):
+        self.root = root
+        self.folder = folder
+        self.entries = entries
+        self.fresh: dict[str, list[Any]] = {}
+        self.changed: set[int] = set()  # shards to write
+        self.started_ns = time.time_ns()
+
+    @classmethod
+    def disabled(cls, root: Path) -> CheckCache:
+        return cls(root, None, {})
+
+    @classmethod
+    def open(cls, root: Path) -> CheckCache:
+        """The cache of `root`; empty where missing, unreadable, damaged or made by other code."""
+        try:
+            resolved = str(root.resolve())
+            folder = cache_dir() / hashlib.blake2b(resolved.encode(), digest_size=12).hexdigest()
+        except (OSError, RuntimeError, ValueError):
+            return cls.disabled(root)
+        entries: dict[str, list[Any]] = {}
+        for shard in range(SHARDS):
+            entries.update(_read(folder / f"{shard:02d}.cache", resolved))
+        return cls(root, folder, entries)
+
+    def get(self, name: str, key: Key) -> Entry | None:
+        raw = self.entries.get(name)
+        if type(raw) is not list or len(raw) != 4 or raw[0] != key:
+            return None
+        self.fresh[name] = raw
+        return Entry(raw)
+
+    def put(self, name: str, key: Key, model: BaseModel | None, findings: list[Finding], extra: Any = None) -> None:
+        if self.folder is None or key[1] > self.started_ns - RACY_NS:
+            return  # not cached: the next run checks this file again
+        data = None if model is None else model.model_dump(mode="json")
+        rows = [[f.line, f.col, f.severity.value, f.code, f.message] for f in findings]
+        self.fresh[name] = [key, data, rows, extra]
+        self.changed.add(_shard(name))
+
+    def forget(self, name: str) -> None:
+        """Drop an entry that could not be used (it will be written anew)."""
+        self.fresh.pop(name, None)
+        self.changed.add(_shard(name))
+
+    def save(self) -> None:
+        """Write the shards that changed (entries made, or no longer used); silently skip when that fails."""
+        if self.folder is None:
+            return
+        changed = self.changed | {_shard(name) for name in self.entries.keys() - self.fresh.keys()}
+        if not changed:
+            return
+        root = str(self.root.resolve())
+        shards: dict[int, dict[str, list[Any]]] = {shard: {} for shard in changed}
+        for name, raw in self.fresh.items():
+            shard = shards.get(_shard(name))
+            if shard is not None:
+                shard[name] = raw
+        with contextlib.suppress(OSError):
+            for number, files in shards.items():
+                body = marshal.dumps({"files": files})
+                header = {"format": FORMAT, "code": code_digest(), "root": root, "body": _checksum(body)}
+                _write(self.folder / f"{number:02d}.cache", json.dumps(header).encode() + b"\n" + body)
+
+
+def _shard(name: str) -> int:
+    return zlib.crc32(name.encode()) % SHARDS
+
+
+def _read(file: Path, root: str) -> dict[str, list[Any]]:
+    try:
+        with file.open("rb") as handle:
+            if hasattr(os, "getuid") and os.fstat(handle.fileno()).st_uid != os.getuid():
+                return {}  # someone else's file: never trust it
+            header = json.loads(handle.readline())
+            body = handle.read()
+        if (
+            not isinstance(header, dict)
+            or header.get("format") != FORMAT
+            or header.get("code") != code_digest()
+            or header.get("root") != root
+            or header.get("body") != _checksum(body)
+        ):
+            return {}
+        files = marshal.loads(body)["files"]
+        return files if isinstance(files, dict) else {}
+    except (OSError, ValueError, KeyError, TypeError, EOFError):
+        return {}
+
+
+def _checksum(body: bytes) -> str:
+    # Guards against a damaged file (the folder is the user's own, so not against forgery); CRC-32 is
+    # several times faster than a cryptographic digest on the megabytes of a large programme.
+    return f"crc32:{zlib.crc32(body):08x}"
+
+
+def _write(file: Path, content: bytes) -> None:
+    """Replace `file` atomically (no fsync: losing a cache costs only time)."""
+    file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=file.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        tmp.replace(file)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@functools.cache
+def code_digest() -> str:
+    """Digest of everything that decides what checking a file finds: our sources and the libraries' versions."""
+    import pydantic
+    import pydantic_core
+
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{sys.version}|{pydantic.VERSION}|{pydantic_core.__version__}|{_yaml_identity()}".encode())
+    package = Path(__file__).resolve().parent
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def _yaml_identity() -> str:
+    """Which PyYAML is installed, without importing it (a cached run never needs it)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("yaml")
+    origin = spec.origin if spec is not None else None
+    if origin is None:
+        return "none"
+    stat = Path(origin).stat()
+    return f"{origin}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+# ---------------------------------------------------------------- JSON data back to models
+
+
+def rebuild(model: type[M], data: dict[str, Any]) -> M:
+    """The model whose `model_dump(mode="json")` gave `data`, built without validating again.
+
+    The data was validated when it was cached, and the cache's digest guarantees it is what was
+    written. Skipping validation is what makes a cached run fast; so is setting the fields
+    directly, as `model_construct` does, without its per-field handling of aliases and defaults
+    (which `_plan` makes sure the model does not need).
+    """
+    plan = _plan(model)
+    values = dict(data)  # the cached data itself is written back as it is
+    for name, each, convert in plan.steps:
+        value = values[name]
+        if each:
+            if value:
+                values[name] = [convert(item) for item in value]
+        elif value is not None:
+            values[name] = convert(value)
+    if not plan.direct or values.keys() != plan.fields:
+        return model.model_construct(**values)
+    instance = model.__new__(model)
+    _set(instance, "__dict__", values)
+    _set(instance, "__pydantic_fields_set__", set(values))
+    _set(instance, "__pydantic_extra__", None)
+    _set(instance, "__pydantic_private__", None)
+    return instance
+
+
+_set = object.__setattr__
+
+
+@dataclass(frozen=True)
+class _Plan:
+    fields: frozenset[str]
+    # Fields that JSON does not give back as they were: name, whether a list, how to convert (an item).
+    steps: tuple[tuple[str, bool, Callable[[Any], Any]], ...]
+    direct: bool  # whether setting the fields is all `model_construct` would do
+
+
+@functools.cache
+def _plan(model: type[BaseModel]) -> _Plan:
+    steps = []
+    for name, field in model.model_fields.items():
+        annotation = _optional_of(_plain(field.annotation))  # None is kept as it is
+        each = typing.get_origin(annotation) is list
+        convert = _converter(typing.get_args(annotation)[0] if each else annotation)
+        if convert is not None:
+            steps.append((name, each, convert))
+    fields = model.model_fields.values()
+    direct = (
+        model.model_config.get("extra") != "allow"
+        and not model.__pydantic_root_model__
+        and not model.__pydantic_post_init__
+        and not model.__private_attributes__
+        and all(field.alias is None and field.validation_alias is None for field in fields)
+    )
+    return _Plan(frozenset(model.model_fields), tuple(steps), direct)
+
+
+def _plain(annotation: Any) -> Any:
+    """The type without its `Annotated` validators."""
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
+
+
+def _optional_of(annotation: Any) -> Any:
+    """`X` for `X | None` (and for `X`)."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        options = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        if len(options) != 1:
+            raise TypeError(f"cannot rebuild {annotation!r} from JSON")
+        return _plain(options[0])
+    return annotation
+
+
+def _converter(annotation: Any) -> Callable[[Any], Any] | None:
+    """How to turn the JSON form of a value of this type back into the value; None: as it is."""
+    annotation = _plain(annotation)
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        inner = _converter(_optional_of(annotation))
+        return None if inner is None else functools.partial(_optional, inner)
+    if origin is list:
+        inner = _converter(args[0])
+        return None if inner is None else functools.partial(_each, inner)
+    if origin is typing.Literal or annotation in (str, int, bool, float):
+        return None
+    if isinstance(annotation, type):
+        if issubclass(annotation, BaseModel):
+            return functools.partial(rebuild, annotation)
+        if issubclass(annotation, Enum):
+            return annotation._value2member_map_.__getitem__  # what Enum(value) does, minus its overhead
+        if annotation is date:
+            return date.fromisoformat
+        if annotation is Decimal:
+            return Decimal
+    raise TypeError(f"cannot rebuild {annotation!r} from JSON")
+
+
+def _optional(convert: Callable[[Any], Any], value: Any) -> Any:
+    return None if value is None else convert(value)
+
+
+def _each(convert: Callable[[Any], Any], values: list[Any]) -> list[Any]:
+    return [convert(value) for value in values] if values else []
