@@ -342,14 +342,12 @@ def _same(found: Agency | None, agency: Agency) -> bool:
     return found is not None and found.code == agency.code
 
 
-def matches(state: TaskState, filters: Filters, registry: Registry) -> bool:
-    record = state.record
+def record_matches(record: TaskRecord, filters: Filters, registry: Registry) -> bool:
+    """Every filter that does not need the task's status (so tasks can be left out before judging them)."""
     task = record.task
     if filters.ids and task.id not in filters.ids:
         return False
     if filters.group is not None and task.group != filters.group:
-        return False
-    if filters.categories and state.category not in filters.categories:
         return False
     if filters.agency is not None and not involves(record, filters.agency, filters.role, registry):
         return False
@@ -359,7 +357,7 @@ def matches(state: TaskState, filters: Filters, registry: Registry) -> bool:
         return False
     if filters.due_from is not None or filters.due_to is not None:
         low, high = filters.due_from or date.min, filters.due_to or date.max
-        if not any(m.due is not None and low <= m.due <= high for m in state.milestones):
+        if not any(m.due is not None and not m.ongoing and low <= m.due <= high for m in record.milestones):
             return False
     if filters.search:
         needle = fold(filters.search)
@@ -370,8 +368,11 @@ def matches(state: TaskState, filters: Filters, registry: Registry) -> bool:
 
 def select(programme: Programme, filters: Filters, as_of: date, soon_days: int = DEFAULT_SOON_DAYS) -> list[TaskState]:
     """Tasks that pass every filter, judged as of `as_of`, in programme order."""
-    states = (classify(record, as_of, soon_days) for record in programme.tasks)
-    return [state for state in states if matches(state, filters, programme.registry)]
+    registry = programme.registry
+    states = (
+        classify(record, as_of, soon_days) for record in programme.tasks if record_matches(record, filters, registry)
+    )
+    return [state for state in states if not filters.categories or state.category in filters.categories]
 
 
 # ---------------------------------------------------------------- overdue, upcoming, summary
