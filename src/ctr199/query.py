@@ -13,7 +13,6 @@ from datetime import date
 from enum import StrEnum
 
 from ctr199.agencies import AgencyLookupError, Registry
-from ctr199.deadline import MAX_YEAR, MIN_YEAR, DeadlineError, parse_date, parse_month, parse_quarter
 from ctr199.models import Agency, Status
 from ctr199.programme import Programme, TaskRecord
 from ctr199.text import fold
@@ -240,6 +239,9 @@ def build_filters(spec: FilterSpec, programme: Programme) -> Filters:
     Period options (quarter, month, year, due-before, due-after) all bound milestone due dates and
     combine by intersection: `--quarter II/2026 --month 5/2026` means a milestone due in May 2026.
     """
+    # The deadline grammar loads only when filters are built: cached runs never parse deadlines.
+    from ctr199.deadline import MAX_YEAR, MIN_YEAR, parse_month, parse_quarter
+
     registry = programme.registry
     try:
         role = Role(spec.role.strip().lower())
@@ -295,6 +297,8 @@ def _agency_option(option: str, text: str | None, registry: Registry) -> Agency 
 
 
 def _period_option(option: str, text: str, parse: Callable[[str], tuple[date, date]]) -> tuple[date, date]:
+    from ctr199.deadline import DeadlineError
+
     try:
         return parse(text)
     except DeadlineError as exc:
@@ -302,6 +306,8 @@ def _period_option(option: str, text: str, parse: Callable[[str], tuple[date, da
 
 
 def _date_option(option: str, text: str) -> date:
+    from ctr199.deadline import DeadlineError, parse_date
+
     try:
         return parse_date(text)
     except DeadlineError as exc:
