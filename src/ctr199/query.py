@@ -7,7 +7,6 @@ clock: every function takes `as_of`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -239,9 +238,6 @@ def build_filters(spec: FilterSpec, programme: Programme) -> Filters:
     Period options (quarter, month, year, due-before, due-after) all bound milestone due dates and
     combine by intersection: `--quarter II/2026 --month 5/2026` means a milestone due in May 2026.
     """
-    # The deadline grammar loads only when filters are built: cached runs never parse deadlines.
-    from ctr199.deadline import MAX_YEAR, MIN_YEAR, parse_month, parse_quarter
-
     registry = programme.registry
     try:
         role = Role(spec.role.strip().lower())
@@ -261,12 +257,14 @@ def build_filters(spec: FilterSpec, programme: Programme) -> Filters:
                 raise FilterError(f"--status: {exc}") from None
     lows: list[date] = []
     highs: list[date] = []
-    for option, period, parse in (("--quarter", spec.quarter, parse_quarter), ("--month", spec.month, parse_month)):
+    for option, period in (("--quarter", spec.quarter), ("--month", spec.month)):
         if period is not None:
-            low, high = _period_option(option, period, parse)
+            low, high = _period_option(option, period)
             lows.append(low)
             highs.append(high)
     if spec.year is not None:
+        from ctr199.deadline import MAX_YEAR, MIN_YEAR
+
         if not MIN_YEAR <= spec.year <= MAX_YEAR:
             raise FilterError(f"--year: năm {spec.year} nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR}")
         lows.append(date(spec.year, 1, 1))
@@ -296,9 +294,11 @@ def _agency_option(option: str, text: str | None, registry: Registry) -> Agency 
         raise FilterError(f"{option}: {exc}") from None
 
 
-def _period_option(option: str, text: str, parse: Callable[[str], tuple[date, date]]) -> tuple[date, date]:
-    from ctr199.deadline import DeadlineError
+def _period_option(option: str, text: str) -> tuple[date, date]:
+    # The deadline grammar loads only for period options: cached runs otherwise never need it.
+    from ctr199.deadline import DeadlineError, parse_month, parse_quarter
 
+    parse = parse_quarter if option == "--quarter" else parse_month
     try:
         return parse(text)
     except DeadlineError as exc:
