@@ -28,9 +28,12 @@ def tree_digest(root: Path) -> dict[str, str]:
     }
 
 
-def invoke(*args: str) -> Any:
-    """Run the CLI in-process; any exception other than the exit itself fails the test."""
-    result = runner.invoke(app, list(args))
+def invoke(*args: str, terminal: bool = False) -> Any:
+    """Run the CLI in-process; any exception other than the exit itself fails the test.
+
+    With `terminal`, output is not stripped of escape sequences as click does for a pipe.
+    """
+    result = runner.invoke(app, list(args), color=terminal)
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
     return result

@@ -210,3 +210,27 @@ def test_file_names_cannot_forge_findings_or_escape_sequences(tmp_path: Path, mo
     assert listed.stderr.splitlines()[0].startswith("Bỏ qua data/tasks/001-\\x1b[2J.yaml:2:1: ")
     assert listed.stderr.splitlines()[1].startswith("Bỏ qua data/tasks/002-a,b\\n::error")
     assert tree_digest(root) == before
+
+
+def test_history_from_hostile_commits_prints_literally(tmp_path: Path) -> None:
+    """`changes` reads anyone's commits: hostile files are "unreadable" entries, authors print as typed."""
+    from ..gitrepo import commit, data_repo
+
+    data = data_repo(tmp_path)
+    tasks = data / "tasks"
+    (tasks / "036.yaml").write_text("a: &a [x, x, x]\nb: [*a, *a, *a]\n", encoding="utf-8")
+    (tasks / "037.yaml").write_text("id: 37\ntitle: !!python/object/apply:os.system ['touch pwned']\n")
+    (tasks / "038.yaml").write_bytes(b"id: 38\ntitle: Ph\xf2ng\n")
+    commit(data.parent, "x\x1b[2J xóa màn hình", author="Kẻ\x1b[31m lạ")
+    before = tree_digest(data)
+    for output in ("table", "md"):
+        result = invoke("changes", "--since", "2026-01-01", "-f", output, "-d", str(data), terminal=True)
+        assert result.exit_code == 0, result.stderr
+        assert "\x1b" not in result.stdout
+        assert "Kẻ\\x1b" in result.stdout  # the author, as typed (markdown also escapes its "[")
+    shown = invoke("changes", "--since", "2026-01-01", "-f", "json", "-d", str(data))
+    kinds = {task["task_id"]: {c["kind"] for c in task["changes"]} for task in json.loads(shown.stdout)["tasks"]}
+    assert "unreadable" in kinds[36] and "unreadable" in kinds[37]
+    assert "field" in kinds[38], "history decodes what it can (bad bytes as U+FFFD); validate is the gate"
+    assert tree_digest(data) == before
+    assert not (data.parent / "pwned").exists() and not Path("pwned").exists()
