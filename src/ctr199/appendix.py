@@ -13,17 +13,19 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from ctr199.models import Group, Subgroup, Task
-from ctr199.text import fold, nfc
+from ctr199.store import MAX_FILE_BYTES, render_task
+from ctr199.text import fold, nfc, without_controls
 
 COLUMNS = 7  # STT, Nhiệm vụ, Kết quả/Sản phẩm, Thời hạn, Cơ quan chủ trì, phối hợp, Thẩm quyền
 LEAD_COLUMN = 4
 PARTNERS_COLUMN = 5
 MAX_SOURCE_BYTES = 50_000_000
 _TAG = re.compile(r"<[^>]+>")
-_TASK_NO = re.compile(r"^\((\d+)\)$")
-_GROUP_NO = re.compile(r"^(\d+)\.?$")
+# Numbers of at most four digits: a longer one is no task or group number (and int() of thousands fails).
+_TASK_NO = re.compile(r"^\((\d{1,4})\)$")
+_GROUP_NO = re.compile(r"^(\d{1,4})\.?$")
 # A group heading typed into one cell spanning the whole row: "1. Tiếp tục …".
-_GROUP_LINE = re.compile(r"^(\d+)\.?\s+(\S.*)$")
+_GROUP_LINE = re.compile(r"^(\d{1,4})\.?\s+(\S.*)$")
 _SUBGROUP = re.compile(r"^([a-zđ])\)\s*(.+)$")
 _LIST_ITEM = re.compile(r"<li>(.*?)</li>", re.DOTALL)
 # "- A; - B" or "- A - B": a cell written as a bulleted list.
@@ -58,10 +60,15 @@ class ParsedAppendix:
     header_found: bool = False
 
 
+# Word's marks in pasted text: \x1e is a non-breaking hyphen, \x1f an optional one. Other control
+# characters (\x07 ends a cell, \x0b breaks a line) are spacing or debris, never text to keep.
+_WORD_HYPHENS = str.maketrans({"\x1e": "-", "\x1f": ""})
+
+
 def clean_cell(cell: str) -> str:
-    """Cell text without markup, NFC, with single spaces."""
-    text = html.unescape(_TAG.sub(" ", cell))
-    return nfc(re.sub(r"\s+", " ", text).strip())
+    """Cell text without markup or control characters, NFC, with single spaces."""
+    text = html.unescape(_TAG.sub(" ", cell)).translate(_WORD_HYPHENS)
+    return nfc(without_controls(re.sub(r"\s+", " ", text)).strip())
 
 
 def split_list_cell(cell: str) -> list[str]:
@@ -92,7 +99,10 @@ def split_leads(cell: str) -> list[str]:
 
 def parse_appendix_text(text: str) -> ParsedAppendix:
     """Parse the tab-separated appendix: group rows, sub-group rows, repeated headers, task rows."""
-    rows = ((f"dòng {number}", raw.split("\t")) for number, raw in enumerate(text.splitlines(), start=1) if "\t" in raw)
+    # Rows end at a line break only: str.splitlines() would also split a cell at a vertical tab or
+    # form feed (Word's manual line and page breaks) and import half a row as a task.
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    rows = ((f"dòng {number}", raw.split("\t")) for number, raw in enumerate(lines, start=1) if "\t" in raw)
     return parse_rows(rows)
 
 
@@ -128,11 +138,21 @@ def parse_rows(rows: Iterable[tuple[str, Sequence[str]]]) -> ParsedAppendix:
                 result.problems.append(Problem(where, f"nhiệm vụ {first} lặp lại (đã có ở {seen_ids[task_id]})"))
             else:
                 try:
-                    result.tasks.append(_task_from_cells(task_id, group.id, subgroup, cells))
-                    seen_ids[task_id] = where
+                    task = _task_from_cells(task_id, group.id, subgroup, cells)
                 except ValidationError as exc:
                     reasons = "; ".join(str(error["msg"]).removeprefix("Value error, ") for error in exc.errors())
                     result.problems.append(Problem(where, f"nhiệm vụ {first}: {reasons}"))
+                    continue
+                size = _file_size(task, cells)
+                if size > MAX_FILE_BYTES:
+                    result.problems.append(
+                        Problem(
+                            where, f"nhiệm vụ {first} quá dài ({size:,} byte; tệp nhiệm vụ tối đa {MAX_FILE_BYTES:,})"
+                        )
+                    )
+                    continue
+                result.tasks.append(task)
+                seen_ids[task_id] = where
             continue
         heading = _group_heading(texts, filled)
         if heading is not None:
@@ -168,6 +188,12 @@ def _group_heading(texts: list[str], filled: list[int]) -> tuple[int, str] | Non
     if line:
         return int(line.group(1)), line.group(2)
     return None
+
+
+def _file_size(task: Task, cells: Sequence[str]) -> int:
+    """Bytes of the task's file; a row already longer than any file can be is not rendered to find out."""
+    raw = sum(len(cell.encode("utf-8")) for cell in cells)
+    return raw if raw > MAX_FILE_BYTES else len(render_task(task).encode("utf-8"))
 
 
 def _task_from_cells(task_id: int, group: int, subgroup: str | None, cells: list[str]) -> Task:

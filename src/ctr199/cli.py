@@ -14,6 +14,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from ctr199 import __version__
+from ctr199.usage import Commands
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -27,6 +28,7 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     add_completion=True,
+    cls=Commands,  # click's usage errors, undecodable arguments and refused files: one Vietnamese line
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -39,8 +41,15 @@ class UsageError(Exception):
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print a one-line Vietnamese error to stderr and exit without a traceback."""
-    typer.echo(f"Lỗi: {message}", err=True)
+    typer.echo(error_line(message), err=True)
     raise typer.Exit(code)
+
+
+def error_line(message: str) -> str:
+    """ "Lỗi: …", with any terminal control character in it (from a file name, say) made visible."""
+    from ctr199.text import visible
+
+    return f"Lỗi: {visible(message, one_line=True)}"
 
 
 def _version(value: bool) -> None:

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ctr199.agencies import AgencyLookupError, Registry, load_registry
@@ -25,6 +26,7 @@ from ctr199.models import TASK_KEY_ORDER, GroupsFile, Status, Task
 from ctr199.programme import Programme, milestones_of
 from ctr199.report import Report, display_path
 from ctr199.store import (
+    ChangedMeanwhile,
     DataDir,
     YamlError,
     atomic_write,
@@ -33,7 +35,9 @@ from ctr199.store import (
     load_roundtrip,
     read_text,
     render_task,
+    unchanged_since_read,
 )
+from ctr199.text import forbidden_char
 
 
 class EditRefused(Exception):
@@ -109,14 +113,9 @@ def _first_error(report: Report) -> str:
 
 def _unchanged_since_read(path: Path, text: str) -> None:
     try:
-        current = read_text(path)
-    except YamlError:
-        current = None
-    if current != text:
-        raise EditRefused(
-            f"{display_path(path)} vừa bị thay đổi trong lúc ghi (người hoặc chương trình khác); "
-            "không ghi gì — chạy lại lệnh"
-        )
+        unchanged_since_read(path, text)
+    except ChangedMeanwhile as exc:
+        raise EditRefused(str(exc)) from None
 
 
 # ---------------------------------------------------------------- progress updates
@@ -127,17 +126,22 @@ def update_task(root: Path, update: ProgressUpdate, *, as_of: date, write: bool 
 
     Raises `EditRefused` (and writes nothing) when the request or the resulting file breaks a rule.
     """
+    for option, value in (("--note", update.note), ("--ref", update.ref)):
+        problem = forbidden_char(_unix_line_ends(value))
+        if problem:
+            raise EditRefused(f"{option}: {problem}", usage=True)
     path = DataDir(root).task_path(update.task_id)
     if not path.is_file():
         raise EditRefused(f"không có nhiệm vụ số {update.task_id} (không thấy {display_path(path)})", usage=True)
     programme = _programme(root)
+    broken = "tệp đang có lỗi, sửa tay trước (ctr199 validate)"
     try:
         text = read_text(path)
     except YamlError as exc:
-        raise EditRefused(f"{display_path(path)}: {exc.message}") from None
+        raise EditRefused(f"{broken}: {display_path(path)}:{exc.line}:{exc.col}: {exc.message}") from None
     task, report = _problems(path, text, programme, as_of)
     if task is None or report.errors:
-        raise EditRefused(f"tệp đang có lỗi, sửa tay trước (ctr199 validate): {_first_error(report)}")
+        raise EditRefused(f"{broken}: {_first_error(report)}")
     tree = load_roundtrip(path, text)
     if dump_roundtrip(tree) != text:
         raise EditRefused(
@@ -197,10 +201,15 @@ def _entry(on: date, status: Status, milestone: int | None = None, note: str = "
     if milestone is not None:
         entry["milestone"] = milestone
     if note.strip():
-        entry["note"] = note.strip()
+        entry["note"] = _unix_line_ends(note.strip())
     if ref.strip():
-        entry["ref"] = ref.strip()
+        entry["ref"] = _unix_line_ends(ref.strip())
     return entry
+
+
+def _unix_line_ends(text: str) -> str:
+    """Text pasted from Windows has CR LF line ends; a data file keeps LF alone (YAML would drop the CR)."""
+    return text.replace("\r\n", "\n")
 
 
 def _done_record(milestone: int, on: date, ref: str) -> dict[str, Any]:
@@ -368,17 +377,23 @@ def create_task(root: Path, draft: NewTask, *, as_of: date, write: bool = True) 
     leads = [_agency_name(programme.registry, name, "--lead") for name in draft.lead if name.strip()]
     authority = _authority(programme.registry, draft.authority) if draft.authority.strip() else ""
     number = next_task_id(root)
-    task = Task(
-        id=number,
-        group=draft.group,
-        subgroup=draft.subgroup,
-        title=draft.title.strip(),
-        output=draft.output.strip(),
-        deadline=draft.deadline.strip(),
-        lead=leads,
-        partners=[p.strip() for p in draft.partners if p.strip()],
-        authority=authority,
-    )
+    try:
+        task = Task(
+            id=number,
+            group=draft.group,
+            subgroup=draft.subgroup,
+            title=draft.title.strip(),
+            output=draft.output.strip(),
+            deadline=draft.deadline.strip(),
+            lead=leads,
+            partners=[p.strip() for p in draft.partners if p.strip()],
+            authority=authority,
+        )
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = error["loc"][0] if error["loc"] else "title"
+        option = "--partner" if field == "partners" else f"--{field}"
+        raise EditRefused(f"{option}: {str(error['msg']).removeprefix('Value error, ')}", usage=True) from None
     path = DataDir(root).task_path(number)
     text = render_task(task)
     checked, report = _problems(path, text, programme, as_of)

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from ctr199.output import appendix_number
+from ctr199.output import appendix_number, neutralise
 from ctr199.programme import Programme
 from ctr199.query import Filters, MilestoneState, TaskState, select
 from ctr199.text import shorten
@@ -25,8 +25,6 @@ PROGRAMME_KEY = "ctr199-hai-phong-2026"
 CALENDAR_NAME = "Nhiệm vụ Chương trình hành động 199-KL/TW (Hải Phòng 2026)"
 TASK_SHEET = "Nhiệm vụ"
 MILESTONE_SHEET = "Mốc thời hạn"
-# What a spreadsheet may take as the start of a formula (OWASP "CSV injection"), full-width forms included.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 _LIST_SEPARATOR = "; "
 
 Cell = str | int | date | list[str] | None
@@ -128,11 +126,6 @@ def tables(states: Sequence[TaskState]) -> tuple[Table, Table]:
         Table(TASK_SHEET, TASK_COLUMNS, task_rows(states)),
         Table(MILESTONE_SHEET, MILESTONE_COLUMNS, milestone_rows(states)),
     )
-
-
-def neutralise(text: str) -> str:
-    """Text a spreadsheet will show as text: a leading formula character gets a "'" before it."""
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 # ---------------------------------------------------------------- one entry point

@@ -13,6 +13,7 @@ original (values and comments) before anything is written.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from ctr199.store import (
     GROUPS_FILE,
     INDICATORS_FILE,
     TASKS_DIR,
+    ChangedMeanwhile,
     YamlError,
     atomic_write,
     dump_roundtrip,
@@ -37,6 +39,7 @@ from ctr199.store import (
     load_fast,
     load_roundtrip,
     read_text,
+    unchanged_since_read,
 )
 from ctr199.text import nfc
 
@@ -219,5 +222,8 @@ def format_paths(paths: list[Path], *, write: bool) -> FormatReport:
             continue
         result.changed = formatted.encode("utf-8") != path.read_bytes()
         if result.changed and write:
-            atomic_write(path, formatted)
+            try:
+                atomic_write(path, formatted, before_replace=functools.partial(unchanged_since_read, path, text))
+            except ChangedMeanwhile as exc:
+                result.error, result.changed = str(exc), False
     return report

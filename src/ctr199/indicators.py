@@ -36,9 +36,9 @@ from typing import Any
 
 from ctr199.deadline import MAX_YEAR, MIN_YEAR, DeadlineError, month_end, parse_month, parse_quarter
 from ctr199.models import PERIOD_PATTERN, Actual, Indicator, Target
-from ctr199.numbers import NumberFormatError, format_number, parse_number
+from ctr199.numbers import NumberFormatError, format_number, number_problem, parse_number
 from ctr199.report import Finding, Report
-from ctr199.text import fold, nfc
+from ctr199.text import fold, forbidden_char, nfc
 
 APPROX_POINTS = Fraction(1, 2)  # "khoảng" for growth and share targets: ± 0,5 percentage points
 APPROX_SHARE = Fraction(2, 100)  # "khoảng" for levels and counts: ± 2% of the target
@@ -372,8 +372,9 @@ def stretch_text(target: Target) -> str:
 
 def value_problem(target: Target, value: Decimal) -> str | None:
     """Why `value` cannot be a figure of `target` (a rank of 2,5, a share of 120%), or None."""
-    if not value.is_finite():
-        return "giá trị không phải là số hữu hạn"
+    problem = number_problem(value)
+    if problem:
+        return f"giá trị {problem}"
     whole = value == value.to_integral_value()
     if target.kind == "rank" and (not whole or value < 1):
         return f"thứ hạng phải là số nguyên từ 1 trở lên, đang là {format_number(value)}"
@@ -613,13 +614,26 @@ def record_actual(
     `as_of` is the day the figure is recorded. The file is edited round-trip: only the lines of
     the new figure change (and `actuals: []` opens into a block list).
     """
-    from ctr199.store import DataDir, YamlError, atomic_write, dump_roundtrip, load_roundtrip, read_text
+    from ctr199.report import display_path
+    from ctr199.store import (
+        ChangedMeanwhile,
+        DataDir,
+        YamlError,
+        atomic_write,
+        dump_roundtrip,
+        load_roundtrip,
+        read_text,
+        unchanged_since_read,
+    )
 
     try:
         span = parse_period(period)
     except PeriodError as exc:
         raise IndicatorUsageError(f"--period: {exc}") from None
     number = _parse_value(value)
+    problem = forbidden_char(source)
+    if problem:
+        raise IndicatorUsageError(f"--source: {problem}")
     if as_of < span.start:
         raise IndicatorUsageError(
             f"ngày ghi {as_of:%d/%m/%Y} trước khi kỳ {span.label} bắt đầu; kiểm tra --period hoặc --date"
@@ -629,7 +643,7 @@ def record_actual(
     try:
         text = read_text(path)
     except YamlError as exc:
-        raise RefusedEdit(f"{path}: {exc.message}") from None
+        raise RefusedEdit(f"{display_path(path)}:{exc.line}:{exc.col}: {exc.message}") from None
     try:
         indicators = load_indicators(data_dir, text=text)
     except IndicatorDataError as exc:
@@ -683,7 +697,10 @@ def record_actual(
         raise RefusedEdit(f"không ghi: tệp sau khi sửa không hợp lệ ({exc})") from None
     if actual not in written.target.actuals:  # pragma: no cover - same
         raise RefusedEdit("không ghi: số liệu đọc lại khác số liệu định ghi")
-    atomic_write(path, new_text)
+    try:
+        atomic_write(path, new_text, before_replace=lambda: unchanged_since_read(path, text))
+    except ChangedMeanwhile as exc:
+        raise RefusedEdit(str(exc)) from None
     return Recorded(
         path=path,
         ref=found.code,
@@ -704,8 +721,9 @@ def _parse_value(value: str | Decimal) -> Decimal:
             number = parse_number(value)
         except NumberFormatError as exc:
             raise IndicatorUsageError(f"--value: {exc}") from None
-    if not number.is_finite():
-        raise IndicatorUsageError(f"--value: {value} không phải là số hữu hạn")
+    problem = number_problem(number)
+    if problem:
+        raise IndicatorUsageError(f"--value: {value}: {problem}")
     # "9,80" and "9,8" are one figure; the file shows it once, without trailing zeros.
     normal = number.normalize()
     return normal.quantize(Decimal(1)) if normal == normal.to_integral_value() else normal

@@ -17,7 +17,7 @@ from pydantic import (
     field_validator,
 )
 
-from ctr199.text import fold, nfc
+from ctr199.text import fold, forbidden_char, nfc
 
 _VN_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
@@ -32,7 +32,14 @@ def _vietnamese_date(value: Any) -> Any:
     return value
 
 
-NFCStr = Annotated[str, AfterValidator(nfc)]
+def _stored_text(value: str) -> str:
+    problem = forbidden_char(value)
+    if problem:
+        raise ValueError(problem)
+    return nfc(value)
+
+
+NFCStr = Annotated[str, AfterValidator(_stored_text)]
 Day = Annotated[date, BeforeValidator(_vietnamese_date)]
 
 

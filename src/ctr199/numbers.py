@@ -32,9 +32,33 @@ def parse_number(text: str) -> Decimal:
     if not re.fullmatch(r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?", cleaned):
         raise NumberFormatError(f'"{text}" không phải là số (ví dụ hợp lệ: 9,8 · 7.944,5 · 9.8)')
     try:
-        return Decimal(sign + cleaned)
+        number = Decimal(sign + cleaned)
     except InvalidOperation:
         raise NumberFormatError(f'"{text}" không phải là số') from None
+    problem = number_problem(number)
+    if problem:
+        raise NumberFormatError(f'"{text}": {problem}')
+    return number
+
+
+# Every figure of the programme fits well within these; beyond them decimal arithmetic (28 digits)
+# would round or fail, and "-0" would be shown as a negative zero.
+MAX_WHOLE_DIGITS = 18
+MAX_DIGITS = 28
+
+
+def number_problem(value: Decimal) -> str | None:
+    """Why `value` cannot be a recorded figure (not finite, too large, too many digits, -0), or None."""
+    if not value.is_finite():
+        return "không phải là số hữu hạn"
+    if value.is_zero():
+        return "số 0 không có dấu âm; ghi 0" if value.is_signed() else None
+    if value.adjusted() >= MAX_WHOLE_DIGITS:
+        return f"số quá lớn (tối đa {MAX_WHOLE_DIGITS} chữ số phần nguyên)"
+    significant = "".join(map(str, value.as_tuple().digits)).rstrip("0")
+    if len(significant) > MAX_DIGITS or value.adjusted() < -MAX_DIGITS:
+        return f"quá nhiều chữ số (tối đa {MAX_DIGITS} chữ số có nghĩa)"
+    return None
 
 
 def format_number(value: Decimal, places: int | None = None) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,6 +22,8 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal, TextIO
+
+from ctr199.text import visible
 
 PAGE_ROWS = 30
 TITLE_WIDTH = 60
@@ -93,7 +96,7 @@ def plain_table(table: Table, rows: Sequence[Sequence[str]]) -> str:
     cells = [[_one_line(c.header) for c in table.columns], *[[_one_line(cell) for cell in row] for row in rows]]
     widths = [max(display_width(line[i]) for line in cells) for i in range(len(table.columns))]
     rule = ["-" * width for width in widths]
-    lines = [table.title] if table.title else []
+    lines = [visible(table.title)] if table.title else []
     for line in (cells[0], rule, *cells[1:]):
         padded = []
         for cell, width, column in zip(line, widths, table.columns, strict=True):
@@ -107,10 +110,12 @@ def _render_rich(table: Table, rows: Sequence[Sequence[str]], more: str, out: Te
     from rich import box
     from rich.console import Console
     from rich.table import Table as RichTable
+    from rich.text import Text
 
     console = Console(file=out, force_terminal=True, highlight=False, emoji=False)
+    # Cells are Text, never markup: a title such as "[bold red]x[/]" is shown as typed.
     rich_table = RichTable(
-        title=table.title or None,
+        title=Text(visible(table.title)) if table.title else None,
         title_justify="left",
         title_style="bold",
         header_style="bold",
@@ -119,17 +124,17 @@ def _render_rich(table: Table, rows: Sequence[Sequence[str]], more: str, out: Te
         caption_justify="left",
     )
     for column in table.columns:
-        rich_table.add_column(column.header, justify=column.justify, max_width=column.max_width, overflow="fold")
+        rich_table.add_column(Text(column.header), justify=column.justify, max_width=column.max_width, overflow="fold")
     for index, row in enumerate(rows):
         style = table.row_styles[index] if index < len(table.row_styles) else ""
-        rich_table.add_row(*row, style=style or None)
+        rich_table.add_row(*(Text(visible(cell)) for cell in row), style=style or None)
     console.print(rich_table)
 
 
 def write_lines(lines: Iterable[str], stream: TextIO | None = None) -> None:
     out = stream if stream is not None else sys.stdout
     for line in lines:
-        out.write(line + "\n")
+        out.write(visible(line) + "\n")
 
 
 def write_json(data: Any, stream: TextIO | None = None) -> None:
@@ -157,7 +162,7 @@ def display_width(text: str) -> int:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return visible(" ".join(text.split()))
 
 
 # ---------------------------------------------------------------- result files
@@ -197,3 +202,18 @@ def write_output(path: Path, content: str | bytes, *, force: bool) -> None:
         atomic_write(path, content)
     except OSError as exc:
         fail(f"không ghi được {path}: {exc.strerror or exc}", EXIT_FINDINGS)
+
+
+# What a spreadsheet may take as the start of a formula (OWASP "CSV injection"), full-width forms included.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+_SIGNED_NUMBER = re.compile(r"[-+]\d+(?:[.,]\d+)*%?")
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet will show as text: a leading formula character gets a "'" before it.
+
+    A bare signed number ("-2,5", "+3%") is left alone: it is a number, not a formula.
+    """
+    if text.startswith(_FORMULA_START) and not _SIGNED_NUMBER.fullmatch(text):
+        return f"'{text}"
+    return text

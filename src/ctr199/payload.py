@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from ctr199.models import Group
+from ctr199.output import neutralise
 from ctr199.query import AgencyLoad, Category, Item, MilestoneState, Summary, TaskState
 
 Payload = dict[str, Any]
@@ -174,16 +175,21 @@ def milestones_text(milestones: Sequence[Mapping[str, Any]]) -> str:
 
 
 def csv_row(payload: Mapping[str, Any], fields: Sequence[str]) -> dict[str, str]:
-    """`payload` flattened to text cells: lists joined by "; ", milestones spelled out, None empty."""
+    """`payload` flattened to text cells: lists joined by "; ", milestones spelled out, None empty.
+
+    Text cells are neutralised as in `export`, so a spreadsheet never runs one as a formula.
+    """
     row = {}
     for name in fields:
         value = payload.get(name)
         if name == "milestones" and isinstance(value, list):
-            row[name] = milestones_text(value)
+            row[name] = neutralise(milestones_text(value))
         elif isinstance(value, list):
-            row[name] = "; ".join(str(v) for v in value)
+            row[name] = neutralise("; ".join(str(v) for v in value))
         elif isinstance(value, bool):
             row[name] = "true" if value else "false"
+        elif isinstance(value, str):
+            row[name] = neutralise(value)
         else:
             row[name] = "" if value is None else str(value)
     return row

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from ctr199.text import visible
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -50,7 +52,9 @@ class Finding(BaseModel):
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity.value}[{self.code}]: {self.message}"
+        # visible(): a file name or a quoted value may carry terminal control characters.
+        line = f"{self.path}:{self.line}:{self.col}: {self.severity.value}[{self.code}]: {self.message}"
+        return visible(line, one_line=True)
 
 
 class Report(BaseModel):

@@ -8,6 +8,7 @@ and for edits that must leave untouched lines byte-identical.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import io
 import os
@@ -308,8 +309,10 @@ def yaml_error(path: Path, text: str, exc: Exception) -> YamlError:
         return YamlError(path, "cấu trúc lồng nhau quá sâu", code="file-shape")
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and (mark is None or mark.line > text.rstrip().count("\n")):
-            mark = exc.context_mark  # the error surfaced at the end: point at where the open quote/bracket began
+        # An unclosed [ or { shows up lines later, where the next key is; the message says "[ opened here".
+        unclosed = "did not find expected ','" in (exc.problem or "")
+        if exc.context_mark is not None and (unclosed or mark is None or mark.line > text.rstrip().count("\n")):
+            mark = exc.context_mark  # the error surfaced later: point at where the open quote/bracket began
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return YamlError(path, _yaml_message(exc, text, mark), line, col, _yaml_code(exc))
     return YamlError(path, f"YAML không hợp lệ: {exc}")
@@ -494,16 +497,50 @@ def dump_roundtrip(tree: Any) -> str:
 # ---------------------------------------------------------------- writing
 
 
+_OS_REASONS = {
+    errno.EACCES: "không đủ quyền (tệp hoặc thư mục chỉ đọc, hoặc của người dùng khác)",
+    errno.EPERM: "không đủ quyền (tệp hoặc thư mục chỉ đọc, hoặc của người dùng khác)",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.ENOSPC: "ổ đĩa hết chỗ trống",
+    errno.EDQUOT: "vượt hạn mức dung lượng được cấp",
+    errno.ENOENT: "không có tệp hoặc thư mục này",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an operating-system call failed, in Vietnamese where the reason is a common one."""
+    return _OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+class WriteError(OSError):
+    """A file that could not be written; what was there before is left exactly as it was."""
+
+    def __init__(self, path: Path, cause: OSError, reason: str | None = None):
+        super().__init__(cause.errno, reason or os_reason(cause), str(path))
+        self.path = path
+
+    def __str__(self) -> str:
+        from ctr199.report import display_path
+
+        kept = "tệp cũ giữ nguyên" if self.path.exists() else "chưa tạo tệp"
+        return f"không ghi được {display_path(self.path)}: {self.strerror}; {kept}"
+
+
 def atomic_write(path: Path, text: str | bytes, *, before_replace: Callable[[], None] | None = None) -> None:
     """Replace `path` with `text` (UTF-8) or raw bytes so that a crash leaves the old or the new file, never half.
 
     `before_replace` runs once the new content is safely on disk, just before the rename; raising
-    there (say, because someone else changed the file meanwhile) leaves `path` untouched.
+    there (say, because someone else changed the file meanwhile) leaves `path` untouched. A failed
+    write (no permission, disk full) raises `WriteError` and leaves no temporary file behind.
     """
     directory = path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    tmp = Path(tmp_name)
     data = text.encode("utf-8") if isinstance(text, str) else text
+    _refuse_read_only(path)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise WriteError(path, exc) from exc
+    tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -516,9 +553,11 @@ def atomic_write(path: Path, text: str | bytes, *, before_replace: Callable[[], 
         else:
             tmp.chmod(0o644)
         tmp.replace(path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, OSError) and not isinstance(exc, WriteError):
+            raise WriteError(path, exc) from exc
         raise
     with contextlib.suppress(OSError):  # make the rename durable; not every filesystem allows it
         dir_fd = os.open(directory, os.O_RDONLY)
@@ -526,6 +565,44 @@ def atomic_write(path: Path, text: str | bytes, *, before_replace: Callable[[], 
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+class ChangedMeanwhile(Exception):
+    """The file changed on disk between reading it and writing the edit (someone else saved it)."""
+
+    def __init__(self, path: Path):
+        from ctr199.report import display_path
+
+        super().__init__(
+            f"{display_path(path)} vừa bị thay đổi trong lúc ghi (người hoặc chương trình khác); "
+            "không ghi gì — chạy lại lệnh"
+        )
+
+
+def unchanged_since_read(path: Path, text: str) -> None:
+    """Raise `ChangedMeanwhile` unless `path` still holds `text`: the `before_replace` of every edit."""
+    try:
+        current = read_text(path)
+    except YamlError:
+        current = None
+    if current != text:
+        raise ChangedMeanwhile(path)
+
+
+def _refuse_read_only(path: Path) -> None:
+    """A file or folder marked read-only is not written, even by a user (root) the system would let through.
+
+    The rename would replace a read-only file without complaint; the mark says someone wants it left alone.
+    """
+    for target, reason in ((path, "tệp đang đặt chỉ đọc"), (path.parent, "thư mục đang đặt chỉ đọc")):
+        try:
+            mode = target.stat().st_mode
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise WriteError(path, exc) from exc
+        if not mode & 0o222:
+            raise WriteError(path, PermissionError(errno.EACCES, reason), reason)
 
 
 def iter_yaml_files(paths: list[Path]) -> Iterator[Path]:

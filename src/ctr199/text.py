@@ -16,6 +16,45 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Characters a terminal acts on instead of showing: C0/C1 controls (ESC starts colour and cursor
+# sequences, CR overwrites the line) and the direction overrides and isolates that reorder what
+# follows them ("Trojan Source"). TAB and LF are ordinary white space.
+_UNSHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What data files may not hold: control characters (invisible, and pasted from Word or Excel by
+# accident) and lone surrogates (undecodable bytes). TAB and LF stay allowed.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def visible(text: str, *, one_line: bool = False) -> str:
+    """`text` safe to print on a terminal: controls and direction overrides written as \\x1b, \\u202e.
+
+    With `one_line`, a line break is written as \\n too (a message must stay one line, whatever it quotes).
+    """
+    shown = _UNSHOWN.sub(lambda match: _escaped(match.group()), text)
+    return shown.replace("\n", "\\n") if one_line else shown
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def without_controls(text: str) -> str:
+    """`text` without the characters a data file may not hold (see `forbidden_char`)."""
+    return _FORBIDDEN.sub("", text)
+
+
+def forbidden_char(text: str) -> str | None:
+    """A description of the first character `text` may not carry in a data file, or None."""
+    match = _FORBIDDEN.search(text)
+    if match is None:
+        return None
+    code = ord(match.group())
+    if 0xD800 <= code <= 0xDFFF:
+        return "có byte không phải UTF-8; gõ lại đoạn chữ này"
+    return f"có ký tự điều khiển U+{code:04X} (không in được, thường do dán từ Word/Excel); xóa ký tự này"
+
+
 @functools.lru_cache(maxsize=4096)  # the same agency names are folded for every task
 def fold(text: str) -> str:
     """Key for matching: no case, no diacritics, one space between words.

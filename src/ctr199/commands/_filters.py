@@ -9,7 +9,7 @@ this module can be imported on its own.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -22,6 +22,7 @@ from ctr199.output import OutputFormat
 if TYPE_CHECKING:
     from ctr199.programme import Programme
     from ctr199.query import Filters, FilterSpec
+    from ctr199.report import Finding
 
 
 def complete_agency(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -189,12 +190,23 @@ def make_filters(programme: Programme, spec: FilterSpec) -> Filters:
         fail(str(exc))
 
 
+# Findings that keep a whole file out of the programme (as opposed to a rule one of its tasks breaks).
+_UNREADABLE = frozenset({"yaml-syntax", "yaml-encoding", "yaml-unsafe", "file-shape", "schema", "duplicate-id"})
+SKIPPED_SHOWN = 10
+
+
 @dataclass
 class Loaded:
     """The programme as read for a query, and how many data errors may make the answer incomplete."""
 
     programme: Programme
     errors: int
+    skipped: list[Finding] = field(default_factory=list)  # the first reason of each file left out
+
+    def skipped_file(self, path: Path) -> Finding | None:
+        from ctr199.report import display_path
+
+        return next((finding for finding in self.skipped if finding.path == display_path(path)), None)
 
 
 def load(data_dir: Path | None, as_of: date) -> Loaded:
@@ -205,13 +217,26 @@ def load(data_dir: Path | None, as_of: date) -> Loaded:
     programme, report = load_programme(resolve_data_dir(data_dir), as_of=as_of)
     # A report dated after --as-of is no error for a query: classify ignores what was not yet reported.
     errors = [finding for finding in report.errors if finding.code != "log-future"]
-    return Loaded(programme, len(errors))
+    skipped: dict[str, Finding] = {}
+    for finding in errors:
+        if finding.code in _UNREADABLE:
+            skipped.setdefault(finding.path, finding)
+    return Loaded(programme, len(errors), list(skipped.values()))
 
 
 def finish(loaded: Loaded) -> None:
-    """Exit 1 after the answer when the data has errors: the answer may be missing tasks."""
-    from ctr199.cli import EXIT_FINDINGS
+    """Exit 1 after the answer when the data has errors: the answer may be missing tasks.
 
+    Each file left out is named on stderr (the first few), with where and why it could not be read.
+    """
+    from ctr199.cli import EXIT_FINDINGS
+    from ctr199.text import visible
+
+    for finding in loaded.skipped[:SKIPPED_SHOWN]:
+        line = f"Bỏ qua {finding.path}:{finding.line}:{finding.col}: {finding.message}"
+        typer.echo(visible(line, one_line=True), err=True)
+    if len(loaded.skipped) > SKIPPED_SHOWN:
+        typer.echo(f"… và {len(loaded.skipped) - SKIPPED_SHOWN} tệp lỗi khác cũng bị bỏ qua.", err=True)
     if loaded.errors:
         typer.echo(
             f"Cảnh báo: dữ liệu có {loaded.errors} lỗi nên kết quả có thể thiếu; "

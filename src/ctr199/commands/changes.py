@@ -65,7 +65,8 @@ def changes(
         fail(str(exc), EXIT_USAGE)
     if output_format is ChangesFormat.json:
         typer.echo(report.model_dump_json(indent=2))
-    elif output_format is ChangesFormat.md:
-        typer.echo(render_markdown(report))
     else:
-        typer.echo(render_table(report))
+        from ctr199.text import visible
+
+        # Commit authors and subjects are anyone's text: no escape sequence reaches the terminal.
+        typer.echo(visible(render_markdown(report) if output_format is ChangesFormat.md else render_table(report)))

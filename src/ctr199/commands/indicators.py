@@ -73,7 +73,11 @@ def render_csv(rows: list[IndicatorRow]) -> str:
 
 
 def _csv_cell(value: object) -> object:
-    return ("true" if value else "false") if isinstance(value, bool) else value
+    from ctr199.output import neutralise
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralise(value) if isinstance(value, str) else value
 
 
 def table_cells(rows: list[IndicatorRow]) -> list[tuple[str | None, tuple[str, ...]]]:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ctr199.cli import AsOfOption, DataOption, fail, resolve_as_of
+from ctr199.cli import EXIT_FINDINGS, AsOfOption, DataOption, fail, resolve_as_of
 from ctr199.commands._filters import finish, load
 from ctr199.output import Column, Table, render_table, vn_date, write_json, write_lines
 
@@ -34,10 +34,17 @@ def show(
 ) -> None:
     from ctr199.payload import task_detail_payload
     from ctr199.query import classify
+    from ctr199.store import DataDir
 
     day = resolve_as_of(as_of)
     loaded = load(data_dir, day)
     record = loaded.programme.task(task_id)
+    broken = loaded.skipped_file(DataDir(loaded.programme.root).task_path(task_id)) if record is None else None
+    if broken is not None:
+        fail(
+            f"nhiệm vụ số {task_id} không đọc được: {broken.path}:{broken.line}:{broken.col}: {broken.message}",
+            EXIT_FINDINGS,
+        )
     if record is None:
         ids = [r.id for r in loaded.programme.tasks]
         known = f"có {len(ids)} nhiệm vụ, số {min(ids)}–{max(ids)}" if ids else "chưa có nhiệm vụ nào"
@@ -53,6 +60,7 @@ def show(
 def show_text(state: TaskState) -> None:
     from ctr199.commands.listing import status_text
     from ctr199.report import display_path
+    from ctr199.text import visible
 
     task = state.record.task
     reported = task.status.label + (f" ngày {vn_date(task.completed_on)}" if task.completed_on else "")
@@ -66,7 +74,7 @@ def show_text(state: TaskState) -> None:
         ("Thẩm quyền", task.authority),
         ("Trạng thái báo cáo", reported),
         (f"Đánh giá đến {vn_date(state.as_of)}", status_text(state)),
-        ("Tệp", display_path(state.record.path)),
+        ("Tệp", visible(display_path(state.record.path), one_line=True)),
     ]
     width = max(len(name) for name, _ in fields)
     write_lines([f"Nhiệm vụ {task.id} ({group})", *(f"{name:<{width}}  {value}" for name, value in fields), ""])

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from ctr199.edit import ProgressUpdate, UpdateResult
     from ctr199.models import Status
 
-TaskArgument = Annotated[int, typer.Argument(help="Số thứ tự nhiệm vụ (STT trong Phụ lục).", min=1, show_default=False)]
+TaskArgument = Annotated[
+    int, typer.Argument(help="Số thứ tự nhiệm vụ (STT trong Phụ lục).", metavar="STT", min=1, show_default=False)
+]
 MilestoneOption = Annotated[
     int | None,
     typer.Option("--milestone", "-m", min=1, help="Mốc K của nhiệm vụ nhiều mốc (1, 2, …).", show_default=False),

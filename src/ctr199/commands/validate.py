@@ -52,7 +52,8 @@ def render(report: Report, output_format: ReportFormat, *, limit: int = 0) -> st
         return json.dumps(payload, ensure_ascii=False, indent=2)
     if output_format is ReportFormat.github:
         lines = [
-            f"::{f.severity.value} file={f.path},line={f.line},col={f.col},title={f.code}::{_escape(f.message)}"
+            f"::{f.severity.value} file={_escape_property(f.path)},line={f.line},col={f.col},title={f.code}"
+            f"::{_escape(f.message)}"
             for f in report.findings
         ]
         return "\n".join([*lines, summary(report)])
@@ -74,3 +75,8 @@ def summary(report: Report) -> str:
 def _escape(message: str) -> str:
     # GitHub workflow commands end at a newline; % must be escaped first.
     return message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    # A property (the file name) also ends at "," or "::": a hostile file name must not add commands.
+    return _escape(value).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,58 @@
+"""What every hostile-input test checks: the exit code, one Vietnamese line, no traceback, no file changed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from ctr199.cli import app
+
+from ..conftest import ROOT
+
+runner = CliRunner()
+AS_OF = "2026-11-28"
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Every file under `root` (hidden ones too, so a stray temporary file shows) with its SHA-256."""
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def invoke(*args: str, terminal: bool = False) -> Any:
+    """Run the CLI in-process; any exception other than the exit itself fails the test.
+
+    With `terminal`, output is not stripped of escape sequences as click does for a pipe.
+    """
+    result = runner.invoke(app, list(args), color=terminal)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    return result
+
+
+def error_line(result: Any) -> str:
+    """The one line a refused command prints on stderr ("Lỗi: …"), checked to be that one line."""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Lỗi: "), result.stderr
+    return str(lines[0])
+
+
+def run_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m ctr199 …` in a real process: what reaches stderr there is what staff see."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "NO_COLOR": "1"}
+    env.pop("FORCE_COLOR", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "ctr199", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
