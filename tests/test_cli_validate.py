@@ -75,3 +75,32 @@ def test_schema_is_json_schema() -> None:
     schema = json.loads(result.output)
     assert schema["additionalProperties"] is False
     assert {"title", "deadline", "lead", "log"} <= set(schema["properties"])
+
+
+def test_a_run_registers_only_the_command_it_names() -> None:
+    """What `ctr199 overdue` builds: its own command only (start-up time), yet every name is known."""
+    import typer
+
+    from ctr199.commands import COMMANDS, register_for
+
+    single = typer.Typer()
+    register_for(single, ["--no-cache", "overdue", "--agency", "SXD"])
+    assert [c.name for c in single.registered_commands] == ["overdue"]
+    everything = typer.Typer()
+    register_for(everything, ["--help"])
+    groups = [g.name if isinstance(g.name, str) else g.typer_instance.info.name for g in everything.registered_groups]
+    names = [c.name for c in everything.registered_commands] + groups
+    assert sorted(names) == sorted(COMMANDS)
+    unknown = typer.Typer()
+    register_for(unknown, ["overdu"])
+    assert len(unknown.registered_commands) == len(everything.registered_commands)
+
+
+def test_console_script_runs_one_command_and_lists_all_in_help(shipped_copy: Path) -> None:
+    run = [sys.executable, "-m", "ctr199"]
+    done = subprocess.run(
+        [*run, "overdue", "-d", str(shipped_copy), "--as-of", "2026-07-01"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and "Tổng: 16 mốc quá hạn" in done.stdout, done.stderr
+    listing = subprocess.run([*run, "--help"], capture_output=True, text=True)
+    assert all(name in listing.stdout for name in ("import-appendix", "remind", "indicator", "done"))

@@ -234,9 +234,11 @@ def code_digest() -> str:
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{sys.version}|{pydantic.VERSION}|{pydantic_core.__version__}|{_yaml_identity()}".encode())
     package = Path(__file__).resolve().parent
+    # Size and modification time of each source: any edit or reinstall changes them, and unlike
+    # reading every source on every run, it costs next to nothing.
     for source in sorted(package.rglob("*.py")):
-        digest.update(source.relative_to(package).as_posix().encode())
-        digest.update(source.read_bytes())
+        info = source.stat()
+        digest.update(f"{source.relative_to(package).as_posix()}:{info.st_size}:{info.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 

@@ -94,9 +94,10 @@ def usage_message(exc: click_errors.ClickException) -> str:
             return f"tùy chọn {exc.option_name} cần một giá trị{hint}"
         return f"tùy chọn {exc.option_name} không nhận giá trị{hint}"
     message = exc.format_message()
-    command = re.match(r"No such command '(.*)'", message)
+    command = re.match(r"No such command '([^']*)'\.(?: Did you mean '([^']*)'\?)?", message)
     if command:
-        return f"không có lệnh {command.group(1)!r}{hint}"
+        close = f"; có phải {command.group(2)!r}?" if command.group(2) else ""
+        return f"không có lệnh {command.group(1)!r}{close}{hint}"
     extra = re.match(r"Got unexpected extra argument.*? \((.*)\)", message)
     if extra:
         return f"thừa tham số: {extra.group(1)}{hint}"

@@ -38,6 +38,7 @@ def data(tmp_path: Path) -> Path:
         (["update", "36", "DATA"], "Lỗi: thiếu --status (xem: ctr199 update --help)"),
         (["indicator", "set"], "Lỗi: thiếu ID[.KHÓA] (xem: ctr199 indicator set --help)"),
         (["xoa-het"], "Lỗi: không có lệnh 'xoa-het' (xem: ctr199 --help)"),
+        (["overdu"], "Lỗi: không có lệnh 'overdu'; có phải 'overdue'? (xem: ctr199 --help)"),
         (["indicator", "xoa"], "Lỗi: không có lệnh 'xoa' (xem: ctr199 indicator --help)"),
         (["list", "DATA", "thừa", "nữa"], "Lỗi: thừa tham số: thừa nữa (xem: ctr199 list --help)"),
         (["list", "DATA", "--agency"], "Lỗi: tùy chọn --agency cần một giá trị (xem: ctr199 --help)"),

@@ -1,34 +1,61 @@
-"""One module per command; each exposes `register(app)`."""
+"""One module per command; each exposes `register(app)`.
+
+A run registers only the command it was asked for: building every command's options takes
+typer longer than answering `ctr199 overdue` itself. Help, completion and tests get them all.
+"""
 
 from __future__ import annotations
 
 import importlib
+import os
+from collections.abc import Sequence
 
 import typer
 
-# Order is the order of `ctr199 --help`.
-COMMAND_MODULES = (
-    "validate",
-    "overdue",
-    "listing",
-    "upcoming",
-    "show",
-    "summary",
-    "agencies",
-    "schema",
-    "indicators",
-    "indicator",
-    "update",
-    "new",
-    "fmt",
-    "changes",
-    "export",
-    "import_appendix",
-    "brief",
-    "remind",
-)
+# Command name → module, in the order of `ctr199 --help`.
+COMMANDS = {
+    "validate": "validate",
+    "overdue": "overdue",
+    "list": "listing",
+    "upcoming": "upcoming",
+    "show": "show",
+    "summary": "summary",
+    "agencies": "agencies",
+    "schema": "schema",
+    "indicators": "indicators",
+    "indicator": "indicator",
+    "update": "update",
+    "done": "update",
+    "new": "new",
+    "fmt": "fmt",
+    "changes": "changes",
+    "export": "export",
+    "import-appendix": "import_appendix",
+    "brief": "brief",
+    "remind": "remind",
+}
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
+
+_registered: dict[int, set[str]] = {}
 
 
 def register_all(app: typer.Typer) -> None:
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"ctr199.commands.{name}").register(app)
+    for module in COMMAND_MODULES:
+        _register(app, module)
+
+
+def register_for(app: typer.Typer, argv: Sequence[str]) -> None:
+    """Register the command `argv` names, or every command when it names none (help, completion, a typo)."""
+    invoked = next((arg for arg in argv if not arg.startswith("-")), None)
+    completing = any(key.endswith("_COMPLETE") for key in os.environ)
+    if invoked in COMMANDS and not completing:
+        _register(app, COMMANDS[invoked])
+    else:
+        register_all(app)
+
+
+def _register(app: typer.Typer, module: str) -> None:
+    done = _registered.setdefault(id(app), set())
+    if module not in done:
+        importlib.import_module(f"ctr199.commands.{module}").register(app)
+        done.add(module)
