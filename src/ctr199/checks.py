@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from ctr199.agencies import AgencyLookupError, Registry
 from ctr199.cache import CheckCache, Key, file_key, rebuild
 from ctr199.cache import enabled as cache_enabled
-from ctr199.models import AgenciesFile, GroupsFile, IndicatorsFile, Milestone, Status, Task
+from ctr199.models import AgenciesFile, GroupsFile, IndicatorsFile, Milestone, Status, Task, model_in
 from ctr199.programme import Programme, TaskRecord, milestones_of
 from ctr199.report import Finding, Report, Severity, display_path
 from ctr199.store import TASKS_DIR, DataDir, YamlError, load_fast_located, locate_node
@@ -141,18 +141,8 @@ def _known_fields(model: type[BaseModel], loc: Iterable[Any]) -> list[str]:
             continue
         field = current.model_fields.get(part)
         annotation = field.annotation if field else None
-        current = _model_in(annotation)
+        current = model_in(annotation)
     return list(current.model_fields) if current is not None else []
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 # ---------------------------------------------------------------- the whole directory

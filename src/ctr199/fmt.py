@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from ctr199.models import AgenciesFile, GroupsFile, IndicatorsFile, Task
+from ctr199.models import AgenciesFile, GroupsFile, IndicatorsFile, Task, model_in
 from ctr199.store import (
     AGENCIES_FILE,
     GROUPS_FILE,
@@ -108,7 +108,7 @@ def _canonical(node: Any, model: type[BaseModel] | None) -> Any:
                 for key in wanted:
                     node.move_to_end(key)
         for key in list(node):
-            sub = _model_in(fields[key].annotation) if key in fields else None
+            sub = model_in(fields[key].annotation) if key in fields else None
             # Plain assignment would keep a quoted string quoted (ruamel preserves the old style).
             OrderedDict.__setitem__(node, key, _canonical(node[key], sub))
         if node:
@@ -123,17 +123,6 @@ def _canonical(node: Any, model: type[BaseModel] | None) -> Any:
     if isinstance(node, str):
         return yaml_string(node)
     return node
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The model a field holds, directly or as list items (`list[LogEntry] | None` → LogEntry)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 # ---------------------------------------------------------------- never change what a file says

@@ -247,3 +247,14 @@ class Indicator(_Record):
 
 class IndicatorsFile(_Record):
     indicators: list[Indicator]
+
+
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds, directly or as list items (`list[LogEntry] | None` → LogEntry)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = model_in(arg)
+        if found is not None:
+            return found
+    return None
