@@ -20,7 +20,8 @@ from ctr199.commands._filters import (
     load,
     make_filters,
 )
-from ctr199.output import TITLE_WIDTH, Column, OutputFormat, Table, render_table, vn_date, write_csv, write_json
+from ctr199.commands._items import ItemColumn, milestone_table, write_items
+from ctr199.output import Column, OutputFormat, render_table, vn_date
 
 if TYPE_CHECKING:
     from ctr199.query import Filters, Item
@@ -47,19 +48,13 @@ def overdue(
     show_all: AllOption = False,
     data_dir: DataOption = None,
 ) -> None:
-    from ctr199.payload import ITEM_CSV_FIELDS, csv_row, item_payload
     from ctr199.query import FilterSpec, overdue_items, select
 
     day = resolve_as_of(as_of)
     loaded = load(data_dir, day)
     filters = make_filters(loaded.programme, FilterSpec(agency=agency, role=role, group=group, search=search))
     items = overdue_items(select(loaded.programme, filters, day))
-    if output_format is OutputFormat.json:
-        write_json([item_payload(item) for item in items])
-    elif output_format is OutputFormat.csv:
-        write_csv((csv_row(item_payload(item), ITEM_CSV_FIELDS) for item in items), ITEM_CSV_FIELDS)
-    else:
-        show_table(items, filters, day, show_all=show_all)
+    write_items(items, output_format, lambda items: show_table(items, filters, day, show_all=show_all))
     finish(loaded)
 
 
@@ -70,30 +65,12 @@ def show_table(items: list[Item], filters: Filters, day: date, *, show_all: bool
     if not items:
         typer.echo(f"Không có nhiệm vụ quá hạn tính đến ngày {vn_date(day)}{whose}.")
         return
-    several = any(len(item.state.milestones) > 1 for item in items)
-    columns = [
-        Column("STT", "right"),
-        Column("Nhiệm vụ", max_width=TITLE_WIDTH),
-        *([Column("Mốc", max_width=30)] if several else []),
-        Column("Chủ trì", max_width=30),
-        Column("Thời hạn", max_width=30),
-        Column("Hạn"),
-        Column("Quá hạn (ngày)", "right"),
+    tail: list[ItemColumn] = [
+        (Column("Thời hạn", max_width=30), lambda item: shorten(item.state.record.task.deadline, 30)),
+        (Column("Hạn"), lambda item: vn_date(item.milestone.due)),
+        (Column("Quá hạn (ngày)", "right"), lambda item: str(item.days_overdue)),
     ]
-    table = Table(columns, title=f"Nhiệm vụ quá hạn tính đến ngày {vn_date(day)}{whose}", noun="mốc quá hạn")
-    for item in items:
-        task = item.state.record.task
-        label = [item.milestone.label if len(item.state.milestones) > 1 else ""] if several else []
-        table.add(
-            str(task.id),
-            shorten(task.title, TITLE_WIDTH),
-            *label,
-            "; ".join(task.lead),
-            shorten(task.deadline, 30),
-            vn_date(item.milestone.due),
-            str(item.days_overdue),
-            style="red",
-        )
-    render_table(table, show_all=show_all)
+    title = f"Nhiệm vụ quá hạn tính đến ngày {vn_date(day)}{whose}"
+    render_table(milestone_table(items, tail, title=title, noun="mốc quá hạn", style="red"), show_all=show_all)
     tasks = len({item.state.task_id for item in items})
     typer.echo(f"Tổng: {len(items)} mốc quá hạn của {tasks} nhiệm vụ.")

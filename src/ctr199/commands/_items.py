@@ -1,0 +1,56 @@
+"""Milestone rows (`overdue`, `upcoming`): one writer for json/csv/table and the table's shared columns.
+
+Each command supplies only what differs: the columns after "Chủ trì", the title and the row style.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from ctr199.output import TITLE_WIDTH, Column, OutputFormat, Table, write_csv, write_json
+
+if TYPE_CHECKING:
+    from ctr199.query import Item
+
+# A column after "Chủ trì" and how to fill it for one milestone.
+ItemColumn = tuple[Column, Callable[["Item"], str]]
+
+
+def write_items(items: list[Item], output_format: OutputFormat, show_table: Callable[[list[Item]], None]) -> None:
+    """Items as JSON or CSV for scripts, or as `show_table` draws them for people."""
+    from ctr199.payload import ITEM_CSV_FIELDS, csv_row, item_payload
+
+    if output_format is OutputFormat.json:
+        write_json([item_payload(item) for item in items])
+    elif output_format is OutputFormat.csv:
+        write_csv((csv_row(item_payload(item), ITEM_CSV_FIELDS) for item in items), ITEM_CSV_FIELDS)
+    else:
+        show_table(items)
+
+
+def milestone_table(items: list[Item], tail: Sequence[ItemColumn], *, title: str, noun: str, style: str) -> Table:
+    """STT, task, milestone (only when some task in `items` has several), lead agencies, then `tail`."""
+    from ctr199.text import shorten
+
+    several = any(len(item.state.milestones) > 1 for item in items)
+    columns = [
+        Column("STT", "right"),
+        Column("Nhiệm vụ", max_width=TITLE_WIDTH),
+        *([Column("Mốc", max_width=30)] if several else []),
+        Column("Chủ trì", max_width=30),
+        *(column for column, _ in tail),
+    ]
+    table = Table(columns, title=title, noun=noun)
+    for item in items:
+        task = item.state.record.task
+        label = [item.milestone.label if len(item.state.milestones) > 1 else ""] if several else []
+        table.add(
+            str(task.id),
+            shorten(task.title, TITLE_WIDTH),
+            *label,
+            "; ".join(task.lead),
+            *(cell(item) for _, cell in tail),
+            style=style,
+        )
+    return table
