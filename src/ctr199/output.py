@@ -16,17 +16,19 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal, TextIO, TypeVar
 
 from ctr199.text import visible
 
 PAGE_ROWS = 30
 TITLE_WIDTH = 60
+
+R = TypeVar("R")
 
 
 class OutputFormat(StrEnum):
@@ -149,6 +151,24 @@ def write_csv(rows: Iterable[Mapping[str, str]], fields: Sequence[str], stream: 
     writer = csv.DictWriter(out, fieldnames=list(fields), extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
+
+
+def write_records(
+    records: Sequence[R],
+    output_format: OutputFormat,
+    payload: Callable[[R], Mapping[str, Any]],
+    csv_fields: Sequence[str],
+    show_table: Callable[[], None],
+) -> None:
+    """`records` as JSON or CSV for scripts (both from `payload`), or drawn by `show_table` for people."""
+    from ctr199.payload import csv_row
+
+    if output_format is OutputFormat.json:
+        write_json([payload(record) for record in records])
+    elif output_format is OutputFormat.csv:
+        write_csv((csv_row(payload(record), csv_fields) for record in records), csv_fields)
+    else:
+        show_table()
 
 
 def display_width(text: str) -> int:

@@ -1,4 +1,4 @@
-"""Milestone rows (`overdue`, `upcoming`): one writer for json/csv/table and the table's shared columns.
+"""The milestone-row table of `overdue` and `upcoming`.
 
 Each command supplies only what differs: the columns after "Chủ trì", the title and the row style.
 """
@@ -8,25 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from ctr199.output import TITLE_WIDTH, Column, OutputFormat, Table, write_csv, write_json
+from ctr199.output import TITLE_WIDTH, Column, Table
 
 if TYPE_CHECKING:
     from ctr199.query import Item
 
 # A column after "Chủ trì" and how to fill it for one milestone.
 ItemColumn = tuple[Column, Callable[["Item"], str]]
-
-
-def write_items(items: list[Item], output_format: OutputFormat, show_table: Callable[[list[Item]], None]) -> None:
-    """Items as JSON or CSV for scripts, or as `show_table` draws them for people."""
-    from ctr199.payload import ITEM_CSV_FIELDS, csv_row, item_payload
-
-    if output_format is OutputFormat.json:
-        write_json([item_payload(item) for item in items])
-    elif output_format is OutputFormat.csv:
-        write_csv((csv_row(item_payload(item), ITEM_CSV_FIELDS) for item in items), ITEM_CSV_FIELDS)
-    else:
-        show_table(items)
 
 
 def milestone_table(items: list[Item], tail: Sequence[ItemColumn], *, title: str, noun: str, style: str) -> Table:

@@ -27,7 +27,7 @@ from ctr199.commands._filters import (
     load,
     make_filters,
 )
-from ctr199.output import TITLE_WIDTH, Column, OutputFormat, Table, render_table, vn_date, write_csv, write_json
+from ctr199.output import TITLE_WIDTH, Column, OutputFormat, Table, render_table, vn_date, write_records
 
 if TYPE_CHECKING:
     from ctr199.query import TaskState
@@ -61,7 +61,7 @@ def list_tasks(
     show_all: AllOption = False,
     data_dir: DataOption = None,
 ) -> None:
-    from ctr199.payload import TASK_CSV_FIELDS, csv_row, task_payload
+    from ctr199.payload import TASK_CSV_FIELDS, task_payload
     from ctr199.query import FilterSpec, select
 
     day = resolve_as_of(as_of)
@@ -80,12 +80,9 @@ def list_tasks(
         search=search,
     )
     states = select(loaded.programme, make_filters(loaded.programme, spec), day)
-    if output_format is OutputFormat.json:
-        write_json([task_payload(state) for state in states])
-    elif output_format is OutputFormat.csv:
-        write_csv((csv_row(task_payload(state), TASK_CSV_FIELDS) for state in states), TASK_CSV_FIELDS)
-    else:
-        show_table(states, day, show_all=show_all)
+    write_records(
+        states, output_format, task_payload, TASK_CSV_FIELDS, lambda: show_table(states, day, show_all=show_all)
+    )
     finish(loaded)
 
 

@@ -20,8 +20,8 @@ from ctr199.commands._filters import (
     load,
     make_filters,
 )
-from ctr199.commands._items import ItemColumn, milestone_table, write_items
-from ctr199.output import Column, OutputFormat, render_table, vn_date
+from ctr199.commands._items import ItemColumn, milestone_table
+from ctr199.output import Column, OutputFormat, render_table, vn_date, write_records
 
 if TYPE_CHECKING:
     from ctr199.query import Item
@@ -51,13 +51,16 @@ def upcoming(
     show_all: AllOption = False,
     data_dir: DataOption = None,
 ) -> None:
+    from ctr199.payload import ITEM_CSV_FIELDS, item_payload
     from ctr199.query import FilterSpec, select, upcoming_items
 
     day = resolve_as_of(as_of)
     loaded = load(data_dir, day)
     filters = make_filters(loaded.programme, FilterSpec(agency=agency, role=role, group=group, search=search))
     items = upcoming_items(select(loaded.programme, filters, day), within)
-    write_items(items, output_format, lambda items: show_table(items, day, within, show_all=show_all))
+    write_records(
+        items, output_format, item_payload, ITEM_CSV_FIELDS, lambda: show_table(items, day, within, show_all=show_all)
+    )
     finish(loaded)
 
 
