@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from ctr199.output import appendix_number, neutralise
+from ctr199.payload import iso
 from ctr199.programme import Programme
 from ctr199.query import Filters, MilestoneState, TaskState, select
 from ctr199.text import shorten
@@ -196,7 +197,7 @@ def _task_json(state: TaskState) -> dict[str, Any]:
         "lead": list(task.lead),
         "partners": list(task.partners),
         "authority": task.authority,
-        "due": _iso(state.next_due),
+        "due": iso(state.next_due),
         "status": state.category.value,
         "status_label": state.category.label,
         "days_overdue": state.days_overdue,
@@ -208,17 +209,13 @@ def _milestone_json(milestone: MilestoneState) -> dict[str, Any]:
     return {
         "number": milestone.number,
         "label": milestone.label,
-        "due": _iso(milestone.due),
+        "due": iso(milestone.due),
         "ongoing": milestone.ongoing,
-        "done_on": _iso(milestone.done_on),
+        "done_on": iso(milestone.done_on),
         "status": milestone.category.value,
         "status_label": milestone.category.label,
         "days_overdue": milestone.days_overdue,
     }
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 # ---------------------------------------------------------------- xlsx
