@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from datetime import date
@@ -27,6 +28,15 @@ def make_data_dir(target: Path, overlay: Path | None = None) -> Path:
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(path, destination)
     return target
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Every file under `root` (hidden ones too, so a stray temporary file shows) with its SHA-256."""
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
 
 
 @pytest.fixture(autouse=True)

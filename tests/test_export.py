@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from ctr199.cli import app
 from ctr199.export import neutralise
 
-from .conftest import FIXTURES, make_data_dir
+from .conftest import FIXTURES, make_data_dir, tree_digest
 
 runner = CliRunner()
 AS_OF = "2026-11-28"
@@ -323,6 +323,6 @@ def test_broken_data_still_exports_but_exits_1(tmp_path: Path) -> None:
 
 
 def test_export_does_not_touch_the_data(shipped_copy: Path, tmp_path: Path) -> None:
-    before = {p: p.read_bytes() for p in shipped_copy.rglob("*") if p.is_file()}
+    before = tree_digest(shipped_copy)
     assert _export(shipped_copy, "-o", str(tmp_path / "a.xlsx")).exit_code == 0
-    assert {p: p.read_bytes() for p in shipped_copy.rglob("*") if p.is_file()} == before
+    assert tree_digest(shipped_copy) == before

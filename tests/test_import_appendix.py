@@ -19,7 +19,7 @@ from ctr199.cli import app
 from ctr199.models import GroupsFile, Task
 from ctr199.store import load_fast
 
-from .conftest import SEED, SHIPPED
+from .conftest import SEED, SHIPPED, tree_digest
 
 runner = CliRunner()
 HEADER = (
@@ -31,10 +31,6 @@ HEADER = (
     "Cơ quan, đơn vị phối hợp",
     "Thẩm quyền",
 )
-
-
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _import(*args: str) -> Any:
@@ -57,7 +53,7 @@ def test_seed_appendix_reproduces_shipped_tasks_byte_for_byte(tmp_path: Path) ->
     result = _import(str(SEED), "--out", str(root / "tasks"))
     assert result.exit_code == 0, result.output
     assert "75 nhiệm vụ, 9 nhóm" in result.output and "75 tệp mới" in result.output
-    assert _snapshot(root / "tasks") == _snapshot(SHIPPED / "tasks")
+    assert tree_digest(root / "tasks") == tree_digest(SHIPPED / "tasks")
     assert (root / "groups.yaml").read_bytes() == (SHIPPED / "groups.yaml").read_bytes()
     checked = runner.invoke(app, ["validate", str(root), "--as-of", "2026-11-28"])
     assert checked.exit_code == 0, checked.output
@@ -78,12 +74,12 @@ def test_refuses_to_overwrite_and_then_writes_nothing(tmp_path: Path) -> None:
     tasks.mkdir()
     edited = SHIPPED.joinpath("tasks", "005.yaml").read_text(encoding="utf-8").replace("not_started", "in_progress")
     (tasks / "005.yaml").write_text(edited, encoding="utf-8")
-    before = _snapshot(root)
+    before = tree_digest(root)
 
     refused = _import(str(SEED), "--out", str(tasks))
     assert refused.exit_code == 1
     assert "005.yaml" in refused.stderr and "--force" in refused.stderr
-    assert _snapshot(root) == before  # not even the 74 new files, nor groups.yaml
+    assert tree_digest(root) == before  # not even the 74 new files, nor groups.yaml
 
     forced = _import(str(SEED), "--out", str(tasks), "--force")
     assert forced.exit_code == 0, forced.output
@@ -343,7 +339,7 @@ def test_seed_appendix_typed_into_word_gives_the_shipped_files(tmp_path: Path) -
     root = _data_root(tmp_path)
     result = _import(str(source), "--out", str(root / "tasks"))
     assert result.exit_code == 0, result.output
-    assert _snapshot(root / "tasks") == _snapshot(SHIPPED / "tasks")
+    assert tree_digest(root / "tasks") == tree_digest(SHIPPED / "tasks")
     assert (root / "groups.yaml").read_bytes() == (SHIPPED / "groups.yaml").read_bytes()
 
 

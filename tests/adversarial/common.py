@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -17,15 +16,6 @@ from ..conftest import ROOT
 
 runner = CliRunner()
 AS_OF = "2026-11-28"
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    """Every file under `root` (hidden ones too, so a stray temporary file shows) with its SHA-256."""
-    return {
-        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
 
 
 def invoke(*args: str, terminal: bool = False) -> Any:

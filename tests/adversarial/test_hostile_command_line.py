@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import ROOT, SHIPPED
-from .common import AS_OF, error_line, invoke, run_process, tree_digest
+from ..conftest import ROOT, SHIPPED, tree_digest
+from .common import AS_OF, error_line, invoke, run_process
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ from ctr199.checks import check_programme
 from ctr199.models import Task
 from ctr199.store import load_fast, load_roundtrip
 
-from ..conftest import SHIPPED
-from .common import error_line, invoke, run_process, tree_digest
+from ..conftest import SHIPPED, tree_digest
+from .common import error_line, invoke, run_process
 
 AS_OF = "2026-03-31"
 TASK = Path("data/tasks/036.yaml")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import SHIPPED
-from .common import error_line, invoke, run_process, tree_digest
+from ..conftest import SHIPPED, tree_digest
+from .common import error_line, invoke, run_process
 
 _EXAMPLES = "(ví dụ hợp lệ: 9,8 · 7.944,5 · 9.8)"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from ..conftest import FIXTURES, SHIPPED
-from .common import AS_OF, error_line, invoke, run_process, tree_digest
+from ..conftest import FIXTURES, SHIPPED, tree_digest
+from .common import AS_OF, error_line, invoke, run_process
 
 GOOD = (FIXTURES / "valid" / "minimal" / "tasks" / "001.yaml").read_text(encoding="utf-8")
 TITLE = "title: Tuyến đường tốc độ cao kết nối Đông - Tây thành phố Hải Phòng"

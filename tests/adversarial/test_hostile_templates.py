@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 
 from ..brief_helpers import W48, brief_data, run
-
-
-def _digest(root: Path) -> str:
-    files = sorted(p for p in root.rglob("*") if p.is_file())
-    return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
+from ..conftest import tree_digest
 
 
 @pytest.mark.parametrize(
@@ -36,7 +31,7 @@ def test_template_cannot_escape_the_sandbox(tmp_path: Path, body: str, fragment:
     (tmp_path / "secret.md").write_text("MẬT", "utf-8")
     template = folder / "bao-cao.md"
     template.write_text(body + "\n", "utf-8")
-    before = _digest(root)
+    before = tree_digest(root)
     code, output = run("brief", "-d", root, *W48, "--template", template)
     assert code == 1, output
     lines = output.strip().splitlines()
@@ -44,4 +39,4 @@ def test_template_cannot_escape_the_sandbox(tmp_path: Path, body: str, fragment:
     assert fragment in lines[0]
     assert "MẬT" not in output and "root:" not in output and "<class" not in output
     assert not Path("pwned").exists() and not (tmp_path / "pwned").exists()
-    assert _digest(root) == before
+    assert tree_digest(root) == before

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from typer.testing import CliRunner
 
 from ctr199.cli import app
 
-from ..conftest import make_data_dir
+from ..conftest import make_data_dir, tree_digest
 
 runner = CliRunner()
 
@@ -20,18 +19,12 @@ GOOD = (Path(__file__).resolve().parent.parent / "fixtures" / "valid" / "minimal
 )
 
 
-def _tree_digest(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()
-    }
-
-
 def _validate(root: Path, *extra: str) -> tuple[int, str]:
-    before = _tree_digest(root)
+    before = tree_digest(root)
     result = runner.invoke(app, ["validate", str(root), "--as-of", "2026-11-28", *extra])
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
-    assert _tree_digest(root) == before, "validate must never change a file"
+    assert tree_digest(root) == before, "validate must never change a file"
     return result.exit_code, result.output
 
 

@@ -20,8 +20,8 @@ from openpyxl import load_workbook
 from ctr199.models import Task
 from ctr199.store import render_task
 
-from ..conftest import SHIPPED, make_data_dir
-from .common import invoke, tree_digest
+from ..conftest import SHIPPED, make_data_dir, tree_digest
+from .common import invoke
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 SIGNED_NUMBER = re.compile(r"[-+]\d+(?:[.,]\d+)*%?")

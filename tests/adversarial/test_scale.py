@@ -9,8 +9,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from ..conftest import SHIPPED
-from .common import AS_OF, invoke, tree_digest
+from ..conftest import SHIPPED, tree_digest
+from .common import AS_OF, invoke
 
 COUNT = 10_000
 
