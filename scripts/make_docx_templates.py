@@ -327,6 +327,14 @@ def items_table(document: DocumentObject, loop: str, last_header: str, last_valu
     loop_row(table, "endfor")
 
 
+def changes_table(document: DocumentObject, loop: str, last_header: str, last_value: str) -> None:
+    """Date, STT, task and what changed: one row per change."""
+    table = data_table(document, ("Ngày", "STT", "Nhiệm vụ", last_header), (26, 16, 58, 65))
+    loop_row(table, loop)
+    data_row(table, ("{{ c.date }}", "{{ c.number }}", "{{ c.title }}", last_value), centred=(0, 1))
+    loop_row(table, "endfor")
+
+
 def _milestone_lines(cell: _Cell) -> None:
     para(cell, "{%p if i.milestone %}", CELL, indent=False)
     para(cell, Run("{{ i.milestone }}", italic=True), CELL, indent=False)
@@ -418,20 +426,13 @@ def brief(head: Letterhead) -> DocumentObject:
     heading(document, "IV. TIẾN ĐỘ TRONG KỲ")
     para(document, Run("1. Cập nhật trong nhật ký tiến độ", italic=True, bold=True))
     tag(document, "if log_changes")
-    table = data_table(document, ("Ngày", "STT", "Nhiệm vụ", "Nội dung cập nhật"), (26, 16, 58, 65))
-    loop_row(table, "for c in log_changes")
-    data_row(
-        table,
-        (
-            "{{ c.date }}",
-            "{{ c.number }}",
-            "{{ c.title }}",
-            "{{ c.status }}{% if c.milestone %} ({{ c.milestone }}){% endif %}"
-            "{% if c.note %}: {{ c.note }}{% endif %}{% if c.ref %} ({{ c.ref }}){% endif %}",
-        ),
-        centred=(0, 1),
+    changes_table(
+        document,
+        "for c in log_changes",
+        "Nội dung cập nhật",
+        "{{ c.status }}{% if c.milestone %} ({{ c.milestone }}){% endif %}"
+        "{% if c.note %}: {{ c.note }}{% endif %}{% if c.ref %} ({{ c.ref }}){% endif %}",
     )
-    loop_row(table, "endfor")
     tag(document, "else")
     para(document, "Không có cập nhật nào trong kỳ.")
     tag(document, "endif")
@@ -439,19 +440,12 @@ def brief(head: Letterhead) -> DocumentObject:
     tag(document, "if recorded_changes is none")
     para(document, "Chưa có thông tin từ lịch sử git của thư mục dữ liệu.")
     tag(document, "elif recorded_changes")
-    table = data_table(document, ("Ngày", "STT", "Nhiệm vụ", "Thay đổi"), (26, 16, 58, 65))
-    loop_row(table, "for c in recorded_changes")
-    data_row(
-        table,
-        (
-            "{{ c.date }}",
-            "{{ c.number }}",
-            "{{ c.title }}",
-            "{{ c.summary }}{% if c.author %} ({{ c.author }}){% endif %}",
-        ),
-        centred=(0, 1),
+    changes_table(
+        document,
+        "for c in recorded_changes",
+        "Thay đổi",
+        "{{ c.summary }}{% if c.author %} ({{ c.author }}){% endif %}",
     )
-    loop_row(table, "endfor")
     tag(document, "else")
     para(document, "Không có thay đổi dữ liệu nào trong kỳ.")
     tag(document, "endif")
