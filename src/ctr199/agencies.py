@@ -47,13 +47,6 @@ class Registry:
             fold(name): agency for agency in self.agencies for name in (agency.name, *agency.aliases)
         }
 
-    @classmethod
-    def from_file(cls, model: AgenciesFile) -> Registry:
-        return cls(model.agencies)
-
-    def by_code(self, code: str) -> Agency | None:
-        return next((a for a in self.agencies if a.code == code), None)
-
     def find(self, text: str) -> Agency | None:
         """The agency whose code, name or alias equals `text` once folded; None otherwise."""
         return self._exact.get(fold(text))
@@ -123,4 +116,4 @@ def load_registry(path: Path) -> Registry:
     """Read and validate the registry file (raising on error: callers report it)."""
     from ctr199.store import load_fast
 
-    return Registry.from_file(AgenciesFile.model_validate(load_fast(path)))
+    return Registry(AgenciesFile.model_validate(load_fast(path)).agencies)
