@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal, TextIO, TypeVar
+from typing import Any, Literal, NamedTuple, TextIO, TypeVar
 
 from ctr199.text import visible
 
@@ -47,8 +47,7 @@ def appendix_number(task_id: int) -> str:
     return f"({task_id})"
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     header: str
     justify: Literal["left", "right"] = "left"
     max_width: int | None = None  # on a terminal, longer cells wrap
