@@ -1,4 +1,12 @@
-"""The floor for any typer command-line tool: a typer "hello world" (typer imports click, rich and pydantic)."""
+"""The floor for any typer command-line tool: a typer "hello world" (typer imports click, rich and pydantic).
+
+With BENCH_CTR199_GC=1 it also sets up the garbage collector as `ctr199.cli.main` does (off while
+running, skipped at exit), for a like-for-like floor: what ctr199 costs beyond that is its own work.
+"""
+
+import atexit
+import gc
+import os
 
 import typer
 
@@ -11,4 +19,7 @@ def hello(name: str = "thế giới") -> None:
 
 
 if __name__ == "__main__":
+    if os.environ.get("BENCH_CTR199_GC"):
+        gc.disable()
+        atexit.register(gc.freeze)
     app()

@@ -11,8 +11,11 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from ctr199.deadline import (
+    _DATE_FORMS,
+    _DATE_KINDS,
     DeadlineError,
     Milestone,
+    _spec_match,
     month_end,
     parse_date,
     parse_deadline,
@@ -348,6 +351,26 @@ def test_parse_date_rejects(spec: str) -> None:
     with pytest.raises(DeadlineError) as info:
         parse_date(spec)
     assert "30/6/2026" in str(info.value)  # names an accepted form
+
+
+@given(
+    st.one_of(
+        st.dates(min_value=date(1990, 1, 1), max_value=date(2110, 12, 31)).map(date.isoformat),
+        st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z"),  # 2026-02-30, 2026-13-01, 0000-00-00 …
+        st.text(alphabet="0123456789-/ ０１２٣²", min_size=8, max_size=12),  # odd digits and shapes
+    )
+)
+def test_plain_iso_shortcut_agrees_with_the_grammar(spec: str) -> None:
+    """parse_date reads "2026-07-01" without the grammar; it must accept and refuse exactly as the grammar does."""
+    try:
+        expected: date | str = _spec_match(spec, _DATE_KINDS, "ngày", _DATE_FORMS)[0]
+    except DeadlineError as exc:
+        expected = str(exc)
+    try:
+        got: date | str = parse_date(spec)
+    except DeadlineError as exc:
+        got = str(exc)
+    assert got == expected
 
 
 def test_period_ends() -> None:

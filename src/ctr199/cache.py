@@ -30,12 +30,11 @@ import types
 import typing
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
@@ -287,8 +286,7 @@ def rebuild(model: type[M], data: dict[str, Any]) -> M:
 _set = object.__setattr__
 
 
-@dataclass(frozen=True)
-class _Plan:
+class _Plan(NamedTuple):
     fields: frozenset[str]
     # Fields that JSON does not give back as they were: name, whether a list, how to convert (an item).
     steps: tuple[tuple[str, bool, Callable[[Any], Any]], ...]

@@ -5,6 +5,7 @@ milestone per period it names, each due on the last day of that period.
 """
 
 import calendar
+import functools
 import re
 import unicodedata
 from datetime import date
@@ -107,6 +108,8 @@ def _fold(text: str) -> str:
 # ---------------------------------------------------------------------------
 # Period forms. Every quantifier is either bounded or over one character class
 # followed by a fixed token, so matching stays linear-ish on any input.
+# Patterns are kept as text and compiled on first use: compiling the whole grammar
+# takes ~5 ms, which a command that only reads `--as-of` should not pay.
 
 _QUY = "(?:quý|quy)"
 _THANG = "(?:tháng|thang)"
@@ -143,34 +146,43 @@ _FORMS = {
     "my": rf"(?<![0-9/.])(?P<my_m>{_D2})/(?P<my_y>{_D4}){_NA}",
     "year": rf"{_NB}(?P<year_y>{_D4}){_NA}",
 }
-_PERIOD_RE = re.compile("|".join(f"(?P<{name}>{body})" for name, body in _FORMS.items()))
-_ROMAN_QUARTER_RE = re.compile(rf"(?P<rq>(?P<rq_n>[ivx]+){_SEP}(?P<rq_y>{_D4}))")
+_PERIOD = "|".join(f"(?P<{name}>{body})" for name, body in _FORMS.items())
+_ROMAN_QUARTER = rf"(?P<rq>(?P<rq_n>[ivx]+){_SEP}(?P<rq_y>{_D4}))"
 _QUARTER_KINDS = frozenset({"quy", "q", "yq", "rq"})
 _MONTH_KINDS = frozenset({"thang", "ym", "my"})
 _DATE_KINDS = frozenset({"iso", "dmy", "vd"})
 
 # Text between two periods that makes them one range: "2026 - 2030", "từ năm 2026 đến năm 2030".
-_RANGE_GAP_RE = re.compile(rf"\s*(?:-|–|—|~|đến|tới|den|toi)(?:\s+(?:hết|het))?\s*(?:{_NAM}\s*)?")
+_RANGE_GAP = rf"\s*(?:-|–|—|~|đến|tới|den|toi)(?:\s+(?:hết|het))?\s*(?:{_NAM}\s*)?"
 # A quarter or month left over after matching means a typo such as "Quý /2026" or no year.
-_DANGLING_RE = re.compile(rf"\b(?:{_QUY}|{_THANG})\s*(?:(?P<slash>/)|[ivx]+\b|[0-9]+)")
-_STRONG_ONGOING_RE = re.compile(r"\b(?:thường|thuong)\s+(?:xuyên|xuyen)\b")
-_WEAK_ONGOING_RE = re.compile(r"\b(?:liên\s+tục|định\s+kỳ|(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần|ngày))\b")
+_DANGLING = rf"\b(?:{_QUY}|{_THANG})\s*(?:(?P<slash>/)|[ivx]+\b|[0-9]+)"
+_STRONG_ONGOING = r"\b(?:thường|thuong)\s+(?:xuyên|xuyen)\b"
+_WEAK_ONGOING = r"\b(?:liên\s+tục|định\s+kỳ|(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần|ngày))\b"
 # Open-ended periods: "từ năm 2026", "năm 2026 trở đi", "2026 và các năm tiếp theo".
-_FROM_RE = re.compile(rf"(?:^|\W)(?:kể\s+)?từ(?:\s+(?:{_NAM}|ngày))?\s*$")
-_ONWARDS_RE = re.compile(
-    r"\s*,?\s*(?:(?:và\s+)?(?:các|những)\s+năm\s+(?:tiếp\s+theo|sau(?:\s+đó)?)|trở\s+(?:đi|về\s+sau))(?!\w)"
-)
-_SEGMENT_SPLIT_RE = re.compile(r"[;\n\r]")
+_FROM = rf"(?:^|\W)(?:kể\s+)?từ(?:\s+(?:{_NAM}|ngày))?\s*$"
+_ONWARDS = r"\s*,?\s*(?:(?:và\s+)?(?:các|những)\s+năm\s+(?:tiếp\s+theo|sau(?:\s+đó)?)|trở\s+(?:đi|về\s+sau))(?!\w)"
+_SEGMENT_SPLIT = r"[;\n\r]"
 
 _EDGE_PUNCT = frozenset(" \t\r\n\u00a0-–—•*+.,;:·…")
 _EDGE_WORDS = (
     r"(?:đến|tới|hết|trong|vào|trước|ngày|năm|từ|kể\s+từ|và|khoảng|thời\s+hạn|giai\s+đoạn"
     r"|sau\s+đó|đồng\s+thời|chậm\s+nhất|muộn\s+nhất|trễ\s+nhất)"
 )
-_LEAD_WORD_RE = re.compile(rf"{_EDGE_WORDS}(?!\w)")
-_TRAIL_WORD_RE = re.compile(rf"(?<!\w){_EDGE_WORDS}$")
+_LEAD_WORD = rf"{_EDGE_WORDS}(?!\w)"
+_TRAIL_WORD = rf"(?<!\w){_EDGE_WORDS}$"
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+@functools.cache
+def _spec_regex(kinds: frozenset[str]) -> re.Pattern[str]:
+    """The period forms of `kinds` alone, in grammar order: reading a date need not compile the quarter forms."""
+    return re.compile("|".join(f"(?P<{name}>{body})" for name, body in _FORMS.items() if name in kinds))
 
 
 class _Period(NamedTuple):
@@ -301,10 +313,10 @@ def _clean(orig: str, key: str, start: int, end: int) -> str:
             start += 1
         while end > start and key[end - 1] in _EDGE_PUNCT:
             end -= 1
-        lead = _LEAD_WORD_RE.match(key, start, end)
+        lead = _compiled(_LEAD_WORD).match(key, start, end)
         if lead is not None:
             start, changed = lead.end(), True
-        trail = _TRAIL_WORD_RE.search(key[start:end])
+        trail = _compiled(_TRAIL_WORD).search(key[start:end])
         if trail is not None:
             end, changed = start + trail.start(), True
     return " ".join(orig[start:end].split())
@@ -318,12 +330,12 @@ def _periods(orig: str, key: str, *, check_dangling: bool) -> list[_Period]:
     """Validated periods of one segment, "A - B" ranges merged into one."""
     found: list[_Period] = []
     previous_end = 0
-    for match in _PERIOD_RE.finditer(key):
+    for match in _compiled(_PERIOD).finditer(key):
         if check_dangling:
             _refuse_dangling(orig, key, previous_end, match.start())
         first, last = _bounds(match)
         period = _Period(first, last, match.start(), match.end())
-        if found and _RANGE_GAP_RE.fullmatch(key, found[-1].end, period.start):
+        if found and _compiled(_RANGE_GAP).fullmatch(key, found[-1].end, period.start):
             before = found[-1]
             if period.first < before.first:
                 span = " ".join(orig[before.start : period.end].split())
@@ -342,18 +354,18 @@ def _mark_open_ended(key: str, periods: list[_Period], i: int) -> _Period:
     period = periods[i]
     before = key[periods[i - 1].end if i else 0 : period.start]
     after = key[period.end : periods[i + 1].start if i + 1 < len(periods) else len(key)]
-    onwards = _ONWARDS_RE.match(after)
+    onwards = _compiled(_ONWARDS).match(after)
     if onwards is not None:
         # Swallow "trở đi" so it does not end up as the next milestone's label.
         return period._replace(end=period.end + onwards.end(), open_ended=True)
     # "từ 2026 đến 2030" was merged into a range and so has an end.
-    if not period.is_range and _FROM_RE.search(before):
+    if not period.is_range and _compiled(_FROM).search(before):
         return period._replace(open_ended=True)
     return period
 
 
 def _refuse_dangling(orig: str, key: str, start: int, end: int) -> None:
-    dangling = _DANGLING_RE.search(key, start, end)
+    dangling = _compiled(_DANGLING).search(key, start, end)
     if dangling is None:
         return
     # Quote the writer's own spelling ("Quý /", "tháng 6") so they can find it in the cell.
@@ -364,16 +376,16 @@ def _refuse_dangling(orig: str, key: str, start: int, end: int) -> None:
 
 def _split_ongoing(key: str) -> list[tuple[int, int]]:
     """Cut "… Quý I/2026 … và thường xuyên …" before the ongoing part."""
-    marker = _STRONG_ONGOING_RE.search(key)
-    if marker is not None and marker.start() > 0 and _PERIOD_RE.search(key, 0, marker.start()):
+    marker = _compiled(_STRONG_ONGOING).search(key)
+    if marker is not None and marker.start() > 0 and _compiled(_PERIOD).search(key, 0, marker.start()):
         return [(0, marker.start()), (marker.start(), len(key))]
     return [(0, len(key))]
 
 
 def _segment(orig: str, key: str, *, only: bool) -> list[Milestone]:
-    strong = _STRONG_ONGOING_RE.search(key) is not None
+    strong = _compiled(_STRONG_ONGOING).search(key) is not None
     periods = _periods(orig, key, check_dangling=not strong)
-    if strong or (not periods and _WEAK_ONGOING_RE.search(key)):
+    if strong or (not periods and _compiled(_WEAK_ONGOING).search(key)):
         return [Milestone(label=_light(orig), due=None, ongoing=True)]
     if not periods:
         # The whole phrase already names itself in the message; a part needs pointing at.
@@ -417,7 +429,7 @@ def parse_deadline(text: str) -> list[Milestone]:
     key = _fold(orig)
     spans: list[tuple[int, int]] = []
     start = 0
-    for separator in _SEGMENT_SPLIT_RE.finditer(key):
+    for separator in _compiled(_SEGMENT_SPLIT).finditer(key):
         spans.append((start, separator.start()))
         start = separator.end()
     spans.append((start, len(key)))
@@ -444,9 +456,9 @@ def _spec_match(spec: str, kinds: frozenset[str], what: str, forms: str) -> tupl
     key = _fold(_nfc(spec)).strip()
     if kinds is _DATE_KINDS:
         key = re.sub(r"^(?:ngày|ngay)\s+", "", key)
-    match = _PERIOD_RE.fullmatch(key)
-    if (match is None or match.lastgroup not in kinds) and kinds is _QUARTER_KINDS:
-        match = _ROMAN_QUARTER_RE.fullmatch(key)
+    match = _spec_regex(kinds).fullmatch(key)
+    if match is None and kinds is _QUARTER_KINDS:
+        match = _compiled(_ROMAN_QUARTER).fullmatch(key)
     if match is None or match.lastgroup not in kinds:
         raise DeadlineError(spec, what=what, forms=forms)
     try:
@@ -467,4 +479,24 @@ def parse_month(spec: str) -> tuple[date, date]:
 
 def parse_date(spec: str) -> date:
     """A day written "30/6/2026", "30/06/2026" or "2026-06-30"."""
-    return _spec_match(spec, _DATE_KINDS, "ngày", _DATE_FORMS)[0]
+    plain = _plain_iso_day(spec)
+    return plain if plain is not None else _spec_match(spec, _DATE_KINDS, "ngày", _DATE_FORMS)[0]
+
+
+def _plain_iso_day(spec: str) -> date | None:
+    """Exactly "2026-07-01", as scripts and `--as-of` mostly give it, read without compiling the grammar.
+
+    None for anything else, valid or not: the grammar reads the other forms and explains mistakes.
+    """
+    if not (isinstance(spec, str) and len(spec) == 10 and spec[4] == spec[7] == "-"):
+        return None
+    digits = spec[:4] + spec[5:7] + spec[8:]
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    year = int(spec[:4])
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    try:
+        return date(year, int(spec[5:7]), int(spec[8:]))
+    except ValueError:
+        return None

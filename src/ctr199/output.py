@@ -2,7 +2,8 @@
 
 Tables are rich tables on a terminal and plain aligned text otherwise (piped, redirected, or
 NO_COLOR set), so scripts and `grep` see no colour codes or box-drawing. Only the stdlib is
-imported here; rich is imported inside `render_table`, and only for a terminal.
+imported here; rich is imported inside `render_table`, and only for a terminal; json and csv
+only when asked for.
 
 Result files (`-o` of export, brief, remind) are written by `write_output`, which is also the one
 place that refuses to replace an existing file without `--force`.
@@ -10,8 +11,6 @@ place that refuses to replace an existing file without `--force`.
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import re
 import sys
@@ -21,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal, TextIO, TypeVar
+from typing import Any, Literal, NamedTuple, TextIO, TypeVar
 
 from ctr199.text import visible
 
@@ -47,8 +46,7 @@ def appendix_number(task_id: int) -> str:
     return f"({task_id})"
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     header: str
     justify: Literal["left", "right"] = "left"
     max_width: int | None = None  # on a terminal, longer cells wrap
@@ -141,12 +139,16 @@ def write_lines(lines: Iterable[str], stream: TextIO | None = None) -> None:
 
 def write_json(data: Any, stream: TextIO | None = None) -> None:
     """UTF-8 JSON (Vietnamese letters as they are, not \\u escapes), indented."""
+    import json  # here: most runs print a table
+
     out = stream if stream is not None else sys.stdout
     out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def write_csv(rows: Iterable[Mapping[str, str]], fields: Sequence[str], stream: TextIO | None = None) -> None:
     """CSV with a header row; cells must already be text (see `payload.csv_row`)."""
+    import csv
+
     out = stream if stream is not None else sys.stdout
     writer = csv.DictWriter(out, fieldnames=list(fields), extrasaction="ignore")
     writer.writeheader()

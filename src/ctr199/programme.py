@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from ctr199.agencies import Registry
 from ctr199.models import Group, Indicator, Milestone, Task
@@ -26,8 +27,7 @@ def milestones_of(task: Task) -> list[Milestone]:
         return []
 
 
-@dataclass(frozen=True)
-class TaskRecord:
+class TaskRecord(NamedTuple):
     """A task as loaded: the model, the file it came from, and its milestones."""
 
     task: Task

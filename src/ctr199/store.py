@@ -15,11 +15,10 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ctr199.models import TASK_KEY_ORDER, Group, Task
 
@@ -47,8 +46,7 @@ class YamlError(Exception):
         self.code = code
 
 
-@dataclass(frozen=True)
-class DataDir:
+class DataDir(NamedTuple):
     """Where the programme's files live."""
 
     root: Path

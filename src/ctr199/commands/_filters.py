@@ -9,10 +9,9 @@ this module can be imported on its own.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 from typer.core import TyperCommand
@@ -195,13 +194,12 @@ _UNREADABLE = frozenset({"yaml-syntax", "yaml-encoding", "yaml-unsafe", "file-sh
 SKIPPED_SHOWN = 10
 
 
-@dataclass
-class Loaded:
+class Loaded(NamedTuple):
     """The programme as read for a query, and how many data errors may make the answer incomplete."""
 
     programme: Programme
     errors: int
-    skipped: list[Finding] = field(default_factory=list)  # the first reason of each file left out
+    skipped: list[Finding]  # the first reason of each file left out
 
     def skipped_file(self, path: Path) -> Finding | None:
         from ctr199.report import display_path
