@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 AS_OF  ?=
 
-.PHONY: run test lint fmt-check validate bench clean
+.PHONY: run test lint validate bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,4 +35,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .ctr199-cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
