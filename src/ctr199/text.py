@@ -64,7 +64,7 @@ def fold(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_TABLE))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.casefold().translate(_FOLD_TABLE)).strip()
+    return _SPACES.sub(" ", stripped.casefold()).strip()
 
 
 def ascii_slug(text: str, max_words: int = 6) -> str:
