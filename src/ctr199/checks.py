@@ -177,7 +177,7 @@ def _check_programme(root: Path, *, as_of: date, use_cache: bool | None) -> tupl
     report = Report.model_construct(findings=[])
     programme = Programme(root=root)
     wanted = cache_enabled() if use_cache is None else use_cache
-    store = CheckCache.open(root) if wanted else CheckCache.disabled(root)
+    store = CheckCache.open(root) if wanted else CheckCache.disabled()
 
     agencies = _checked_file(store, data.agencies, AgenciesFile, "danh mục cơ quan", report, _check_registry)
     if agencies is not None:
