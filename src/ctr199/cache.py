@@ -114,8 +114,8 @@ class CheckCache:
     the cache of a large programme is written again.
     """
 
-    def __init__(self, root: Path, folder: Path | None, entries: dict[str, list[Any]]):
-        self.root = root
+    def __init__(self, root: str, folder: Path | None, entries: dict[str, list[Any]]):
+        self.root = root  # the data folder, resolved: what a shard's header names
         self.folder = folder
         self.entries = entries
         self.fresh: dict[str, list[Any]] = {}
@@ -123,8 +123,8 @@ class CheckCache:
         self.started_ns = time.time_ns()
 
     @classmethod
-    def disabled(cls, root: Path) -> CheckCache:
-        return cls(root, None, {})
+    def disabled(cls) -> CheckCache:
+        return cls("", None, {})
 
     @classmethod
     def open(cls, root: Path) -> CheckCache:
@@ -133,11 +133,11 @@ class CheckCache:
             resolved = str(root.resolve())
             folder = cache_dir() / hashlib.blake2b(resolved.encode(), digest_size=12).hexdigest()
         except (OSError, RuntimeError, ValueError):
-            return cls.disabled(root)
+            return cls.disabled()
         entries: dict[str, list[Any]] = {}
         for shard in range(SHARDS):
             entries.update(_read(folder / f"{shard:02d}.cache", resolved))
-        return cls(root, folder, entries)
+        return cls(resolved, folder, entries)
 
     def get(self, name: str, key: Key) -> Entry | None:
         raw = self.entries.get(name)
@@ -166,7 +166,6 @@ class CheckCache:
         changed = self.changed | {_shard(name) for name in self.entries.keys() - self.fresh.keys()}
         if not changed:
             return
-        root = str(self.root.resolve())
         shards: dict[int, dict[str, list[Any]]] = {shard: {} for shard in changed}
         for name, raw in self.fresh.items():
             shard = shards.get(_shard(name))
@@ -175,7 +174,7 @@ class CheckCache:
         with contextlib.suppress(OSError):
             for number, files in shards.items():
                 body = marshal.dumps({"files": files})
-                header = {"format": FORMAT, "code": code_digest(), "root": root, "body": _checksum(body)}
+                header = {"format": FORMAT, "code": code_digest(), "root": self.root, "body": _checksum(body)}
                 _write(self.folder / f"{number:02d}.cache", json.dumps(header).encode() + b"\n" + body)
 
 

@@ -18,7 +18,8 @@ from ctr199.cache import enabled as cache_enabled
 from ctr199.models import AgenciesFile, GroupsFile, IndicatorsFile, Milestone, Status, Task, model_in
 from ctr199.programme import Programme, TaskRecord, milestones_of
 from ctr199.report import Finding, Report, Severity, display_path
-from ctr199.store import TASKS_DIR, DataDir, YamlError, load_fast_located, locate_node
+from ctr199.store import TASKS_DIR, DataDir, YamlError, load_fast_located, locate_node, read_text
+from ctr199.text import fold
 
 M = TypeVar("M", bound=BaseModel)
 FAILED: Any = object()  # what FileChecker.load returns for a file it could not read
@@ -65,8 +66,6 @@ class FileChecker:
         """The parsed document, or FAILED after reporting why it could not be read."""
         try:
             if self.text is None:
-                from ctr199.store import read_text
-
                 self.text = read_text(self.path)
             document, self._nodes = load_fast_located(self.path, self.text)
             self._nodes_loaded = True
@@ -177,7 +176,7 @@ def _check_programme(root: Path, *, as_of: date, use_cache: bool | None) -> tupl
     report = Report.model_construct(findings=[])
     programme = Programme(root=root)
     wanted = cache_enabled() if use_cache is None else use_cache
-    store = CheckCache.open(root) if wanted else CheckCache.disabled(root)
+    store = CheckCache.open(root) if wanted else CheckCache.disabled()
 
     agencies = _checked_file(store, data.agencies, AgenciesFile, "danh mục cơ quan", report, _check_registry)
     if agencies is not None:
@@ -438,8 +437,6 @@ def _no_milestone(number: int, count: int) -> str:
 
 
 def _check_registry(checker: FileChecker, agencies: AgenciesFile) -> None:
-    from ctr199.text import fold
-
     owners: dict[str, str] = {}
     for index, agency in enumerate(agencies.agencies):
         for key in (agency.code, agency.name, *agency.aliases):
@@ -488,6 +485,7 @@ def _check_indicators(checker: FileChecker, indicators: IndicatorsFile, as_of: d
             if target.key in keys:
                 checker.add((*where, "key"), "indicator", f"khóa '{target.key}' bị lặp trong chỉ tiêu {indicator.id}")
             keys.add(target.key)
+            ref = ref_of(indicator, target)
             if target.target is None:
                 checker.add(
                     (*where, "target"), "indicator", f"chỉ tiêu {indicator.id}.{target.key} thiếu giá trị mục tiêu"
@@ -508,7 +506,6 @@ def _check_indicators(checker: FileChecker, indicators: IndicatorsFile, as_of: d
                     kind = "ước tính" if actual.estimate else "chính thức"
                     checker.add((*at, "period"), "indicator", f"số {kind} kỳ {actual.period} ghi hai lần")
                 periods.add(key)
-                ref = ref_of(indicator, target)
                 for field, problem in actual_problems(target, actual):
                     checker.add((*at, field), "indicator", f"chỉ tiêu {ref}, kỳ {actual.period}: {problem}")
     if as_of is not None:

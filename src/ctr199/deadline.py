@@ -12,6 +12,7 @@ from datetime import date
 from typing import NamedTuple
 
 from ctr199.models import Milestone  # defined with the other models; imported from here too
+from ctr199.text import TONE_MARKS, nfc
 
 __all__ = [
     "MAX_LENGTH",
@@ -40,7 +41,7 @@ _SHOWN_WIDTH = 80
 
 
 def _shown(text: str) -> str:
-    one_line = " ".join(unicodedata.normalize("NFC", text).split())
+    one_line = " ".join(nfc(text).split())
     if len(one_line) <= _SHOWN_WIDTH:
         return one_line
     return one_line[: _SHOWN_WIDTH - 1] + "…"
@@ -71,7 +72,6 @@ class _Bad(Exception):
 # ---------------------------------------------------------------------------
 # Matching key
 
-_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 # Old and new orthography put the tone on different letters of these pairs
 # ("hoá"/"hóa", "thuỷ"/"thủy", "qúy"/"quý"); the key always puts it on the second.
 _TONE_PAIRS = {"o": "ae", "u": "y"}
@@ -81,8 +81,7 @@ def _nfc(text: str) -> str:
     """NFC ``text`` with invisible format characters (zero-width space, soft hyphen) as spaces."""
     # Cells pasted from Word or Excel carry them between "Quý" and "II"; a space keeps
     # the words apart and the text index-aligned with its key.
-    text = unicodedata.normalize("NFC", text)
-    return "".join(" " if unicodedata.category(char) == "Cf" else char for char in text)
+    return "".join(" " if unicodedata.category(char) == "Cf" else char for char in nfc(text))
 
 
 def _fold_char(char: str) -> str:
@@ -99,7 +98,7 @@ def _fold(text: str) -> str:
     chars = [_fold_char(char) for char in text]
     for i in range(len(chars) - 1):
         parts = unicodedata.normalize("NFD", chars[i])
-        if len(parts) == 2 and parts[1] in _TONE_MARKS and chars[i + 1] in _TONE_PAIRS.get(parts[0], ""):
+        if len(parts) == 2 and parts[1] in TONE_MARKS and chars[i + 1] in _TONE_PAIRS.get(parts[0], ""):
             chars[i] = parts[0]
             chars[i + 1] = unicodedata.normalize("NFC", chars[i + 1] + parts[1])
     return "".join(chars)
@@ -282,9 +281,9 @@ def _bounds(match: re.Match[str]) -> tuple[date, date]:
             # "Đầu/giữa năm" names no end date; guessing one would invent a deadline.
             raise _Bad(f'"{group("part_w")} năm {year}" không có ngày hết hạn rõ ràng; ghi rõ như "Quý I/{year}"')
         return date(year, 1, 1), date(year, 12, 31)
-    if kind in ("quy", "q", "yq", "rq"):
+    if kind in _QUARTER_KINDS:
         return _quarter_bounds(int(group(f"{kind}_y")), group(f"{kind}_n"))
-    if kind in ("thang", "ym", "my"):
+    if kind in _MONTH_KINDS:
         return _month_bounds(int(group(f"{kind}_y")), int(group(f"{kind}_m")))
     year = _check_year(int(group("year_y")))
     return date(year, 1, 1), date(year, 12, 31)

@@ -65,9 +65,8 @@ class Status(StrEnum):
         for status in cls:
             if wanted in (status.value, fold(status.label).replace(" ", "_")):
                 return status
-        for alias, status in _STATUS_ALIASES.items():
-            if wanted == alias:
-                return status
+        if wanted in _STATUS_ALIASES:
+            return _STATUS_ALIASES[wanted]
         known = ", ".join(f"{s.value} ({s.label})" for s in cls)
         raise ValueError(f'trạng thái "{text}" không hợp lệ; dùng một trong: {known}')
 

@@ -5,7 +5,6 @@ clock: every function takes `as_of`.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
@@ -417,14 +416,17 @@ def upcoming_items(states: list[TaskState], within_days: int) -> list[Item]:
     return sorted(items, key=lambda item: (item.days_left, item.state.task_id, item.milestone.number))
 
 
-@dataclass
-class Summary:
+class Summary(NamedTuple):
     """Counts per category: overall, per group and per lead agency."""
 
-    overall: Counter[Category] = field(default_factory=Counter)
-    by_group: dict[int, Counter[Category]] = field(default_factory=dict)
-    by_lead: dict[str, Counter[Category]] = field(default_factory=dict)
-    total: int = 0
+    overall: Counter[Category]
+    by_group: dict[int, Counter[Category]]
+    by_lead: dict[str, Counter[Category]]
+
+    @property
+    def total(self) -> int:
+        """How many tasks were counted (each once in `overall`)."""
+        return self.overall.total()
 
 
 UNKNOWN_LEAD = "(chưa rõ)"
@@ -432,23 +434,21 @@ UNKNOWN_LEAD = "(chưa rõ)"
 
 def summarise(states: list[TaskState], registry: Registry) -> Summary:
     """Counts per category; a task with two leads counts once for each of them."""
-    summary = Summary()
+    overall: Counter[Category] = Counter()
+    by_group: dict[int, Counter[Category]] = {}
+    by_lead: dict[str, Counter[Category]] = {}
     for state in states:
-        summary.total += 1
-        summary.overall[state.category] += 1
-        summary.by_group.setdefault(state.record.task.group, Counter())[state.category] += 1
+        overall[state.category] += 1
+        by_group.setdefault(state.record.task.group, Counter())[state.category] += 1
         for name in lead_names(state.record, registry) or [UNKNOWN_LEAD]:
-            summary.by_lead.setdefault(name, Counter())[state.category] += 1
-    summary.by_group = dict(sorted(summary.by_group.items()))
+            by_lead.setdefault(name, Counter())[state.category] += 1
     # Busiest agencies first; ties in registry order, names outside the registry last.
     order = {agency.name: index for index, agency in enumerate(registry.agencies)}
-    summary.by_lead = dict(
-        sorted(
-            summary.by_lead.items(),
-            key=lambda item: (-item[1].total(), order.get(item[0], len(order)), item[0]),
-        )
+    return Summary(
+        overall,
+        dict(sorted(by_group.items())),
+        dict(sorted(by_lead.items(), key=lambda item: (-item[1].total(), order.get(item[0], len(order)), item[0]))),
     )
-    return summary
 
 
 # ---------------------------------------------------------------- the registry, with workloads

@@ -64,7 +64,7 @@ def fold(text: str) -> str:
     """
     decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_TABLE))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.casefold().translate(_FOLD_TABLE)).strip()
+    return _SPACES.sub(" ", stripped.casefold()).strip()
 
 
 def ascii_slug(text: str, max_words: int = 6) -> str:
@@ -85,7 +85,7 @@ def shorten(text: str, width: int) -> str:
 
 
 # Tone marks (as opposed to the vowel marks ˆ ˘ ʼ, which change the letter itself).
-_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -97,6 +97,6 @@ def spelling_key(text: str) -> str:
     """
     words = []
     for word in unicodedata.normalize("NFD", _SPACES.sub(" ", text).strip().casefold()).split(" "):
-        tones = "".join(ch for ch in word if ch in _TONES)
-        words.append("".join(ch for ch in word if ch not in _TONES) + tones)
+        tones = "".join(ch for ch in word if ch in TONE_MARKS)
+        words.append("".join(ch for ch in word if ch not in TONE_MARKS) + tones)
     return unicodedata.normalize("NFC", " ".join(words))
