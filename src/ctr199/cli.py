@@ -37,10 +37,6 @@ _app = typer.Typer(
 )
 
 
-class UsageError(Exception):
-    """A mistake in how the command was called: reported in one line, exit code 2."""
-
-
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print a one-line Vietnamese error to stderr and exit without a traceback."""
     typer.echo(error_line(message), err=True)
@@ -156,11 +152,7 @@ def main() -> None:
     from ctr199.commands import register_for
 
     register_for(_app, sys.argv[1:])
-    try:
-        _app()
-    except UsageError as exc:  # pragma: no cover - commands call fail(); this is the safety net
-        typer.echo(f"Lỗi: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
+    _app()
 
 
 def __getattr__(name: str) -> typer.Typer:
