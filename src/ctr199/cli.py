@@ -107,15 +107,19 @@ def resolve_data_dir(given: Path | None) -> Path:
     if given is not None:
         if not given.is_dir():
             fail(f"không có thư mục dữ liệu {given}")
-        if not (given / "tasks").is_dir() and (given / "data" / "tasks").is_dir():
-            return given / "data"
-        if not (given / "tasks").is_dir():
+        root = data_root(given)
+        if root is None:
             fail(f"{given} không chứa thư mục tasks/; trỏ --data tới thư mục dữ liệu (ví dụ: data/)")
-        return given
+        return root
     found = find_data_dir()
     if found is None:
         fail("không tìm thấy thư mục dữ liệu (data/tasks/); chạy lệnh trong kho dữ liệu hoặc dùng --data")
     return found
+
+
+def data_root(given: Path) -> Path | None:
+    """The data directory a `--data` folder names: itself or its data/, whichever holds tasks/."""
+    return next((folder for folder in (given, given / "data") if (folder / "tasks").is_dir()), None)
 
 
 def resolve_as_of(text: str | None) -> date:

@@ -60,16 +60,12 @@ def _agency_names(ctx: Any, param: Any, incomplete: str) -> list[str]:
 
 
 def _completion_root(ctx: typer.Context | None) -> Path | None:
+    from ctr199.cli import data_root
     from ctr199.store import find_data_dir
 
     params: dict[str, Any] = getattr(ctx, "params", None) or {}
     given = params.get("data_dir") or os.environ.get("CTR199_DATA")
-    if given:
-        for candidate in (Path(given), Path(given) / "data"):
-            if (candidate / "tasks").is_dir():
-                return candidate
-        return None
-    return find_data_dir()
+    return data_root(Path(given)) if given else find_data_dir()
 
 
 def complete_role(incomplete: str) -> list[tuple[str, str]]:
