@@ -56,7 +56,13 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-_NO_CACHE_HELP = "Đọc lại mọi tệp, không dùng bộ nhớ đệm kết quả kiểm tra (biến môi trường CTR199_NO_CACHE=1)."
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Đọc lại mọi tệp, không dùng bộ nhớ đệm kết quả kiểm tra (biến môi trường CTR199_NO_CACHE=1).",
+    ),
+]
 
 
 @_app.callback()
@@ -66,7 +72,7 @@ def _root(
         bool,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="In phiên bản rồi thoát."),
     ] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help=_NO_CACHE_HELP)] = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Theo dõi Chương trình hành động 199-KL/TW & 244/2025/QH15."""
     if no_cache:  # for every command of this run, however it loads the data
@@ -96,8 +102,6 @@ AsOfOption = Annotated[
         show_default=False,
     ),
 ]
-
-NoCacheOption = Annotated[bool, typer.Option("--no-cache", help=_NO_CACHE_HELP)]
 
 
 def resolve_data_dir(given: Path | None) -> Path:
