@@ -37,10 +37,6 @@ _app = typer.Typer(
 )
 
 
-class UsageError(Exception):
-    """A mistake in how the command was called: reported in one line, exit code 2."""
-
-
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print a one-line Vietnamese error to stderr and exit without a traceback."""
     typer.echo(error_line(message), err=True)
@@ -60,7 +56,13 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-_NO_CACHE_HELP = "Đọc lại mọi tệp, không dùng bộ nhớ đệm kết quả kiểm tra (biến môi trường CTR199_NO_CACHE=1)."
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Đọc lại mọi tệp, không dùng bộ nhớ đệm kết quả kiểm tra (biến môi trường CTR199_NO_CACHE=1).",
+    ),
+]
 
 
 @_app.callback()
@@ -70,7 +72,7 @@ def _root(
         bool,
         typer.Option("--version", "-V", callback=_version, is_eager=True, help="In phiên bản rồi thoát."),
     ] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help=_NO_CACHE_HELP)] = False,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Theo dõi Chương trình hành động 199-KL/TW & 244/2025/QH15."""
     if no_cache:  # for every command of this run, however it loads the data
@@ -101,8 +103,6 @@ AsOfOption = Annotated[
     ),
 ]
 
-NoCacheOption = Annotated[bool, typer.Option("--no-cache", help=_NO_CACHE_HELP)]
-
 
 def resolve_data_dir(given: Path | None) -> Path:
     """The data directory to use, or a usage error saying how to name one."""
@@ -111,15 +111,19 @@ def resolve_data_dir(given: Path | None) -> Path:
     if given is not None:
         if not given.is_dir():
             fail(f"không có thư mục dữ liệu {given}")
-        if not (given / "tasks").is_dir() and (given / "data" / "tasks").is_dir():
-            return given / "data"
-        if not (given / "tasks").is_dir():
+        root = data_root(given)
+        if root is None:
             fail(f"{given} không chứa thư mục tasks/; trỏ --data tới thư mục dữ liệu (ví dụ: data/)")
-        return given
+        return root
     found = find_data_dir()
     if found is None:
         fail("không tìm thấy thư mục dữ liệu (data/tasks/); chạy lệnh trong kho dữ liệu hoặc dùng --data")
     return found
+
+
+def data_root(given: Path) -> Path | None:
+    """The data directory a `--data` folder names: itself or its data/, whichever holds tasks/."""
+    return next((folder for folder in (given, given / "data") if (folder / "tasks").is_dir()), None)
 
 
 def resolve_as_of(text: str | None) -> date:
@@ -156,11 +160,7 @@ def main() -> None:
     from ctr199.commands import register_for
 
     register_for(_app, sys.argv[1:])
-    try:
-        _app()
-    except UsageError as exc:  # pragma: no cover - commands call fail(); this is the safety net
-        typer.echo(f"Lỗi: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
+    _app()
 
 
 def __getattr__(name: str) -> typer.Typer:

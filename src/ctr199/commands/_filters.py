@@ -1,9 +1,9 @@
 """Options shared by the query commands, and by every command offering "the same filters as list".
 
 A command declares the options it offers with the `…Option` types below, gathers them into a
-`FilterSpec` and calls `make_filters`. Core modules are imported inside functions: these
-declarations are read on every start-up, `ctr199 --help` included; `ctr199.cli` too, so that
-this module can be imported on its own.
+`FilterSpec` and calls `select_tasks` (or `make_filters`), then `finish` after its answer.
+Core modules are imported inside functions: these declarations are read on every start-up,
+`ctr199 --help` included; `ctr199.cli` too, so that this module can be imported on its own.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ctr199.output import OutputFormat
 
 if TYPE_CHECKING:
     from ctr199.programme import Programme
-    from ctr199.query import Filters, FilterSpec
+    from ctr199.query import Filters, FilterSpec, TaskState
     from ctr199.report import Finding
 
 
@@ -60,16 +60,12 @@ def _agency_names(ctx: Any, param: Any, incomplete: str) -> list[str]:
 
 
 def _completion_root(ctx: typer.Context | None) -> Path | None:
+    from ctr199.cli import data_root
     from ctr199.store import find_data_dir
 
     params: dict[str, Any] = getattr(ctx, "params", None) or {}
     given = params.get("data_dir") or os.environ.get("CTR199_DATA")
-    if given:
-        for candidate in (Path(given), Path(given) / "data"):
-            if (candidate / "tasks").is_dir():
-                return candidate
-        return None
-    return find_data_dir()
+    return data_root(Path(given)) if given else find_data_dir()
 
 
 def complete_role(incomplete: str) -> list[tuple[str, str]]:
@@ -220,6 +216,18 @@ def load(data_dir: Path | None, as_of: date) -> Loaded:
         if finding.code in _UNREADABLE:
             skipped.setdefault(finding.path, finding)
     return Loaded(programme, len(errors), list(skipped.values()))
+
+
+def select_tasks(data_dir: Path | None, day: date, spec: FilterSpec) -> tuple[Loaded, Filters, list[TaskState]]:
+    """Read the data directory and pick the tasks `spec` lets through, judged as of `day`.
+
+    Pass the `Loaded` to `finish` once the answer is written.
+    """
+    from ctr199.query import select
+
+    loaded = load(data_dir, day)
+    filters = make_filters(loaded.programme, spec)
+    return loaded, filters, select(loaded.programme, filters, day)
 
 
 def finish(loaded: Loaded) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from datetime import date
@@ -47,6 +46,8 @@ def indicators(
     except IndicatorDataError as exc:
         fail(str(exc), EXIT_FINDINGS)
     if output_format is OutputFormat.json:
+        import json
+
         payload = {"as_of": day.isoformat(), "targets": [row.as_dict() for row in rows]}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     elif output_format is OutputFormat.csv:

@@ -24,8 +24,7 @@ from ctr199.commands._filters import (
     StatusOption,
     YearOption,
     finish,
-    load,
-    make_filters,
+    select_tasks,
 )
 from ctr199.output import TITLE_WIDTH, Column, OutputFormat, Table, render_table, vn_date, write_records
 
@@ -62,10 +61,9 @@ def list_tasks(
     data_dir: DataOption = None,
 ) -> None:
     from ctr199.payload import TASK_CSV_FIELDS, task_payload
-    from ctr199.query import FilterSpec, select
+    from ctr199.query import FilterSpec
 
     day = resolve_as_of(as_of)
-    loaded = load(data_dir, day)
     spec = FilterSpec(
         agency=agency,
         role=role,
@@ -79,7 +77,7 @@ def list_tasks(
         due_after=due_after,
         search=search,
     )
-    states = select(loaded.programme, make_filters(loaded.programme, spec), day)
+    loaded, _, states = select_tasks(data_dir, day, spec)
     write_records(
         states, output_format, task_payload, TASK_CSV_FIELDS, lambda: show_table(states, day, show_all=show_all)
     )

@@ -17,8 +17,7 @@ from ctr199.commands._filters import (
     RoleOption,
     SearchOption,
     finish,
-    load,
-    make_filters,
+    select_tasks,
 )
 from ctr199.commands._items import ItemColumn, milestone_table
 from ctr199.output import Column, OutputFormat, render_table, vn_date, write_records
@@ -49,12 +48,12 @@ def overdue(
     data_dir: DataOption = None,
 ) -> None:
     from ctr199.payload import ITEM_CSV_FIELDS, item_payload
-    from ctr199.query import FilterSpec, overdue_items, select
+    from ctr199.query import FilterSpec, overdue_items
 
     day = resolve_as_of(as_of)
-    loaded = load(data_dir, day)
-    filters = make_filters(loaded.programme, FilterSpec(agency=agency, role=role, group=group, search=search))
-    items = overdue_items(select(loaded.programme, filters, day))
+    spec = FilterSpec(agency=agency, role=role, group=group, search=search)
+    loaded, filters, states = select_tasks(data_dir, day, spec)
+    items = overdue_items(states)
     write_records(
         items, output_format, item_payload, ITEM_CSV_FIELDS, lambda: show_table(items, filters, day, show_all=show_all)
     )

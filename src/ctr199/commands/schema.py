@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import BaseModel
+
+if TYPE_CHECKING:  # pydantic: only when a schema is asked for, not for `ctr199 --help` or shell completion
+    from pydantic import BaseModel
 
 
 class SchemaKind(StrEnum):
@@ -24,6 +25,8 @@ def register(app: typer.Typer) -> None:
 def schema(
     kind: Annotated[SchemaKind, typer.Argument(help="task | indicators | agencies | groups")] = SchemaKind.task,
 ) -> None:
+    import json
+
     typer.echo(json.dumps(json_schema(kind), ensure_ascii=False, indent=2))
 
 

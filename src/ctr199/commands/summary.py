@@ -24,8 +24,7 @@ from ctr199.commands._filters import (
     StatusOption,
     YearOption,
     finish,
-    load,
-    make_filters,
+    select_tasks,
 )
 from ctr199.output import Column, OutputFormat, Table, render_table, vn_date, write_csv, write_json, write_lines
 
@@ -69,11 +68,9 @@ def summary(
     data_dir: DataOption = None,
 ) -> None:
     from ctr199.payload import SUMMARY_CSV_FIELDS, csv_row, summary_payload, summary_rows
-    from ctr199.query import FilterSpec, select, summarise
+    from ctr199.query import FilterSpec, summarise
 
     day = resolve_as_of(as_of)
-    loaded = load(data_dir, day)
-    programme = loaded.programme
     spec = FilterSpec(
         agency=agency,
         role=role,
@@ -87,7 +84,9 @@ def summary(
         due_after=due_after,
         search=search,
     )
-    result = summarise(select(programme, make_filters(programme, spec), day), programme.registry)
+    loaded, _, states = select_tasks(data_dir, day, spec)
+    programme = loaded.programme
+    result = summarise(states, programme.registry)
     if output_format is OutputFormat.json:
         write_json(summary_payload(result, programme.groups, day))
     elif output_format is OutputFormat.csv:

@@ -17,8 +17,7 @@ from ctr199.commands._filters import (
     RoleOption,
     SearchOption,
     finish,
-    load,
-    make_filters,
+    select_tasks,
 )
 from ctr199.commands._items import ItemColumn, milestone_table
 from ctr199.output import Column, OutputFormat, render_table, vn_date, write_records
@@ -52,12 +51,12 @@ def upcoming(
     data_dir: DataOption = None,
 ) -> None:
     from ctr199.payload import ITEM_CSV_FIELDS, item_payload
-    from ctr199.query import FilterSpec, select, upcoming_items
+    from ctr199.query import FilterSpec, upcoming_items
 
     day = resolve_as_of(as_of)
-    loaded = load(data_dir, day)
-    filters = make_filters(loaded.programme, FilterSpec(agency=agency, role=role, group=group, search=search))
-    items = upcoming_items(select(loaded.programme, filters, day), within)
+    spec = FilterSpec(agency=agency, role=role, group=group, search=search)
+    loaded, _, states = select_tasks(data_dir, day, spec)
+    items = upcoming_items(states, within)
     write_records(
         items, output_format, item_payload, ITEM_CSV_FIELDS, lambda: show_table(items, day, within, show_all=show_all)
     )

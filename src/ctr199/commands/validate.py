@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ctr199.cli import EXIT_FINDINGS, EXIT_OK, AsOfOption, NoCacheOption, resolve_as_of, resolve_data_dir
-from ctr199.report import Report
+
+if TYPE_CHECKING:  # pydantic: only once a report is made, not for `ctr199 --help` or shell completion
+    from ctr199.report import Report
 
 
 class ReportFormat(StrEnum):
@@ -46,6 +47,8 @@ def validate(
 
 def render(report: Report, output_format: ReportFormat, *, limit: int = 0) -> str:
     if output_format is ReportFormat.json:
+        import json
+
         payload = report.model_dump(mode="json")
         payload["errors"] = len(report.errors)
         payload["warnings"] = len(report.warnings)
