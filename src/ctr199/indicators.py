@@ -739,7 +739,11 @@ def _file_order(actual: Actual) -> tuple[date, int, bool]:
 
 
 def _entry(actual: Actual) -> Any:
-    """The YAML mapping of a figure, in reading order, typed so that the fast loader reads it back exactly."""
+    """The YAML mapping of a figure, in reading order, typed so that the fast loader reads it back exactly.
+
+    The source is a plain string: the emitter (`store.roundtrip_yaml`) quotes it where the fast
+    (YAML 1.1) loader would read something else, in the same style `ctr199 fmt` writes.
+    """
     from ruamel.yaml.comments import CommentedMap
 
     entry = CommentedMap()
@@ -747,7 +751,7 @@ def _entry(actual: Actual) -> Any:
     entry["value"] = _yaml_number(actual.value)
     entry["estimate"] = actual.estimate
     if actual.source:
-        entry["source"] = _yaml_text(actual.source)
+        entry["source"] = actual.source
     entry["recorded_on"] = actual.recorded_on
     return entry
 
@@ -759,15 +763,3 @@ def _yaml_number(value: Decimal) -> Decimal | str:
     except (OverflowError, ValueError):
         exact = False
     return value if exact else format(value, "f")
-
-
-def _yaml_text(text: str) -> str:
-    """Quote text the fast (YAML 1.1) loader would read as something else ("yes", "1:30")."""
-    import yaml
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-    try:
-        plain = yaml.load(text, Loader=yaml.CSafeLoader) == text
-    except yaml.YAMLError:
-        plain = False
-    return text if plain else DoubleQuotedScalarString(text)
