@@ -233,8 +233,7 @@ def judge(target: Target, as_of: date) -> Judgement:
     if actual is None:
         return Judgement(target, as_of, Verdict.NO_DATA, explanation=f"chưa có số liệu đến ngày {as_of:%d/%m/%Y}")
     period = period_of(actual.period)
-    pro_rata = target.cumulative and target.comparator != "top"
-    share = period.share_of_year if pro_rata else Fraction(1)
+    share = period.share_of_year if _pro_rata(target) else Fraction(1)
     low = Fraction(target.target) * share
     high = Fraction(target.target_max) * share if target.target_max is not None else None
     stretch = Fraction(target.stretch) * share if target.stretch is not None else None
@@ -254,6 +253,11 @@ def judge(target: Target, as_of: date) -> Judgement:
         attainment=attainment,
     )
     return _explained(judgement)
+
+
+def _pro_rata(target: Target) -> bool:
+    """A year-to-date figure compared with the share of the annual target due by then (a rank never is)."""
+    return target.cumulative and target.comparator != "top"
 
 
 def _compare(
@@ -291,7 +295,7 @@ def _explained(judgement: Judgement) -> Judgement:
     assert actual is not None and period is not None
     kind = " (ước tính)" if actual.estimate else ""
     figure = format_value(target, actual.value)
-    if target.cumulative and target.comparator != "top":
+    if _pro_rata(target):
         parts = [f"{cumulative_label(period)}{kind}: {figure}"]
         if judgement.attainment is not None:
             parts[0] += f", bằng {format_number(judgement.attainment)}% kế hoạch năm"
@@ -538,7 +542,7 @@ def indicator_rows(indicators: Iterable[Indicator], as_of: date) -> list[Indicat
 
 def _row(indicator: Indicator, target: Target, judgement: Judgement) -> IndicatorRow:
     actual, period = judgement.actual, judgement.period
-    pro_rata = actual is not None and target.cumulative and target.comparator != "top"
+    pro_rata = actual is not None and _pro_rata(target)
     return IndicatorRow(
         ref=ref_of(indicator, target),
         indicator_id=indicator.id,
