@@ -167,9 +167,14 @@ def known_on(actual: Actual) -> date:
     return actual.recorded_on or period_of(actual.period).end
 
 
-def _recency(actual: Actual) -> tuple[date, int, bool, date]:
+def _file_order(actual: Actual) -> tuple[date, int, bool]:
+    """Figures in file order, the last the most recent: by period end, then length, estimate before official."""
     period = period_of(actual.period)
-    return period.end, period.months, not actual.estimate, known_on(actual)
+    return period.end, period.months, not actual.estimate
+
+
+def _recency(actual: Actual) -> tuple[date, int, bool, date]:
+    return *_file_order(actual), known_on(actual)
 
 
 def latest_actual(target: Target, as_of: date) -> Actual | None:
@@ -735,11 +740,6 @@ def _parse_value(value: str | Decimal) -> Decimal:
 
 def _unit_key(unit: str) -> str:
     return fold(unit).replace(" ", "")
-
-
-def _file_order(actual: Actual) -> tuple[date, int, bool]:
-    period = period_of(actual.period)
-    return period.end, period.months, not actual.estimate
 
 
 def _entry(actual: Actual) -> Any:
