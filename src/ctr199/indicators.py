@@ -167,9 +167,14 @@ def known_on(actual: Actual) -> date:
     return actual.recorded_on or period_of(actual.period).end
 
 
-def _recency(actual: Actual) -> tuple[date, int, bool, date]:
+def _file_order(actual: Actual) -> tuple[date, int, bool]:
+    """Figures in file order, the last the most recent: by period end, then length, estimate before official."""
     period = period_of(actual.period)
-    return period.end, period.months, not actual.estimate, known_on(actual)
+    return period.end, period.months, not actual.estimate
+
+
+def _recency(actual: Actual) -> tuple[date, int, bool, date]:
+    return *_file_order(actual), known_on(actual)
 
 
 def latest_actual(target: Target, as_of: date) -> Actual | None:
@@ -233,8 +238,7 @@ def judge(target: Target, as_of: date) -> Judgement:
     if actual is None:
         return Judgement(target, as_of, Verdict.NO_DATA, explanation=f"chưa có số liệu đến ngày {as_of:%d/%m/%Y}")
     period = period_of(actual.period)
-    pro_rata = target.cumulative and target.comparator != "top"
-    share = period.share_of_year if pro_rata else Fraction(1)
+    share = period.share_of_year if _pro_rata(target) else Fraction(1)
     low = Fraction(target.target) * share
     high = Fraction(target.target_max) * share if target.target_max is not None else None
     stretch = Fraction(target.stretch) * share if target.stretch is not None else None
@@ -254,6 +258,11 @@ def judge(target: Target, as_of: date) -> Judgement:
         attainment=attainment,
     )
     return _explained(judgement)
+
+
+def _pro_rata(target: Target) -> bool:
+    """A year-to-date figure compared with the share of the annual target due by then (a rank never is)."""
+    return target.cumulative and target.comparator != "top"
 
 
 def _compare(
@@ -291,7 +300,7 @@ def _explained(judgement: Judgement) -> Judgement:
     assert actual is not None and period is not None
     kind = " (ước tính)" if actual.estimate else ""
     figure = format_value(target, actual.value)
-    if target.cumulative and target.comparator != "top":
+    if _pro_rata(target):
         parts = [f"{cumulative_label(period)}{kind}: {figure}"]
         if judgement.attainment is not None:
             parts[0] += f", bằng {format_number(judgement.attainment)}% kế hoạch năm"
@@ -538,7 +547,7 @@ def indicator_rows(indicators: Iterable[Indicator], as_of: date) -> list[Indicat
 
 def _row(indicator: Indicator, target: Target, judgement: Judgement) -> IndicatorRow:
     actual, period = judgement.actual, judgement.period
-    pro_rata = actual is not None and target.cumulative and target.comparator != "top"
+    pro_rata = actual is not None and _pro_rata(target)
     return IndicatorRow(
         ref=ref_of(indicator, target),
         indicator_id=indicator.id,
@@ -733,13 +742,12 @@ def _unit_key(unit: str) -> str:
     return fold(unit).replace(" ", "")
 
 
-def _file_order(actual: Actual) -> tuple[date, int, bool]:
-    period = period_of(actual.period)
-    return period.end, period.months, not actual.estimate
-
-
 def _entry(actual: Actual) -> Any:
-    """The YAML mapping of a figure, in reading order, typed so that the fast loader reads it back exactly."""
+    """The YAML mapping of a figure, in reading order, typed so that the fast loader reads it back exactly.
+
+    The source is a plain string: the emitter (`store.roundtrip_yaml`) quotes it where the fast
+    (YAML 1.1) loader would read something else, in the same style `ctr199 fmt` writes.
+    """
     from ruamel.yaml.comments import CommentedMap
 
     entry = CommentedMap()
@@ -747,7 +755,7 @@ def _entry(actual: Actual) -> Any:
     entry["value"] = _yaml_number(actual.value)
     entry["estimate"] = actual.estimate
     if actual.source:
-        entry["source"] = _yaml_text(actual.source)
+        entry["source"] = actual.source
     entry["recorded_on"] = actual.recorded_on
     return entry
 
@@ -759,15 +767,3 @@ def _yaml_number(value: Decimal) -> Decimal | str:
     except (OverflowError, ValueError):
         exact = False
     return value if exact else format(value, "f")
-
-
-def _yaml_text(text: str) -> str:
-    """Quote text the fast (YAML 1.1) loader would read as something else ("yes", "1:30")."""
-    import yaml
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-    try:
-        plain = yaml.load(text, Loader=yaml.CSafeLoader) == text
-    except yaml.YAMLError:
-        plain = False
-    return text if plain else DoubleQuotedScalarString(text)

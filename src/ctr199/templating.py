@@ -19,7 +19,7 @@ import os
 import re
 import sys
 import types
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -175,18 +175,7 @@ def environment(template: Template, *, autoescape: bool) -> Environment:
 def context_for(template: Template, data: dict[str, Any]) -> dict[str, Any]:
     """What a template sees: the document data plus the letterhead (text templates draw it themselves)."""
     letterhead = template.letterhead
-    return {
-        **data,
-        "letterhead": {
-            "key": letterhead.key,
-            "issuer": letterhead.issuer,
-            "office": letterhead.office,
-            "motto": list(letterhead.motto),
-            "brief_number": letterhead.brief_number,
-            "letter_number": letterhead.letter_number,
-            "signer": letterhead.signer,
-        },
-    }
+    return {**data, "letterhead": {**asdict(letterhead), "motto": list(letterhead.motto)}}
 
 
 def render(template: Template, data: dict[str, Any]) -> str | bytes:
