@@ -228,7 +228,8 @@ def write_output(path: Path, content: str | bytes, *, force: bool) -> None:
 
 # What a spreadsheet may take as the start of a formula (OWASP "CSV injection"), full-width forms included.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-_SIGNED_NUMBER = re.compile(r"[-+]\d+(?:[.,]\d+)*%?")
+# A pattern, not compiled here: output is imported on every run, neutralise only by CSV and xlsx.
+_SIGNED_NUMBER = r"[-+]\d+(?:[.,]\d+)*%?"
 
 
 def neutralise(text: str) -> str:
@@ -236,6 +237,6 @@ def neutralise(text: str) -> str:
 
     A bare signed number ("-2,5", "+3%") is left alone: it is a number, not a formula.
     """
-    if text.startswith(_FORMULA_START) and not _SIGNED_NUMBER.fullmatch(text):
+    if text.startswith(_FORMULA_START) and not re.fullmatch(_SIGNED_NUMBER, text):
         return f"'{text}"
     return text
