@@ -318,12 +318,16 @@ def signature(document: DocumentObject, head: Letterhead, recipients: Sequence[s
     first_paragraph(right, Run(head.signer, bold=True), "Normal", WD_ALIGN_PARAGRAPH.CENTER)
 
 
-def items_table(document: DocumentObject, loop: str, last_header: str, last_value: str) -> None:
+def items_table(document: DocumentObject, last_header: str) -> Table:
     """STT, task (with its milestone when it has several), due date and a number of days."""
-    table = data_table(document, ("STT", "Nhiệm vụ", "Thời hạn", last_header), (16, 98, 26, 25))
+    return data_table(document, ("STT", "Nhiệm vụ", "Thời hạn", last_header), (16, 98, 26, 25))
+
+
+def item_rows(table: Table, loop: str, last_value: str) -> None:
+    """One row of an `items_table` per item of `loop`."""
     loop_row(table, loop)
     cells = data_row(table, ("{{ i.number }}", "{{ i.title }}", "{{ i.due }}", last_value), centred=(0, 2, 3))
-    _milestone_lines(cells[1])
+    optional_line(cells[1], "i.milestone")
     loop_row(table, "endfor")
 
 
@@ -335,9 +339,10 @@ def changes_table(document: DocumentObject, loop: str, last_header: str, last_va
     loop_row(table, "endfor")
 
 
-def _milestone_lines(cell: _Cell) -> None:
-    para(cell, "{%p if i.milestone %}", CELL, indent=False)
-    para(cell, Run("{{ i.milestone }}", italic=True), CELL, indent=False)
+def optional_line(cell: _Cell, value: str, align: WD_ALIGN_PARAGRAPH | None = None) -> None:
+    """`value` in italics on a line of its own under the cell's text; no line when it is empty."""
+    para(cell, "{%p if " + value + " %}", CELL, indent=False)
+    para(cell, Run("{{ " + value + " }}", italic=True), CELL, align=align, indent=False)
     para(cell, "{%p endif %}", CELL, indent=False)
 
 
@@ -392,15 +397,10 @@ def brief(head: Letterhead) -> DocumentObject:
         document,
         "Có {{ overdue_count }} nhiệm vụ (mốc nhiệm vụ) đã quá thời hạn mà chưa hoàn thành, theo cơ quan chủ trì:",
     )
-    table = data_table(document, ("STT", "Nhiệm vụ", "Thời hạn", "Số ngày quá hạn"), (16, 98, 26, 25))
+    table = items_table(document, "Số ngày quá hạn")
     loop_row(table, "for a in overdue")
     merged_row(table, Run("{{ a.agency }} ({{ a.tasks|length }} nhiệm vụ)", bold=True))
-    loop_row(table, "for i in a.tasks")
-    cells = data_row(
-        table, ("{{ i.number }}", "{{ i.title }}", "{{ i.due }}", "{{ i.days_overdue }}"), centred=(0, 2, 3)
-    )
-    _milestone_lines(cells[1])
-    loop_row(table, "endfor")
+    item_rows(table, "for i in a.tasks", "{{ i.days_overdue }}")
     loop_row(table, "endfor")
     tag(document, "else")
     para(document, "Không có nhiệm vụ quá hạn.")
@@ -417,7 +417,7 @@ def brief(head: Letterhead) -> DocumentObject:
         ("{{ i.number }}", "{{ i.title }}", "{{ i.leads }}", "{{ i.due }}", "{{ i.days_left }}"),
         centred=(0, 3, 4),
     )
-    _milestone_lines(cells[1])
+    optional_line(cells[1], "i.milestone")
     loop_row(table, "endfor")
     tag(document, "else")
     para(document, "Không có nhiệm vụ đến hạn trong {{ soon_days }} ngày tới.")
@@ -466,9 +466,7 @@ def brief(head: Letterhead) -> DocumentObject:
         ),
         centred=(0, 2, 3, 4),
     )
-    para(cells[4], "{%p if r.judgement %}", CELL, indent=False)
-    para(cells[4], Run("{{ r.judgement }}", italic=True), CELL, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    para(cells[4], "{%p endif %}", CELL, indent=False)
+    optional_line(cells[4], "r.judgement", WD_ALIGN_PARAGRAPH.CENTER)
     loop_row(table, "endfor")
 
     heading(document, "VI. KIẾN NGHỊ")
@@ -503,7 +501,7 @@ def reminder(head: Letterhead) -> DocumentObject:
     )
     tag(document, "if overdue")
     para(document, Run("1. Nhiệm vụ đã quá thời hạn ({{ overdue|length }}):", bold=True))
-    items_table(document, "for i in overdue", "Số ngày quá hạn", "{{ i.days_overdue }}")
+    item_rows(items_table(document, "Số ngày quá hạn"), "for i in overdue", "{{ i.days_overdue }}")
     tag(document, "endif")
     tag(document, "if upcoming")
     para(
@@ -513,7 +511,7 @@ def reminder(head: Letterhead) -> DocumentObject:
             bold=True,
         ),
     )
-    items_table(document, "for i in upcoming", "Còn lại (ngày)", "{{ i.days_left }}")
+    item_rows(items_table(document, "Còn lại (ngày)"), "for i in upcoming", "{{ i.days_left }}")
     tag(document, "endif")
     para(
         document,

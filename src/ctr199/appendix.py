@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from ctr199.models import Group, Subgroup, Task
-from ctr199.store import MAX_FILE_BYTES, render_task
+from ctr199.store import GROUPS_FILE, MAX_FILE_BYTES, atomic_write, render_groups, render_task
 from ctr199.text import fold, nfc, without_controls
 
 COLUMNS = 7  # STT, Nhiệm vụ, Kết quả/Sản phẩm, Thời hạn, Cơ quan chủ trì, phối hợp, Thẩm quyền
@@ -342,8 +342,6 @@ def import_appendix(source: Path, tasks_dir: Path, *, force: bool = False) -> Im
     A file that exists with other content is replaced only with `force`; if any would be
     refused, nothing at all is written. A file with identical content is left alone.
     """
-    from ctr199.store import GROUPS_FILE, atomic_write, render_groups, render_task
-
     parsed = read_appendix(source)
     tasks = [_plan(tasks_dir / f"{task.id:03d}.yaml", render_task(task), force) for task in parsed.tasks]
     groups = _plan(tasks_dir.parent / GROUPS_FILE, render_groups(parsed.groups), force) if parsed.groups else None

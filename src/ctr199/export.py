@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from ctr199.output import appendix_number, neutralise
-from ctr199.payload import iso
+from ctr199.payload import LIST_SEPARATOR, csv_cell, iso
 from ctr199.programme import Programme
 from ctr199.query import Filters, MilestoneState, TaskState, select
 from ctr199.text import shorten
@@ -26,7 +26,6 @@ PROGRAMME_KEY = "ctr199-hai-phong-2026"
 CALENDAR_NAME = "Nhiệm vụ Chương trình hành động 199-KL/TW (Hải Phòng 2026)"
 TASK_SHEET = "Nhiệm vụ"
 MILESTONE_SHEET = "Mốc thời hạn"
-_LIST_SEPARATOR = "; "
 
 Cell = str | int | date | list[str] | None
 Row = dict[str, Cell]
@@ -160,20 +159,8 @@ def render_csv(table: Table) -> bytes:
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow([column.header for column in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_value(row[column.key]) for column in table.columns])
+        writer.writerow([csv_cell(row[column.key]) for column in table.columns])
     return ("\ufeff" + stream.getvalue()).encode("utf-8")
-
-
-def _csv_value(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return neutralise(_LIST_SEPARATOR.join(value))
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int):
-        return str(value)
-    return neutralise(value)
 
 
 # ---------------------------------------------------------------- json
@@ -318,7 +305,7 @@ def event_summary(state: TaskState, milestone: MilestoneState) -> str:
     """ "(36) Dự án tuyến đường bộ cao tốc… — Sở Xây dựng"; the milestone's name first when there are several."""
     task = state.record.task
     step = f"{milestone.label}: " if len(state.milestones) > 1 else ""
-    leads = _LIST_SEPARATOR.join(task.lead) or "(chưa rõ cơ quan chủ trì)"
+    leads = LIST_SEPARATOR.join(task.lead) or "(chưa rõ cơ quan chủ trì)"
     return f"{appendix_number(task.id)} {step}{shorten(task.title, 90)} — {leads}"
 
 
@@ -332,8 +319,8 @@ def _event_description(state: TaskState, milestone: MilestoneState) -> str:
     if len(state.milestones) > 1:
         lines.append(f"Mốc {milestone.number}/{len(state.milestones)}: {milestone.label}")
     lines += [
-        f"Cơ quan chủ trì: {_LIST_SEPARATOR.join(task.lead)}",
-        f"Cơ quan, đơn vị phối hợp: {_LIST_SEPARATOR.join(task.partners)}",
+        f"Cơ quan chủ trì: {LIST_SEPARATOR.join(task.lead)}",
+        f"Cơ quan, đơn vị phối hợp: {LIST_SEPARATOR.join(task.partners)}",
         f"Thẩm quyền: {task.authority}",
         f"Trạng thái đến {state.as_of:%d/%m/%Y}: {milestone.category.label}",
     ]

@@ -44,6 +44,8 @@ ITEM_CSV_FIELDS = (
 )
 AGENCY_CSV_FIELDS = ("code", "name", "aliases", "generic", "leads", "partners")
 SUMMARY_CSV_FIELDS = ("scope", "key", "name", "total", *(c.value for c in Category))
+# How a list (agencies, milestones) is written in one CSV cell or one line.
+LIST_SEPARATOR = "; "
 
 
 def iso(day: date | None) -> str | None:
@@ -171,25 +173,30 @@ def milestones_text(milestones: Sequence[Mapping[str, Any]]) -> str:
         due = m["due"] or "không thời hạn"
         done = f" (hoàn thành {m['done_on']})" if m["done_on"] else ""
         parts.append(f"{m['number']}. {m['label']}: {due}{done}")
-    return "; ".join(parts)
+    return LIST_SEPARATOR.join(parts)
 
 
 def csv_row(payload: Mapping[str, Any], fields: Sequence[str]) -> dict[str, str]:
-    """`payload` flattened to text cells: lists joined by "; ", milestones spelled out, None empty.
-
-    Text cells are neutralised as in `export`, so a spreadsheet never runs one as a formula.
-    """
+    """`payload` flattened to text cells (`csv_cell`), with its milestones spelled out."""
     row = {}
     for name in fields:
         value = payload.get(name)
         if name == "milestones" and isinstance(value, list):
             row[name] = neutralise(milestones_text(value))
-        elif isinstance(value, list):
-            row[name] = neutralise("; ".join(str(v) for v in value))
-        elif isinstance(value, bool):
-            row[name] = "true" if value else "false"
-        elif isinstance(value, str):
-            row[name] = neutralise(value)
         else:
-            row[name] = "" if value is None else str(value)
+            row[name] = csv_cell(value)
     return row
+
+
+def csv_cell(value: object) -> str:
+    """One CSV cell: lists joined by "; ", dates ISO, None empty, booleans true/false.
+
+    Text cells are neutralised, so a spreadsheet never runs one as a formula.
+    """
+    if isinstance(value, list):
+        return neutralise(LIST_SEPARATOR.join(str(v) for v in value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return neutralise(value)
+    return "" if value is None else str(value)
