@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import tempfile
 import unicodedata
 from datetime import date
@@ -27,13 +26,6 @@ from .common import error_line, invoke, run_process
 
 AS_OF = "2026-03-31"
 TASK = Path("data/tasks/036.yaml")
-
-
-@pytest.fixture
-def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the shipped data in `tmp_path/data`, with `tmp_path` the working directory."""
-    monkeypatch.chdir(tmp_path)
-    return Path(shutil.copytree(SHIPPED, tmp_path / "data"))
 
 
 def _update(*extra: str) -> Any:
