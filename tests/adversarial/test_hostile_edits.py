@@ -22,7 +22,7 @@ from ctr199.models import Task
 from ctr199.store import load_fast, load_roundtrip
 
 from ..conftest import SHIPPED, tree_digest
-from .common import error_line, invoke, run_process
+from .common import error_line, invoke, run_process, write
 
 AS_OF = "2026-03-31"
 TASK = Path("data/tasks/036.yaml")
@@ -242,7 +242,7 @@ _GOOD = (SHIPPED / "tasks" / "036.yaml").read_text(encoding="utf-8")
 )
 def test_update_of_a_broken_file_is_refused_untouched(data: Path, content: str | bytes, reason: str) -> None:
     path = data / "tasks" / "036.yaml"
-    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    write(path, content)
     before = tree_digest(data)
     result = _update()
     assert result.exit_code == 1

@@ -13,7 +13,7 @@ from ctr199.models import Task
 from ctr199.store import load_fast
 
 from ..conftest import SHIPPED
-from .common import invoke, run_process
+from .common import invoke, run_process, write
 
 HEADER = "STT\tNhiệm vụ\tKết quả/Sản phẩm\tThời hạn\tCơ quan chủ trì\tCơ quan, đơn vị phối hợp\tThẩm quyền\n"
 GROUP = "1\tNhóm một\t\t\t\t\t\n"
@@ -30,8 +30,7 @@ def _row(
 
 
 def _import(tmp_path: Path, text: str | bytes) -> tuple[Any, Path, float]:
-    source = tmp_path / "phu-luc.tsv"
-    source.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    source = write(tmp_path / "phu-luc.tsv", text)
     data = tmp_path / "data"
     (data / "tasks").mkdir(parents=True)
     shutil.copy(SHIPPED / "agencies.yaml", data / "agencies.yaml")
