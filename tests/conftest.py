@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from ctr199.models import Task
+from ctr199.store import load_fast
+
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -28,6 +31,11 @@ def make_data_dir(target: Path, overlay: Path | None = None) -> Path:
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(path, destination)
     return target
+
+
+def read_task(data: Path, number: int) -> Task:
+    """Task `number` as its file in `data/tasks/` now holds it."""
+    return Task.model_validate(load_fast(data / "tasks" / f"{number:03d}.yaml"))
 
 
 def tree_digest(root: Path) -> dict[str, str]:

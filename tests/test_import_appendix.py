@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 
 from ctr199.appendix import parse_appendix_docx, read_appendix
 from ctr199.cli import app
-from ctr199.models import GroupsFile, Task
+from ctr199.models import GroupsFile
 from ctr199.store import load_fast
 
-from .conftest import SEED, SHIPPED, tree_digest
+from .conftest import SEED, SHIPPED, read_task, tree_digest
 
 runner = CliRunner()
 HEADER = (
@@ -292,7 +292,7 @@ def test_docx_import_writes_files_that_validate(tmp_path: Path) -> None:
     assert result.exit_code == 1  # the note row could not be read
     assert "phu-luc.docx: bảng 1, hàng 9: không đọc được hàng" in result.stderr
     assert sorted(p.name for p in (root / "tasks").iterdir()) == ["001.yaml", "002.yaml", "003.yaml", "004.yaml"]
-    task = Task.model_validate(load_fast(root / "tasks" / "003.yaml"))
+    task = read_task(root, 3)
     assert task.lead == ["Sở Xây dựng", "Ban QLDA liên quan"]
     groups = GroupsFile.model_validate(load_fast(root / "groups.yaml")).groups
     assert [g.id for g in groups] == [1, 2]

@@ -9,10 +9,7 @@ from typing import Any
 
 import pytest
 
-from ctr199.models import Task
-from ctr199.store import load_fast
-
-from ..conftest import SHIPPED
+from ..conftest import SHIPPED, read_task
 from .common import invoke, run_process, write
 
 HEADER = "STT\tNhiệm vụ\tKết quả/Sản phẩm\tThời hạn\tCơ quan chủ trì\tCơ quan, đơn vị phối hợp\tThẩm quyền\n"
@@ -39,10 +36,6 @@ def _import(tmp_path: Path, text: str | bytes) -> tuple[Any, Path, float]:
     return result, data, time.perf_counter() - started
 
 
-def _task(data: Path, number: int = 1) -> Task:
-    return Task.model_validate(load_fast(data / "tasks" / f"{number:03d}.yaml"))
-
-
 def _validates(data: Path) -> None:
     checked = invoke("validate", str(data), "--as-of", "2026-11-28")
     assert checked.exit_code == 0, checked.stdout
@@ -54,7 +47,7 @@ def test_formula_cells_are_kept_as_text(tmp_path: Path) -> None:
         tmp_path, HEADER + GROUP + _row(title='=HYPERLINK("http://x.invalid","bấm")', output="+1+2")
     )
     assert result.exit_code == 0, result.stderr
-    task = _task(data)
+    task = read_task(data, 1)
     assert (task.title, task.output) == ('=HYPERLINK("http://x.invalid","bấm")', "+1+2")
     _validates(data)
 
@@ -65,7 +58,7 @@ def test_html_and_script_tags_are_stripped(tmp_path: Path) -> None:
     )
     result, data, _ = _import(tmp_path, HEADER + GROUP + row)
     assert result.exit_code == 0, result.stderr
-    task = _task(data)
+    task = read_task(data, 1)
     assert (task.title, task.output) == ("alert(1) Việc một", "Nghị <quyết>")
     assert "<script" not in (data / "tasks" / "001.yaml").read_text(encoding="utf-8")
     _validates(data)
@@ -79,7 +72,7 @@ def test_ten_thousand_columns_are_one_message(tmp_path: Path) -> None:
     assert lines[0].startswith(f"{tmp_path / 'phu-luc.tsv'}: dòng 3: hàng có hơn 7 cột; phần thừa không được đọc: thừa")
     assert len(lines[0]) < 250, "the message quotes the extra cells, capped"
     assert lines[1:] == ["1 hàng không đọc được (xem ở trên); bổ sung các nhiệm vụ đó bằng tay."]
-    assert _task(data).title == "Việc một"
+    assert read_task(data, 1).title == "Việc một"
 
 
 @pytest.mark.parametrize(
@@ -96,7 +89,7 @@ def test_ten_thousand_columns_are_one_message(tmp_path: Path) -> None:
 def test_control_characters_never_reach_a_data_file(tmp_path: Path, cell: str, stored: str) -> None:
     result, data, _ = _import(tmp_path, HEADER + GROUP + _row(title=cell))
     assert result.exit_code == 0, result.stderr
-    assert _task(data).title == stored
+    assert read_task(data, 1).title == stored
     assert result.stderr == ""
     _validates(data)
 
@@ -105,7 +98,7 @@ def test_a_form_feed_does_not_split_a_row(tmp_path: Path) -> None:
     """str.splitlines() would end the row at \\x0c and import half of it as a task."""
     result, data, _ = _import(tmp_path, HEADER + GROUP + _row(output="Nghị\x0cquyết"))
     assert (result.exit_code, result.stderr) == (0, "")
-    task = _task(data)
+    task = read_task(data, 1)
     assert (task.output, task.deadline, task.lead) == ("Nghị quyết", "Năm 2026", ["Sở Xây dựng"])
 
 
@@ -125,7 +118,7 @@ def test_a_five_megabyte_line_without_tabs_is_ignored(tmp_path: Path) -> None:
     result, data, seconds = _import(tmp_path, HEADER + GROUP + _row() + "y" * 5_000_000 + "\n")
     assert (result.exit_code, result.stderr) == (0, "")
     assert seconds < 10
-    assert _task(data).title == "Việc một"
+    assert read_task(data, 1).title == "Việc một"
 
 
 @pytest.mark.parametrize("number", ["(99999)", "(" + "9" * 5000 + ")", "9" * 5000])
@@ -144,4 +137,4 @@ def test_a_real_process_prints_no_traceback(tmp_path: Path) -> None:
     done = run_process("import-appendix", str(source), "--out", "data/tasks", cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.splitlines()[0] == f"{source}: dòng 3: hàng có hơn 7 cột; phần thừa không được đọc: x; x; x"
-    assert _task(tmp_path / "data").title == "=cmd|' /C calc'!A0"
+    assert read_task(tmp_path / "data", 1).title == "=cmd|' /C calc'!A0"
