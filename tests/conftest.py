@@ -3,6 +3,9 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -45,6 +48,20 @@ def tree_digest(root: Path) -> dict[str, str]:
         for path in sorted(root.rglob("*"))
         if path.is_file()
     }
+
+
+@contextmanager
+def cpu_limit(seconds: float) -> Iterator[None]:
+    """Fail when the block uses `seconds` or more of this process's CPU time.
+
+    A guard against runaway work on hostile input (backtracking, quadratic loops), not a speed
+    target (those are measured in benchmarks/). CPU time, unlike the wall clock, does not grow when
+    other processes load the machine, so the guard does not fail for them.
+    """
+    started = time.process_time()
+    yield
+    used = time.process_time() - started
+    assert used < seconds, f"{used:.2f} s of CPU time; the limit is {seconds} s"
 
 
 @pytest.fixture(autouse=True)
