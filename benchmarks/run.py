@@ -34,7 +34,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.generate import DEFAULT_AS_OF, ensure
+from benchmarks.generate import DEFAULT_AS_OF, STAMP, ensure
 
 REPO = Path(__file__).resolve().parent.parent
 BUILD = REPO / "build" / "bench"
@@ -215,7 +215,7 @@ def taskwarrior(root: Path, size: int, env: dict[str, str]) -> dict[str, str] | 
 
 
 def _tree_stamp(root: Path) -> str:
-    stamp = root / "generated.json"
+    stamp = root / STAMP
     return stamp.read_text(encoding="utf-8") if stamp.exists() else "shipped"
 
 
