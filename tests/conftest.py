@@ -20,6 +20,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # The programme's source text sits beside the checkout (as in CI); CTR199_SEED points elsewhere.
 SEED = Path(os.environ.get("CTR199_SEED", ROOT.parent / "shared" / "seed" / "000_cfd5cebddc2be35e.txt"))
 AS_OF = date(2026, 11, 28)
+# The columns of the programme's appendix table, in order: what import-appendix reads, what export writes first.
+APPENDIX_COLUMNS = (
+    "STT",
+    "Nhiệm vụ",
+    "Kết quả/Sản phẩm",
+    "Thời hạn",
+    "Cơ quan chủ trì",
+    "Cơ quan, đơn vị phối hợp",
+    "Thẩm quyền",
+)
 
 
 def make_data_dir(target: Path, overlay: Path | None = None) -> Path:

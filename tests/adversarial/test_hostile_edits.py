@@ -21,7 +21,7 @@ from ctr199.checks import check_programme
 from ctr199.models import Task
 from ctr199.store import load_fast, load_roundtrip
 
-from ..conftest import SHIPPED, tree_digest
+from ..conftest import APPENDIX_COLUMNS, SHIPPED, tree_digest
 from .common import error_line, invoke, run_process, write
 
 AS_OF = "2026-03-31"
@@ -40,7 +40,7 @@ def _read_only(path: Path) -> None:
 
 
 _APPENDIX = (
-    "STT\tNhiệm vụ\tKết quả/Sản phẩm\tThời hạn\tCơ quan chủ trì\tCơ quan, đơn vị phối hợp\tThẩm quyền\n"
+    "\t".join(APPENDIX_COLUMNS) + "\n"
     "1\tNhóm một\t\t\t\t\t\n"
     "(1)\tViệc một\tNghị quyết\tNăm 2026\tSở Xây dựng\t\tHĐND thành phố\n"
 )

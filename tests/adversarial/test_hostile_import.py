@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from ..conftest import SHIPPED, cpu_limit, read_task
+from ..conftest import APPENDIX_COLUMNS, SHIPPED, cpu_limit, read_task
 from .common import invoke, run_process, write
 
-HEADER = "STT\tNhiệm vụ\tKết quả/Sản phẩm\tThời hạn\tCơ quan chủ trì\tCơ quan, đơn vị phối hợp\tThẩm quyền\n"
+HEADER = "\t".join(APPENDIX_COLUMNS) + "\n"
 GROUP = "1\tNhóm một\t\t\t\t\t\n"
 
 
