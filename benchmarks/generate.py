@@ -170,11 +170,15 @@ def task_document(
     return document
 
 
+def _stamp(count: int, seed: int, as_of: date) -> dict[str, Any]:
+    """What a tree was generated with, as kept in its STAMP file."""
+    return {"version": GENERATOR_VERSION, "count": count, "seed": seed, "as_of": as_of.isoformat()}
+
+
 def generate(
     count: int, target: Path, *, seed: int = DEFAULT_SEED, as_of: date = DEFAULT_AS_OF, source: Path = SHIPPED
 ) -> Path:
     """Write a data directory of `count` tasks to `target` (replacing a tree made earlier by this script)."""
-    stamp = {"version": GENERATOR_VERSION, "count": count, "seed": seed, "as_of": as_of.isoformat()}
     if target.exists():
         if not (target / STAMP).exists():
             raise SystemExit(f"{target} exists and was not made by this generator; choose another folder")
@@ -191,15 +195,14 @@ def generate(
         (tasks / f"{number:03d}.yaml").write_text(render_task(task), encoding="utf-8")
         if number % 1000 == 0:
             print(f"  … {number}/{count} tệp ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
-    atomic_write(target / STAMP, json.dumps(stamp) + "\n")
+    atomic_write(target / STAMP, json.dumps(_stamp(count, seed, as_of)) + "\n")
     return target
 
 
 def ensure(count: int, target: Path, *, seed: int = DEFAULT_SEED, as_of: date = DEFAULT_AS_OF) -> Path:
     """The tree at `target`, generated only when missing or made with other parameters."""
-    stamp = {"version": GENERATOR_VERSION, "count": count, "seed": seed, "as_of": as_of.isoformat()}
     try:
-        if json.loads((target / STAMP).read_text(encoding="utf-8")) == stamp:
+        if json.loads((target / STAMP).read_text(encoding="utf-8")) == _stamp(count, seed, as_of):
             return target
     except (OSError, ValueError):
         pass

@@ -34,7 +34,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.generate import DEFAULT_AS_OF, ensure
+from benchmarks.generate import DEFAULT_AS_OF, STAMP, ensure
 
 REPO = Path(__file__).resolve().parent.parent
 BUILD = REPO / "build" / "bench"
@@ -124,22 +124,26 @@ def with_hyperfine(bench: Bench, env: dict[str, str], hyperfine: str) -> tuple[l
         return result["times"], result["user"] + result["system"]
 
 
+def prepared(bench: Bench, env: dict[str, str]) -> dict[str, str]:
+    """Run the bench's prepare step, if it has one; the environment to run the bench in."""
+    bench_env = {**env, **bench.env}
+    if bench.prepare:
+        subprocess.run(bench.prepare, env=bench_env, check=True)
+    return bench_env
+
+
 def interleaved(benches: list[Bench], env: dict[str, str]) -> dict[str, tuple[list[float], float]]:
     """Timings in rounds, each round running every command once: on a shared machine a burst of
     load then falls on all commands alike instead of on whichever was being repeated."""
     for bench in benches:
         for _ in range(bench.warmup):
-            if bench.prepare:
-                subprocess.run(bench.prepare, env={**env, **bench.env}, check=True)
-            spawn(bench.argv, {**env, **bench.env})
+            spawn(bench.argv, prepared(bench, env))
     times: dict[str, list[float]] = {bench.key: [] for bench in benches}
     cpu: dict[str, list[float]] = {bench.key: [] for bench in benches}
     for round_number in range(max(bench.runs for bench in benches)):
         for bench in benches:
             if round_number < bench.runs:
-                if bench.prepare:
-                    subprocess.run(bench.prepare, env={**env, **bench.env}, check=True)
-                elapsed, used = spawn(bench.argv, {**env, **bench.env})
+                elapsed, used = spawn(bench.argv, prepared(bench, env))
                 times[bench.key].append(elapsed)
                 cpu[bench.key].append(used)
     return {key: (times[key], statistics.mean(cpu[key])) for key in times}
@@ -149,13 +153,10 @@ def measure_all(benches: list[Bench], env: dict[str, str], hyperfine: str | None
     timings = {} if hyperfine else interleaved(benches, env)
     results = []
     for bench in benches:
-        bench_env = {**env, **bench.env}
         if hyperfine:
             print(f"Đo: {bench.label} ({bench.size or '—'}) …", file=sys.stderr)
-        times, cpu = with_hyperfine(bench, bench_env, hyperfine) if hyperfine else timings[bench.key]
-        if bench.prepare:
-            subprocess.run(bench.prepare, env=bench_env, check=True)
-        peak, code = peak_memory(bench.argv, bench_env)  # one more run, for its memory and exit code
+        times, cpu = with_hyperfine(bench, {**env, **bench.env}, hyperfine) if hyperfine else timings[bench.key]
+        peak, code = peak_memory(bench.argv, prepared(bench, env))  # one more run, for its memory and exit code
         results.append(Result(bench, times, cpu, peak, code))
     return results
 
@@ -179,13 +180,6 @@ def child_env() -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- what to run
-
-
-def ctr199_command(name: str, env: dict[str, str]) -> str | None:
-    """The help text of `ctr199 <name>` when that command exists (query commands arrive over time)."""
-    ctr199 = str(Path(sys.executable).parent / "ctr199")
-    done = subprocess.run([ctr199, name, "--help"], env=env, capture_output=True, text=True)
-    return done.stdout if done.returncode == 0 else None
 
 
 def taskwarrior(root: Path, size: int, env: dict[str, str]) -> dict[str, str] | None:
@@ -215,7 +209,7 @@ def taskwarrior(root: Path, size: int, env: dict[str, str]) -> dict[str, str] | 
 
 
 def _tree_stamp(root: Path) -> str:
-    stamp = root / "generated.json"
+    stamp = root / STAMP
     return stamp.read_text(encoding="utf-8") if stamp.exists() else "shipped"
 
 
@@ -254,8 +248,6 @@ def benches(sizes: list[int], runs: int, env: dict[str, str]) -> list[Bench]:
     python = sys.executable
     ctr199 = str(Path(python).parent / "ctr199")
     as_of = ["--as-of", AS_OF.isoformat()]
-    overdue_help = ctr199_command("overdue", env)
-    list_help = ctr199_command("list", env)
     hello = [python, str(REPO / "benchmarks" / "hello.py")]
     found = [
         Bench("floor", "typer hello-world (sàn / floor)", 0, hello, runs, 2),
@@ -285,21 +277,13 @@ def benches(sizes: list[int], runs: int, env: dict[str, str]) -> list[Bench]:
         data = ["--data", str(root)]
         largest = size == max(sizes)
         cold_runs = 3 if size >= 10_000 else runs
-        if overdue_help is not None:
-            argv = [ctr199, "overdue", "--agency", AGENCY, *data, *as_of]
-            found.append(Bench(f"overdue-{size}", f'ctr199 overdue --agency "{AGENCY}"', size, argv, runs, 2))
-            if largest:
-                cold = [ctr199, "--no-cache", *argv[1:]]
-                found.append(Bench(f"overdue-cold-{size}", "… --no-cache", size, cold, cold_runs, 0))
-        if list_help is not None:
-            argv = [ctr199, "list", *data, *as_of]
-            if "--agency" in list_help:
-                argv += ["--agency", AGENCY]
-            found.append(
-                Bench(
-                    f"list-{size}", "ctr199 list" + (" --agency …" if "--agency" in argv else ""), size, argv, runs, 2
-                )
-            )
+        argv = [ctr199, "overdue", "--agency", AGENCY, *data, *as_of]
+        found.append(Bench(f"overdue-{size}", f'ctr199 overdue --agency "{AGENCY}"', size, argv, runs, 2))
+        if largest:
+            cold = [ctr199, "--no-cache", *argv[1:]]
+            found.append(Bench(f"overdue-cold-{size}", "… --no-cache", size, cold, cold_runs, 0))
+        argv = [ctr199, "list", *data, *as_of, "--agency", AGENCY]
+        found.append(Bench(f"list-{size}", "ctr199 list --agency …", size, argv, runs, 2))
         validate = [ctr199, "validate", str(root), *as_of]
         found.append(Bench(f"validate-{size}", "ctr199 validate", size, validate, runs, 2))
         found.append(

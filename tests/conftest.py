@@ -3,10 +3,16 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
+
+from ctr199.models import Task
+from ctr199.store import load_fast
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data"
@@ -14,6 +20,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # The programme's source text sits beside the checkout (as in CI); CTR199_SEED points elsewhere.
 SEED = Path(os.environ.get("CTR199_SEED", ROOT.parent / "shared" / "seed" / "000_cfd5cebddc2be35e.txt"))
 AS_OF = date(2026, 11, 28)
+# The columns of the programme's appendix table, in order: what import-appendix reads, what export writes first.
+APPENDIX_COLUMNS = (
+    "STT",
+    "Nhiệm vụ",
+    "Kết quả/Sản phẩm",
+    "Thời hạn",
+    "Cơ quan chủ trì",
+    "Cơ quan, đơn vị phối hợp",
+    "Thẩm quyền",
+)
 
 
 def make_data_dir(target: Path, overlay: Path | None = None) -> Path:
@@ -30,6 +46,11 @@ def make_data_dir(target: Path, overlay: Path | None = None) -> Path:
     return target
 
 
+def read_task(data: Path, number: int) -> Task:
+    """Task `number` as its file in `data/tasks/` now holds it."""
+    return Task.model_validate(load_fast(data / "tasks" / f"{number:03d}.yaml"))
+
+
 def tree_digest(root: Path) -> dict[str, str]:
     """Every file under `root` (hidden ones too, so a stray temporary file shows) with its SHA-256."""
     return {
@@ -37,6 +58,20 @@ def tree_digest(root: Path) -> dict[str, str]:
         for path in sorted(root.rglob("*"))
         if path.is_file()
     }
+
+
+@contextmanager
+def cpu_limit(seconds: float) -> Iterator[None]:
+    """Fail when the block uses `seconds` or more of this process's CPU time.
+
+    A guard against runaway work on hostile input (backtracking, quadratic loops), not a speed
+    target (those are measured in benchmarks/). CPU time, unlike the wall clock, does not grow when
+    other processes load the machine, so the guard does not fail for them.
+    """
+    started = time.process_time()
+    yield
+    used = time.process_time() - started
+    assert used < seconds, f"{used:.2f} s of CPU time; the limit is {seconds} s"
 
 
 @pytest.fixture(autouse=True)

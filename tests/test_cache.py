@@ -22,9 +22,10 @@ from ctr199.programme import Programme, milestones_of
 from ctr199.report import Report
 from ctr199.store import DataDir, load_fast
 
-from .conftest import SHIPPED
+from .conftest import FIXTURES, SHIPPED
 
 AS_OF = date(2026, 7, 1)
+PROGRESS = FIXTURES / "valid" / "progress" / "tasks"
 
 # Files that exercise every kind of finding: from the file alone (cached) and from its context (re-run).
 _BROKEN = {
@@ -47,15 +48,13 @@ def _age(root: Path, seconds: int = 3600) -> None:
 
 
 @pytest.fixture
-def mixed(tmp_path: Path) -> Path:
-    root = Path(shutil.copytree(SHIPPED, tmp_path / "data"))
+def mixed(shipped_copy: Path) -> Path:
     for name, text in _BROKEN.items():
-        (root / "tasks" / name).write_text(text, encoding="utf-8")
-    progress = Path(__file__).parent / "fixtures" / "valid" / "progress" / "tasks"
-    for path in progress.iterdir():
-        shutil.copy(path, root / "tasks" / path.name)
-    _age(root)
-    return root
+        (shipped_copy / "tasks" / name).write_text(text, encoding="utf-8")
+    for path in PROGRESS.iterdir():
+        shutil.copy(path, shipped_copy / "tasks" / path.name)
+    _age(shipped_copy)
+    return shipped_copy
 
 
 class ParseCounter:
@@ -323,9 +322,8 @@ def test_default_cache_folder_is_the_platform_one(monkeypatch: pytest.MonkeyPatc
 @pytest.mark.parametrize("model", [Task, AgenciesFile, GroupsFile, IndicatorsFile, Milestone])
 def test_rebuilt_models_equal_validated_ones(model: type[Any]) -> None:
     data = DataDir(SHIPPED)
-    progress = Path(__file__).parent / "fixtures" / "valid" / "progress" / "tasks"
     sources = {
-        Task: [*data.task_files(), *sorted(progress.iterdir())],
+        Task: [*data.task_files(), *sorted(PROGRESS.iterdir())],
         AgenciesFile: [data.agencies],
         GroupsFile: [data.groups],
         IndicatorsFile: [data.indicators],

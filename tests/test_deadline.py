@@ -1,7 +1,6 @@
 """Tests for ctr199.deadline: every phrase of the programme, variants, errors, properties."""
 
 import contextlib
-import time
 import unicodedata
 from datetime import date, timedelta
 
@@ -23,6 +22,8 @@ from ctr199.deadline import (
     parse_quarter,
     quarter_end,
 )
+
+from .conftest import cpu_limit
 
 D = date.fromisoformat
 ONGOING = "ongoing"
@@ -275,10 +276,8 @@ def test_error_message_wording() -> None:
 
 def test_long_input_is_refused_quickly() -> None:
     for text in ("a" * 10_000, "Quý II/2026; " * 1000, "2026 - " * 2000):
-        started = time.perf_counter()
-        with pytest.raises(DeadlineError) as info:
+        with cpu_limit(1), pytest.raises(DeadlineError) as info:
             parse_deadline(text)
-        assert time.perf_counter() - started < 1
         assert info.value.phrase == text
         assert len(str(info.value)) < 400
 
@@ -295,10 +294,8 @@ def test_long_input_is_refused_quickly() -> None:
     ],
 )
 def test_adversarial_input_is_fast(text: str) -> None:
-    started = time.perf_counter()
-    with contextlib.suppress(DeadlineError):
+    with cpu_limit(1), contextlib.suppress(DeadlineError):
         parse_deadline(text)
-    assert time.perf_counter() - started < 1
 
 
 def test_milestone_model_is_frozen_and_strict() -> None:

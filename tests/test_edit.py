@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 from ctr199.checks import check_programme
 from ctr199.cli import app
 from ctr199.edit import EditRefused, ProgressUpdate, update_task
-from ctr199.models import Status, Task
-from ctr199.store import load_fast
+from ctr199.models import Status
 
+from .conftest import read_task
 from .gitrepo import data_repo, git
 
 runner = CliRunner()
@@ -34,10 +34,6 @@ def _changed_lines(repo: Path) -> list[str]:
 def _invoke(*args: str) -> tuple[int, str, str]:
     result = runner.invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr
-
-
-def _task(data: Path, number: int) -> Task:
-    return Task.model_validate(load_fast(data / "tasks" / f"{number:03d}.yaml"))
 
 
 def _no_errors(data: Path, as_of: date = date(2026, 3, 31)) -> None:
@@ -209,14 +205,14 @@ def test_milestones_complete_one_by_one_then_the_task(tmp_path: Path) -> None:
     assert out.strip() == (
         "Đã cập nhật nhiệm vụ (65), mốc 1: Hoàn thành (20/03/2026); nhiệm vụ: Chưa thực hiện → Đang thực hiện."
     )
-    task = _task(data, 65)
+    task = read_task(data, 65)
     assert task.status is Status.IN_PROGRESS and task.completed_on is None
     assert [(m.milestone, m.date, m.ref) for m in task.completed_milestones] == [(1, date(2026, 3, 20), "QĐ 1")]
     assert [(e.status, e.milestone) for e in task.log] == [(Status.DONE, 1), (Status.IN_PROGRESS, None)]
 
     code, out, err = _invoke("done", "65", "-m", "2", "--date", "2026-11-30", *common)
     assert code == 0, err
-    task = _task(data, 65)
+    task = read_task(data, 65)
     assert task.status is Status.DONE and task.completed_on == date(2026, 11, 30)
     assert [m.milestone for m in task.completed_milestones] == [1, 2]
     assert task.log[-1].status is Status.DONE and task.log[-1].milestone is None
@@ -224,7 +220,7 @@ def test_milestones_complete_one_by_one_then_the_task(tmp_path: Path) -> None:
     # Reopening one milestone reopens the task.
     code, out, err = _invoke("update", "65", "-m", "2", "-s", "in_progress", "--date", "2026-12-01", *common)
     assert code == 0, err
-    task = _task(data, 65)
+    task = read_task(data, 65)
     assert task.status is Status.IN_PROGRESS and task.completed_on is None
     assert [m.milestone for m in task.completed_milestones] == [1]
     _no_errors(data, date(2026, 12, 31))
@@ -236,7 +232,7 @@ def test_done_without_milestone_completes_every_remaining_milestone(tmp_path: Pa
     assert _invoke("done", "38", "-m", "2", "--date", "2026-06-01", *common)[0] == 0
     code, _, err = _invoke("done", "38", "--date", "2026-12-15", "--ref", "Báo cáo số 5/BC-SXD", *common)
     assert code == 0, err
-    task = _task(data, 38)
+    task = read_task(data, 38)
     assert [(m.milestone, m.date) for m in task.completed_milestones] == [
         (1, date(2026, 12, 15)),
         (2, date(2026, 6, 1)),
@@ -255,14 +251,14 @@ def test_text_that_yaml_would_misread_is_quoted(tmp_path: Path) -> None:
         "-d", str(data), "--as-of", AS_OF,
     )  # fmt: skip
     assert code == 0, err
-    entry = _task(data, 36).log[0]
+    entry = read_task(data, 36).log[0]
     assert (entry.note, entry.ref) == ("yes", "12:30")
 
 
 def test_default_date_is_as_of(tmp_path: Path) -> None:
     data = data_repo(tmp_path)
     assert _invoke("update", "36", "-s", "in_progress", "-d", str(data), "--as-of", "15/3/2026")[0] == 0
-    assert _task(data, 36).log[0].date == date(2026, 3, 15)
+    assert read_task(data, 36).log[0].date == date(2026, 3, 15)
 
 
 def test_hand_formatted_file_must_be_formatted_before_an_update(tmp_path: Path) -> None:
@@ -311,7 +307,7 @@ def test_new_task_takes_the_next_number_and_is_valid_and_canonical(tmp_path: Pat
     )  # fmt: skip
     assert code == 0, err
     assert "Đã tạo nhiệm vụ (76)" in out
-    task = _task(data, 76)
+    task = read_task(data, 76)
     assert task.lead == ["Sở Xây dựng", "Sở Tài chính"]  # the registry's spelling for what was typed loosely
     assert task.status is Status.NOT_STARTED and task.deadline == "Quý III/2026"
     _no_errors(data)

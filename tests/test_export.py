@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from ctr199.cli import app
 from ctr199.export import neutralise
 
-from .conftest import FIXTURES, make_data_dir, tree_digest
+from .conftest import APPENDIX_COLUMNS, FIXTURES, make_data_dir, tree_digest
 
 runner = CliRunner()
 AS_OF = "2026-11-28"
@@ -79,19 +79,7 @@ def test_csv_of_the_shipped_data(shipped_copy: Path) -> None:
     result = _export(shipped_copy, "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = _csv_rows(result.stdout_bytes)
-    assert rows[0] == [
-        "STT",
-        "Nhiệm vụ",
-        "Kết quả/Sản phẩm",
-        "Thời hạn",
-        "Cơ quan chủ trì",
-        "Cơ quan, đơn vị phối hợp",
-        "Thẩm quyền",
-        "Nhóm",
-        "Hạn",
-        "Trạng thái",
-        "Số ngày quá hạn",
-    ]
+    assert rows[0] == [*APPENDIX_COLUMNS, "Nhóm", "Hạn", "Trạng thái", "Số ngày quá hạn"]
     by_id = {int(row[0]): row for row in rows[1:]}
     assert sorted(by_id) == list(range(1, 76))
     assert by_id[2][3:5] == ["Tháng 3/2026", "Sở Tài chính"]
@@ -192,8 +180,7 @@ def test_xlsx_workbook(progress: Path, tmp_path: Path) -> None:
     tasks, milestones = workbook["Nhiệm vụ"], workbook["Mốc thời hạn"]
 
     header = [cell.value for cell in tasks[1]]
-    appendix = ("STT", "Nhiệm vụ", "Kết quả/Sản phẩm", "Thời hạn", "Cơ quan chủ trì", "Cơ quan, đơn vị phối hợp")
-    assert header[:7] == [*appendix, "Thẩm quyền"]
+    assert header[:7] == list(APPENDIX_COLUMNS)
     assert all(cell.font.b for cell in tasks[1])
     assert tasks.freeze_panes == "A2" and tasks.auto_filter.ref == "A1:K5"
     assert tasks.max_row == 5 and milestones.max_row == 6

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from ctr199.checks import check_programme
-from ctr199.report import Severity
+from ctr199.programme import Programme
+from ctr199.report import Report, Severity
 
 from .conftest import AS_OF, FIXTURES, make_data_dir
 
@@ -31,9 +32,10 @@ def _expected(case: Path) -> list[re.Match[str]]:
     return [m for m in matches if m]
 
 
-def _assert_reported(case: Path, tmp_path: Path) -> None:
+def _assert_reported(case: Path, tmp_path: Path) -> tuple[Programme, Report]:
+    """Check `case` and assert it reports exactly what its expected.txt lists; return what was loaded."""
     root = make_data_dir(tmp_path / "data", case)
-    _, report = check_programme(root, as_of=AS_OF)
+    programme, report = check_programme(root, as_of=AS_OF)
     expected = _expected(case)
     for want in expected:
         hits = [
@@ -48,13 +50,12 @@ def _assert_reported(case: Path, tmp_path: Path) -> None:
         assert hits, f"{case.name}: expected {want.group(0)!r}; got:\n" + "\n".join(map(str, report.findings))
     # Nothing but what is expected: a case tests one thing.
     assert len(report.findings) == len(expected), "\n".join(map(str, report.findings))
+    return programme, report
 
 
 @pytest.mark.parametrize("case", _cases("valid"), ids=lambda p: p.name)
 def test_valid_case_has_no_errors(case: Path, tmp_path: Path) -> None:
-    _assert_reported(case, tmp_path)
-    root = make_data_dir(tmp_path / "again", case)
-    programme, report = check_programme(root, as_of=AS_OF)
+    programme, report = _assert_reported(case, tmp_path)
     assert not report.errors
     assert programme.tasks, "a valid case loads its tasks"
 

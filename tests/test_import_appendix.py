@@ -16,21 +16,12 @@ from typer.testing import CliRunner
 
 from ctr199.appendix import parse_appendix_docx, read_appendix
 from ctr199.cli import app
-from ctr199.models import GroupsFile, Task
+from ctr199.models import GroupsFile
 from ctr199.store import load_fast
 
-from .conftest import SEED, SHIPPED, tree_digest
+from .conftest import APPENDIX_COLUMNS, SEED, SHIPPED, read_task, tree_digest
 
 runner = CliRunner()
-HEADER = (
-    "STT",
-    "Nhiệm vụ",
-    "Kết quả/Sản phẩm",
-    "Thời hạn",
-    "Cơ quan chủ trì",
-    "Cơ quan, đơn vị phối hợp",
-    "Thẩm quyền",
-)
 
 
 def _import(*args: str) -> Any:
@@ -127,7 +118,7 @@ def test_row_problems_in_the_text_form(tmp_path: Path) -> None:
     row = "\t".join(["(1)", "Nhiệm vụ", "", "Năm 2026", "Sở Tài chính", "", "UBND thành phố"])
     text = "\n".join(
         [
-            "\t".join(HEADER),
+            "\t".join(APPENDIX_COLUMNS),
             row,  # before any group
             "1\tNhóm một",
             row,
@@ -214,7 +205,7 @@ def build_docx(path: Path) -> None:
     document.add_paragraph("PHỤ LỤC NHIỆM VỤ")
     table = document.add_table(rows=0, cols=7)
     header = table.add_row()
-    _fill(header.cells, HEADER)
+    _fill(header.cells, APPENDIX_COLUMNS)
     _mark_header(header)
     _fill(table.add_row().cells, tuple(f"({n})" for n in range(1, 8)))
 
@@ -241,7 +232,7 @@ def build_docx(path: Path) -> None:
     lead = first.cells[4].merge(second.cells[4])  # one lead written once for two tasks
     lead.text = "Sở Tài chính"
 
-    _fill(table.add_row().cells, HEADER)  # repeated by hand after a page break
+    _fill(table.add_row().cells, APPENDIX_COLUMNS)  # repeated by hand after a page break
     third = table.add_row()
     _fill(
         third.cells,
@@ -254,7 +245,7 @@ def build_docx(path: Path) -> None:
 
     document.add_page_break()
     continued = document.add_table(rows=0, cols=7)
-    _fill(continued.add_row().cells, HEADER)
+    _fill(continued.add_row().cells, APPENDIX_COLUMNS)
     _merged(continued.add_row(), 0, 6, "2. Tiếp tục thể chế hoá các cơ chế đặc thù")
     _fill(
         continued.add_row().cells,
@@ -292,7 +283,7 @@ def test_docx_import_writes_files_that_validate(tmp_path: Path) -> None:
     assert result.exit_code == 1  # the note row could not be read
     assert "phu-luc.docx: bảng 1, hàng 9: không đọc được hàng" in result.stderr
     assert sorted(p.name for p in (root / "tasks").iterdir()) == ["001.yaml", "002.yaml", "003.yaml", "004.yaml"]
-    task = Task.model_validate(load_fast(root / "tasks" / "003.yaml"))
+    task = read_task(root, 3)
     assert task.lead == ["Sở Xây dựng", "Ban QLDA liên quan"]
     groups = GroupsFile.model_validate(load_fast(root / "groups.yaml")).groups
     assert [g.id for g in groups] == [1, 2]
@@ -346,7 +337,7 @@ def test_seed_appendix_typed_into_word_gives_the_shipped_files(tmp_path: Path) -
 def test_docx_with_a_task_above_its_group_reports_the_row(tmp_path: Path) -> None:
     document = Document()
     table = document.add_table(rows=2, cols=7)
-    _fill(table.rows[0].cells, HEADER)
+    _fill(table.rows[0].cells, APPENDIX_COLUMNS)
     _fill(table.rows[1].cells, ("(1)", "Nhiệm vụ", "", "Năm 2026", "Sở Tài chính", "", ""))
     source = tmp_path / "a.docx"
     document.save(str(source))

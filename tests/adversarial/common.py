@@ -1,4 +1,5 @@
-"""What every hostile-input test checks: the exit code, one Vietnamese line, no traceback, no file changed."""
+"""What every hostile-input test checks (the exit code, one Vietnamese line, no traceback, no file changed),
+and the inputs several of them start from."""
 
 from __future__ import annotations
 
@@ -12,10 +13,16 @@ from typer.testing import CliRunner
 
 from ctr199.cli import app
 
-from ..conftest import ROOT
+from ..conftest import FIXTURES, ROOT
 
 runner = CliRunner()
 AS_OF = "2026-11-28"
+# A valid task file (task 1), to be broken in various ways.
+GOOD = (FIXTURES / "valid" / "minimal" / "tasks" / "001.yaml").read_text(encoding="utf-8")
+# Nine levels of YAML aliases, each three times the one before: 9 × 3**8 strings if expanded.
+BILLION_LAUGHS = "a: &a ['x','x','x','x','x','x','x','x','x']\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n" for i in range(8)
+)
 
 
 def invoke(*args: str, terminal: bool = False) -> Any:
@@ -46,3 +53,9 @@ def run_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
     assert "Traceback" not in done.stderr, done.stderr
     return done
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    """Write `content` as it is: text as UTF-8, bytes untouched (to write what no editor would)."""
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return path

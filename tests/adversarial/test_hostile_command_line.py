@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from ..conftest import ROOT, SHIPPED, tree_digest
+from ..conftest import ROOT, tree_digest
 from .common import AS_OF, error_line, invoke, run_process
-
-
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(SHIPPED, tmp_path / "data"))
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import tempfile
 import unicodedata
 from datetime import date
@@ -22,18 +21,11 @@ from ctr199.checks import check_programme
 from ctr199.models import Task
 from ctr199.store import load_fast, load_roundtrip
 
-from ..conftest import SHIPPED, tree_digest
-from .common import error_line, invoke, run_process
+from ..conftest import APPENDIX_COLUMNS, SHIPPED, tree_digest
+from .common import error_line, invoke, run_process, write
 
 AS_OF = "2026-03-31"
 TASK = Path("data/tasks/036.yaml")
-
-
-@pytest.fixture
-def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the shipped data in `tmp_path/data`, with `tmp_path` the working directory."""
-    monkeypatch.chdir(tmp_path)
-    return Path(shutil.copytree(SHIPPED, tmp_path / "data"))
 
 
 def _update(*extra: str) -> Any:
@@ -48,7 +40,7 @@ def _read_only(path: Path) -> None:
 
 
 _APPENDIX = (
-    "STT\tNhiệm vụ\tKết quả/Sản phẩm\tThời hạn\tCơ quan chủ trì\tCơ quan, đơn vị phối hợp\tThẩm quyền\n"
+    "\t".join(APPENDIX_COLUMNS) + "\n"
     "1\tNhóm một\t\t\t\t\t\n"
     "(1)\tViệc một\tNghị quyết\tNăm 2026\tSở Xây dựng\t\tHĐND thành phố\n"
 )
@@ -250,7 +242,7 @@ _GOOD = (SHIPPED / "tasks" / "036.yaml").read_text(encoding="utf-8")
 )
 def test_update_of_a_broken_file_is_refused_untouched(data: Path, content: str | bytes, reason: str) -> None:
     path = data / "tasks" / "036.yaml"
-    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    write(path, content)
     before = tree_digest(data)
     result = _update()
     assert result.exit_code == 1

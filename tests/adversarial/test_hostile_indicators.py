@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from ..conftest import SHIPPED, tree_digest
+from ..conftest import tree_digest
 from .common import error_line, invoke, run_process
 
 _EXAMPLES = "(ví dụ hợp lệ: 9,8 · 7.944,5 · 9.8)"
-
-
-@pytest.fixture
-def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return Path(shutil.copytree(SHIPPED, tmp_path / "data"))
 
 
 @pytest.mark.parametrize(

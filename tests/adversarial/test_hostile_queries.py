@@ -12,14 +12,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from ..conftest import FIXTURES, SHIPPED, tree_digest
-from .common import AS_OF, error_line, invoke, run_process
+from ..conftest import SHIPPED, tree_digest
+from .common import AS_OF, BILLION_LAUGHS, GOOD, error_line, invoke, run_process, write
 
-GOOD = (FIXTURES / "valid" / "minimal" / "tasks" / "001.yaml").read_text(encoding="utf-8")
 TITLE = "title: Tuyến đường tốc độ cao kết nối Đông - Tây thành phố Hải Phòng"
-BILLION_LAUGHS = "a: &a ['x','x','x','x','x','x','x','x','x']\n" + "".join(
-    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n" for i in range(8)
-)
 # name → content; each keeps its whole file out of the programme.
 HOSTILE_FILES: dict[str, str | bytes] = {
     "080.yaml": "id: 80\ntitle: [chưa đóng\n",
@@ -57,8 +53,7 @@ def trees(tmp_path: Path) -> tuple[Path, Path]:
     shutil.copytree(SHIPPED, clean / "data")
     shutil.copytree(SHIPPED, broken / "data")
     for name, content in HOSTILE_FILES.items():
-        path = broken / "data" / "tasks" / name
-        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        write(broken / "data" / "tasks" / name, content)
     return clean, broken
 
 
