@@ -10,6 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from ctr199.cli import app
+from ctr199.store import load_fast
 
 from .conftest import FIXTURES, make_data_dir
 
@@ -156,3 +157,15 @@ def test_help_is_vietnamese() -> None:
     assert result.exit_code == 0 and "set" in result.output and "show" in result.output
     assert "Ghi số liệu" in runner.invoke(app, ["indicator", "set", "--help"]).output
     assert "chỉ tiêu chủ yếu" in runner.invoke(app, ["--help"]).output
+
+
+def test_a_source_yaml_would_misread_keeps_the_file_in_fmt_layout(shipped_copy: Path) -> None:
+    sources = ["Sở Tài chính: báo cáo nhanh", "BC #12", "- ước", "yes", "2026-10-05"]
+    for number, source in enumerate(sources, start=1):
+        args = ["indicator", "set", "7", "-p", f"2026-0{number}", "-v", "1", "--source", source, "--date", "2026-10-05"]
+        result = runner.invoke(app, [*args, "-d", str(shipped_copy)])
+        assert result.exit_code == 0, result.output
+    check = runner.invoke(app, ["fmt", "--check", str(shipped_copy)])
+    assert check.exit_code == 0, check.output
+    [indicator] = [i for i in load_fast(shipped_copy / "indicators.yaml")["indicators"] if i["id"] == 7]
+    assert [actual["source"] for actual in indicator["targets"][0]["actuals"]] == sources
