@@ -35,7 +35,7 @@ APPENDIX_COLUMNS = (
 def make_data_dir(target: Path, overlay: Path | None = None) -> Path:
     """A data directory with the shipped registry and groups, plus the files of `overlay`."""
     (target / "tasks").mkdir(parents=True, exist_ok=True)
-    for name in ("agencies.yaml", "groups.yaml"):
+    for name in ("agencies.yaml", "groups.yaml", "programme.yaml"):
         shutil.copy(SHIPPED / name, target / name)
     if overlay is not None:
         for path in overlay.rglob("*"):

@@ -87,7 +87,7 @@ def _same(first: tuple[Programme, Report], second: tuple[Programme, Report]) -> 
 def test_cached_run_reads_no_file_and_answers_the_same(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     parsed = ParseCounter(monkeypatch)
     fresh = check_programme(mixed, as_of=AS_OF, use_cache=False)
-    assert len(parsed.take()) == 75 + len(_BROKEN) + 3
+    assert len(parsed.take()) == 75 + len(_BROKEN) + 4
     codes = {f.code for f in fresh[1].findings}
     assert {"yaml-syntax", "schema", "unknown-agency", "log-future", "duplicate-id", "deadline"} <= codes
 
@@ -104,7 +104,7 @@ def test_clean_cached_run_parses_nothing(shipped_copy: Path, monkeypatch: pytest
     _age(shipped_copy)
     parsed = ParseCounter(monkeypatch)
     first = check_programme(shipped_copy, as_of=AS_OF)
-    assert len(parsed.take()) == 78
+    assert len(parsed.take()) == 79
     second = check_programme(shipped_copy, as_of=AS_OF)
     assert parsed.take() == []
     _same(first, second)
@@ -198,7 +198,7 @@ def test_damaged_cache_is_ignored_and_rebuilt(mixed: Path, monkeypatch: pytest.M
 
     parsed = ParseCounter(monkeypatch)
     _same(expected, check_programme(mixed, as_of=AS_OF))
-    assert len(parsed.take()) == 75 + len(_BROKEN) + 3  # nothing taken from the damaged cache
+    assert len(parsed.take()) == 75 + len(_BROKEN) + 4  # nothing taken from the damaged cache
     _same(expected, check_programme(mixed, as_of=AS_OF))
     assert len(parsed.take()) == 3  # rebuilt: used again
 
@@ -244,7 +244,7 @@ def test_another_users_cache_is_not_read(mixed: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(os, "getuid", lambda: 12345)
     parsed = ParseCounter(monkeypatch)
     check_programme(mixed, as_of=AS_OF)
-    assert len(parsed.take()) == 75 + len(_BROKEN) + 3
+    assert len(parsed.take()) == 75 + len(_BROKEN) + 4
 
 
 def test_cache_made_by_other_code_is_not_used(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -252,7 +252,7 @@ def test_cache_made_by_other_code_is_not_used(mixed: Path, monkeypatch: pytest.M
     monkeypatch.setattr(cache, "code_digest", lambda: "other version of ctr199")
     parsed = ParseCounter(monkeypatch)
     check_programme(mixed, as_of=AS_OF)
-    assert len(parsed.take()) == 75 + len(_BROKEN) + 3
+    assert len(parsed.take()) == 75 + len(_BROKEN) + 4
 
 
 def test_changed_registry_and_groups_take_effect(mixed: Path) -> None:

@@ -378,6 +378,7 @@ def test_refused_requests_write_nothing(
         "agencies.yaml",
         "groups.yaml",
         "indicators.yaml",
+        "programme.yaml",
         "tasks",
     ]
 

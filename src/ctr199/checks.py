@@ -15,7 +15,16 @@ from pydantic import BaseModel, ValidationError
 from ctr199.agencies import AgencyLookupError, Registry
 from ctr199.cache import CheckCache, Key, file_key, rebuild
 from ctr199.cache import enabled as cache_enabled
-from ctr199.models import AgenciesFile, GroupsFile, IndicatorsFile, Milestone, Status, Task, model_in
+from ctr199.models import (
+    AgenciesFile,
+    GroupsFile,
+    IndicatorsFile,
+    Milestone,
+    ProgrammeFile,
+    Status,
+    Task,
+    model_in,
+)
 from ctr199.programme import Programme, TaskRecord, milestones_of
 from ctr199.report import Finding, Report, Severity, display_path
 from ctr199.store import TASKS_DIR, DataDir, YamlError, load_fast_located, locate_node, read_text
@@ -178,6 +187,7 @@ def _check_programme(root: Path, *, as_of: date, use_cache: bool | None) -> tupl
     wanted = cache_enabled() if use_cache is None else use_cache
     store = CheckCache.open(root) if wanted else CheckCache.disabled()
 
+    programme.info = _checked_file(store, data.programme, ProgrammeFile, "chương trình (programme.yaml)", report)
     agencies = _checked_file(store, data.agencies, AgenciesFile, "danh mục cơ quan", report, _check_registry)
     if agencies is not None:
         programme.registry = Registry(agencies.agencies)

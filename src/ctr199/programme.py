@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ctr199.agencies import Registry
-from ctr199.models import Group, Indicator, Milestone, Task
+from ctr199.models import Group, Indicator, Milestone, ProgrammeFile, Task
 from ctr199.report import Report
 
 
@@ -55,6 +55,7 @@ class Programme:
         self.groups: list[Group] = []
         self.registry = Registry([])
         self.indicators: list[Indicator] = []
+        self.info: ProgrammeFile | None = None  # programme.yaml: title, year, letterheads (None when unreadable)
 
     def task(self, task_id: int) -> TaskRecord | None:
         return next((record for record in self.tasks if record.id == task_id), None)

@@ -32,6 +32,7 @@ TASKS_DIR = "tasks"
 GROUPS_FILE = "groups.yaml"
 AGENCIES_FILE = "agencies.yaml"
 INDICATORS_FILE = "indicators.yaml"
+PROGRAMME_FILE = "programme.yaml"
 
 
 class YamlError(Exception):
@@ -66,6 +67,10 @@ class DataDir(NamedTuple):
     @property
     def indicators(self) -> Path:
         return self.root / INDICATORS_FILE
+
+    @property
+    def programme(self) -> Path:
+        return self.root / PROGRAMME_FILE
 
     def task_files(self) -> list[Path]:
         return [path for path, _ in self.task_files_stat()]
