@@ -22,7 +22,7 @@ class SchemaKind(StrEnum):
 def register(app: typer.Typer) -> None:
     app.command(
         "schema",
-        help="In JSON Schema của tệp dữ liệu: nhiệm vụ, chỉ tiêu, cơ quan, nhóm, chương trình (cho trình soạn thảo gợi ý).",
+        help="In JSON Schema của tệp dữ liệu: nhiệm vụ, chỉ tiêu, cơ quan, nhóm, chương trình (cho trình soạn thảo).",
     )(schema)
 
 
