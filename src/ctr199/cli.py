@@ -25,8 +25,9 @@ EXIT_USAGE = 2
 _app = typer.Typer(
     name="ctr199",
     help=(
-        "Theo dõi Chương trình hành động thực hiện Kết luận 199-KL/TW và Nghị quyết 244/2025/QH15 "
-        "(dữ liệu YAML trong git).\n\nMã thoát: 0 = ổn; 1 = dữ liệu có lỗi/phát hiện; 2 = dùng lệnh sai."
+        "Theo dõi việc thực hiện một chương trình, kế hoạch hành động: mỗi nhiệm vụ một tệp YAML trong git; "
+        "tên chương trình, năm và tiêu đề văn bản lấy từ data/programme.yaml.\n\n"
+        "Mã thoát: 0 = ổn; 1 = dữ liệu có lỗi/phát hiện; 2 = dùng lệnh sai."
     ),
     no_args_is_help=True,
     add_completion=True,
@@ -74,7 +75,7 @@ def _root(
     ] = False,
     no_cache: NoCacheOption = False,
 ) -> None:
-    """Theo dõi Chương trình hành động 199-KL/TW & 244/2025/QH15."""
+    """Theo dõi việc thực hiện một chương trình hành động (dữ liệu YAML trong git)."""
     if no_cache:  # for every command of this run, however it loads the data
         from ctr199 import cache
 

@@ -57,6 +57,18 @@ class Programme:
         self.indicators: list[Indicator] = []
         self.info: ProgrammeFile | None = None  # programme.yaml: title, year, letterheads (None when unreadable)
 
+    @property
+    def identity(self) -> ProgrammeFile:
+        """programme.yaml, which every document needs (title, place, letterheads)."""
+        if self.info is None:
+            from ctr199.errors import DataError
+
+            raise DataError(
+                f"thiếu hoặc lỗi tệp {self.root / 'programme.yaml'} (tên chương trình, năm, tiêu đề văn bản); "
+                "chạy ctr199 validate rồi sửa, hoặc tạo kho dữ liệu mới bằng ctr199 init"
+            )
+        return self.info
+
     def task(self, task_id: int) -> TaskRecord | None:
         return next((record for record in self.tasks if record.id == task_id), None)
 

@@ -67,6 +67,12 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", stripped.casefold()).strip()
 
 
+def strip_marks(text: str) -> str:
+    """The text in plain ASCII letters, case kept ("Kế hoạch số 12/KH" → "Ke hoach so 12/KH")."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).encode("ascii", "ignore").decode()
+
+
 def ascii_slug(text: str, max_words: int = 6) -> str:
     """A short ASCII file-name-safe slug, e.g. for export file names."""
     words = re.findall(r"[a-z0-9]+", fold(text))

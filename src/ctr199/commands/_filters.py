@@ -115,7 +115,8 @@ YearOption = Annotated[
     typer.Option("--year", "-y", metavar="NĂM", help="Có mốc đến hạn trong năm, ví dụ 2026.", show_default=False),
 ]
 GroupOption = Annotated[
-    int | None, typer.Option("--group", "-g", metavar="NHÓM", help="Nhóm nhiệm vụ (1–9).", show_default=False)
+    int | None,
+    typer.Option("--group", "-g", metavar="NHÓM", help="Số nhóm nhiệm vụ (trong groups.yaml).", show_default=False),
 ]
 StatusOption = Annotated[
     list[str] | None,
