@@ -28,8 +28,8 @@ from ctr199.brief import (
     read_recommendations,
 )
 from ctr199.cli import app
+from ctr199.loading import load_programme
 from ctr199.models import Actual, Indicator, Target
-from ctr199.programme import load_programme
 from ctr199.templating import Format, builtin_dir, choose_template, render_text
 
 from .brief_helpers import OVERDUE, SNAPSHOTS, W48, brief_data, docx_tables, docx_text, parse_html, run, runner

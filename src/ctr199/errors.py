@@ -35,3 +35,10 @@ class UsageError(Ctr199Error):
     """The command was asked wrongly: an unknown option value, a missing folder (exit 2)."""
 
     exit_code = EXIT_USAGE
+
+
+def error_line(message: str) -> str:
+    """ "Lỗi: …", with any terminal control character in it (from a file name, say) made visible."""
+    from ctr199.text import visible
+
+    return f"Lỗi: {visible(message, one_line=True)}"

@@ -15,11 +15,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from ctr199.output import appendix_number, neutralise
+from ctr199.output import appendix_number
 from ctr199.payload import LIST_SEPARATOR, csv_cell, iso
 from ctr199.programme import Programme
 from ctr199.query import Filters, MilestoneState, TaskState, select
-from ctr199.text import shorten, strip_marks
+from ctr199.text import neutralise, shorten, strip_marks
 
 if TYPE_CHECKING:
     from ctr199.models import ProgrammeFile

@@ -11,8 +11,8 @@ from datetime import date
 from typing import Any
 
 from ctr199.models import Group
-from ctr199.output import neutralise
 from ctr199.query import AgencyLoad, Category, Item, MilestoneState, Summary, TaskState
+from ctr199.text import neutralise
 
 Payload = dict[str, Any]
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
 from ctr199.agencies import Registry
 from ctr199.models import Group, Indicator, Milestone, ProgrammeFile, Task
-from ctr199.report import Report
 
 
 def milestones_of(task: Task) -> list[Milestone]:
@@ -74,14 +72,3 @@ class Programme:
 
     def group(self, group_id: int) -> Group | None:
         return next((group for group in self.groups if group.id == group_id), None)
-
-
-def load_programme(root: Path, *, as_of: date, use_cache: bool | None = None) -> tuple[Programme, Report]:
-    """Load and check every file under `root`; bad files are reported, never fatal.
-
-    Unchanged files come from the cache of checked files unless `use_cache` is False (None follows
-    `ctr199 --no-cache` and `CTR199_NO_CACHE`).
-    """
-    from ctr199.checks import check_programme
-
-    return check_programme(root, as_of=as_of, use_cache=use_cache)

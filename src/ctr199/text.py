@@ -106,3 +106,19 @@ def spelling_key(text: str) -> str:
         tones = "".join(ch for ch in word if ch in TONE_MARKS)
         words.append("".join(ch for ch in word if ch not in TONE_MARKS) + tones)
     return unicodedata.normalize("NFC", " ".join(words))
+
+
+# What a spreadsheet may take as the start of a formula (OWASP "CSV injection"), full-width forms included.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# A pattern, not compiled here: output is imported on every run, neutralise only by CSV and xlsx.
+_SIGNED_NUMBER = r"[-+]\d+(?:[.,]\d+)*%?"
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet will show as text: a leading formula character gets a "'" before it.
+
+    A bare signed number ("-2,5", "+3%") is left alone: it is a number, not a formula.
+    """
+    if text.startswith(_FORMULA_START) and not re.fullmatch(_SIGNED_NUMBER, text):
+        return f"'{text}"
+    return text

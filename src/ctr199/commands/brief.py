@@ -135,17 +135,10 @@ def rendered(chosen: Template, data: dict[str, object]) -> str | bytes:
 
 
 def checked_programme(root: Path, day: date) -> Programme:
-    """The loaded programme; a brief is never built from data that fails validation."""
-    from ctr199.programme import load_programme
+    """The loaded programme; a document is never built from data that fails validation (exit 1)."""
+    from ctr199.loading import for_document
 
-    programme, report = load_programme(root, as_of=day)
-    if report.errors:
-        fail(
-            f"dữ liệu có {len(report.errors)} lỗi (đầu tiên: {report.errors[0]}); "
-            "chạy ctr199 validate rồi sửa trước khi lập báo cáo",
-            EXIT_FINDINGS,
-        )
-    return programme
+    return for_document(root, as_of=day)
 
 
 def _default_name(slug: str, agency: Agency | None) -> str:
