@@ -384,7 +384,7 @@ def test_task_payload_data_model(demo: Programme) -> None:
     payload = task_payload(state)
     assert payload["id"] == 8
     assert payload["lead"] == ["Sở Tài chính", "Sở Xây dựng"]
-    assert payload["deadline_text"] == "Trình đề án tháng 3/2026; Ban hành tháng 5/2026"
+    assert payload["deadline"] == "Trình đề án tháng 3/2026; Ban hành tháng 5/2026"
     assert (payload["status"], payload["status_label"], payload["days_overdue"]) == (
         "overdue",
         "Đang thực hiện quá hạn",
@@ -398,7 +398,8 @@ def test_task_payload_data_model(demo: Programme) -> None:
         "ongoing": False,
         "done": False,
         "done_on": None,
-        "category": "overdue",
+        "status": "overdue",
+        "status_label": "Đang thực hiện quá hạn",
         "days_overdue": 31,
     }
     row = item_payload(overdue_items([state])[1])

@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from ctr199.output import appendix_number
-from ctr199.payload import LIST_SEPARATOR, csv_cell, iso
+from ctr199.payload import LIST_SEPARATOR, csv_cell, task_payload
 from ctr199.programme import Programme
 from ctr199.query import Filters, MilestoneState, TaskState, select
 from ctr199.text import neutralise, shorten, strip_marks
@@ -167,42 +167,9 @@ def render_csv(table: Table) -> bytes:
 
 
 def render_json(states: Sequence[TaskState], as_of: date) -> bytes:
-    """Tasks with their milestones nested; keys as in the data files, statuses as key and label."""
-    payload = {"as_of": as_of.isoformat(), "tasks": [_task_json(state) for state in states]}
+    """Tasks with their milestones nested: the records of `ctr199 list --format json` (`payload.task_payload`)."""
+    payload = {"as_of": as_of.isoformat(), "tasks": [task_payload(state) for state in states]}
     return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def _task_json(state: TaskState) -> dict[str, Any]:
-    task = state.record.task
-    return {
-        "id": task.id,
-        "group": task.group,
-        "subgroup": task.subgroup,
-        "title": task.title,
-        "output": task.output,
-        "deadline": task.deadline,
-        "lead": list(task.lead),
-        "partners": list(task.partners),
-        "authority": task.authority,
-        "due": iso(state.next_due),
-        "status": state.category.value,
-        "status_label": state.category.label,
-        "days_overdue": state.days_overdue,
-        "milestones": [_milestone_json(milestone) for milestone in state.milestones],
-    }
-
-
-def _milestone_json(milestone: MilestoneState) -> dict[str, Any]:
-    return {
-        "number": milestone.number,
-        "label": milestone.label,
-        "due": iso(milestone.due),
-        "ongoing": milestone.ongoing,
-        "done_on": iso(milestone.done_on),
-        "status": milestone.category.value,
-        "status_label": milestone.category.label,
-        "days_overdue": milestone.days_overdue,
-    }
 
 
 # ---------------------------------------------------------------- xlsx
