@@ -412,3 +412,38 @@ def test_other_files_merge_line_by_line() -> None:
     base = "a\nb\nc\n"
     result = merge_texts(base, "A\nb\nc\n", "a\nb\nC\n", "data/groups.yaml")
     assert result.clean and result.text == b"A\nb\nC\n"
+
+
+def test_a_huge_refused_side_is_marked_quickly() -> None:
+    from .conftest import cpu_limit
+
+    ours = BASE_TASK + "".join(f"# dòng chú thích {i}\n" for i in range(30_000))
+    theirs = "# Ghi chú khác\n" + _with(BASE_TASK, ENTRY_5, status="in_progress")
+    with cpu_limit(10):
+        text, clean, message = _merge(BASE_TASK, ours, theirs)
+    assert not clean and "chú thích" in message
+    assert "<<<<<<< ours\n" in text
+
+
+def test_marking_two_huge_sides_stays_linear() -> None:
+    from ctr199.merging import _two_way_markers
+
+    from .conftest import cpu_limit
+
+    ours = "".join(f"a{i % 7}\n" for i in range(30_000)).encode()
+    theirs = "".join(f"a{i % 5}\n" for i in range(30_000)).encode()
+    with cpu_limit(5):
+        text = _two_way_markers(ours, theirs, 7)
+    assert text == b"<<<<<<< ours\n" + ours + b"=======\n" + theirs + b">>>>>>> theirs\n"
+
+
+def test_two_different_completion_dates_are_a_conflict() -> None:
+    task = (SHIPPED / "tasks" / "005.yaml").read_text(encoding="utf-8")
+
+    def done_on(day: int) -> str:
+        entry = f"  - date: 2026-11-{day:02d}\n    status: done\n"
+        return _with(task, entry, status="done", completed_on=f"2026-11-{day:02d}")
+
+    _, clean, message = _merge(task, done_on(5), done_on(6), "data/tasks/005.yaml")
+    assert not clean
+    assert message == 'trường "completed_on" bị sửa khác nhau ở hai nhánh (ours: "05/11/2026", theirs: "06/11/2026")'

@@ -270,9 +270,15 @@ def _fill(seq: CommentedSeq, items: Sequence[_Item[Any]]) -> None:
 
 
 def _short(value: Any) -> str:
-    text = str(value.value if isinstance(value, Status) else value)
+    """A value as the conflict message quotes it: short, on one line, dates as dd/mm/yyyy."""
+    if value is None or value == "" or value == []:
+        return "(trống)"
     if isinstance(value, list):
         text = "; ".join(str(item) for item in value)
+    elif isinstance(value, date):
+        text = f"{value:%d/%m/%Y}"
+    else:
+        text = str(value.value if isinstance(value, Status) else value)
     text = " ".join(text.split())
     return f'"{text[:40]}…"' if len(text) > 40 else f'"{text}"'
 
@@ -735,12 +741,17 @@ def _git_merge_file(base: bytes, ours: bytes, theirs: bytes, marker_size: int) -
     return done.stdout, done.returncode
 
 
+_MAX_DIFF_LINES = 4000
+
+
 def _two_way_markers(ours: bytes, theirs: bytes, marker_size: int) -> bytes:
     mine, other = ours.splitlines(keepends=True), theirs.splitlines(keepends=True)
     for lines in (mine, other):
         if lines and not lines[-1].endswith(b"\n"):
             lines[-1] += b"\n"
     out: list[bytes] = []
+    if len(mine) + len(other) > _MAX_DIFF_LINES:  # the line diff is quadratic at worst: mark the whole file
+        mine, other = [b"".join(mine)], [b"".join(other)]
     matcher = difflib.SequenceMatcher(None, mine, other, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
