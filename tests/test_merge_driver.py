@@ -447,3 +447,22 @@ def test_two_different_completion_dates_are_a_conflict() -> None:
     _, clean, message = _merge(task, done_on(5), done_on(6), "data/tasks/005.yaml")
     assert not clean
     assert message == 'trường "completed_on" bị sửa khác nhau ở hai nhánh (ours: "05/11/2026", theirs: "06/11/2026")'
+
+
+def test_the_command_writes_the_merge_into_ours_and_honours_as_of(tmp_path: Path) -> None:
+    files = {}
+    ours = _with(BASE_TASK, ENTRY_5, status="in_progress")
+    theirs = _with(BASE_TASK, ENTRY_9, status="in_progress")
+    for label, text in (("o", BASE_TASK), ("a", ours), ("b", theirs)):
+        files[label] = tmp_path / label
+        files[label].write_text(text, encoding="utf-8")
+    args = ["merge-driver", str(files["o"]), str(files["a"]), str(files["b"]), "7", TASK]
+    late = runner.invoke(app, [*args, "--as-of", "2026-11-07"])
+    assert late.exit_code == 1
+    assert "09/11/2026 sau ngày đối chiếu 07/11/2026" in late.output
+    assert "<<<<<<< ours" in files["a"].read_text(encoding="utf-8")
+    files["a"].write_text(ours, encoding="utf-8")
+    merged = runner.invoke(app, args)
+    assert merged.exit_code == 0, merged.output
+    assert merged.output == ""
+    assert files["a"].read_text(encoding="utf-8") == _with(BASE_TASK, ENTRY_5 + ENTRY_9, status="in_progress")

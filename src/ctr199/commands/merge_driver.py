@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ctr199.cli import EXIT_FINDINGS, EXIT_OK, AsOfOption, DataOption, fail, option_date, resolve_data_dir
+from ctr199.cli import EXIT_FINDINGS, EXIT_OK, DataOption, fail, option_date, resolve_data_dir
 
 
 def register(app: typer.Typer) -> None:
@@ -48,7 +48,15 @@ def merge_driver(
         ),
     ] = False,
     data: DataOption = None,
-    as_of: AsOfOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Cũng từ chối kết quả có ngày sau ngày này (YYYY-MM-DD hoặc dd/mm/yyyy); mặc định không xét "
+            "(mọi ngày trong kết quả đều do hai nhánh ghi).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     if install:
         if base is not None:
