@@ -242,7 +242,11 @@ def test_different_figures_for_one_period_are_a_conflict(repo: Path) -> None:
         commit(repo, f"{branch}: quý I")
     result = _git_merge(repo, "lan")
     assert result.returncode == 1
-    assert "kỳ 2026-Q1" in result.stderr and "data/indicators.yaml" in result.stderr
+    assert (
+        "kỳ 2026-Q1 ghi khác nhau ở hai nhánh (ours: 9.6 ghi ngày 01/05/2026; theirs: 9.8 ghi ngày 01/05/2026)"
+        in result.stderr
+    )
+    assert "data/indicators.yaml" in result.stderr
     assert "<<<<<<< ours" in (repo / "data" / "indicators.yaml").read_text(encoding="utf-8")
 
 

@@ -366,7 +366,7 @@ def _merge_completions(base: _Side[Task] | None, ours: _Side[Task], theirs: _Sid
         if choice is None:
             raise _Conflict(
                 f'trường "completed_milestones": mốc {number} ghi hoàn thành khác nhau ở hai nhánh '
-                f"({_done_text(in_ours)} / {_done_text(in_theirs)})"
+                f"(ours: {_done_text(in_ours)}; theirs: {_done_text(in_theirs)})"
             )
         chosen = (mine if choice == OURS else other).get(number)
         if chosen is not None:
@@ -680,7 +680,7 @@ def _merge_actuals(
             kind = "ước tính" if key[1] else "chính thức"
             raise _Conflict(
                 f'"{where}": số {kind} kỳ {key[0]} ghi khác nhau ở hai nhánh '
-                f"({_figure(in_ours)} / {_figure(in_theirs)})"
+                f"(ours: {_figure(in_ours)}; theirs: {_figure(in_theirs)})"
             )
         chosen = (mine if choice == OURS else other).get(key)
         if chosen is not None:
@@ -690,7 +690,12 @@ def _merge_actuals(
 
 
 def _figure(actual: Actual | None) -> str:
-    return "không có" if actual is None else format(actual.value, "f")
+    if actual is None:
+        return "không có"
+    text = format(actual.value, "f")
+    if actual.recorded_on is not None:
+        text += f" ghi ngày {actual.recorded_on:%d/%m/%Y}"
+    return text + (f", nguồn {actual.source}" if actual.source else "")
 
 
 def _file_order(actual: Actual) -> tuple[date, int, bool]:
