@@ -470,3 +470,27 @@ def test_the_command_writes_the_merge_into_ours_and_honours_as_of(tmp_path: Path
     assert merged.exit_code == 0, merged.output
     assert merged.output == ""
     assert files["a"].read_text(encoding="utf-8") == _with(BASE_TASK, ENTRY_5 + ENTRY_9, status="in_progress")
+
+
+INDICATORS = (SHIPPED / "indicators.yaml").read_text(encoding="utf-8")
+FIGURE = "        actuals:\n          - period: 2026-Q1\n            value: 9.8\n            estimate: false\n"
+
+
+def test_a_target_edited_on_one_side_and_a_figure_added_on_the_other_both_stay() -> None:
+    ours = INDICATORS.replace("        target: 13\n", "        target: 12.5\n", 1)
+    theirs = INDICATORS.replace("        actuals: []\n", FIGURE, 1)
+    result = merge_texts(INDICATORS, ours, theirs, "data/indicators.yaml")
+    assert result.clean, result.message
+    grdp = IndicatorsFile.model_validate(load_fast(Path("indicators.yaml"), result.text.decode())).indicators[0]
+    assert str(grdp.targets[0].target) == "12.5" and [a.period for a in grdp.targets[0].actuals] == ["2026-Q1"]
+
+
+def test_a_target_removed_on_one_side_and_given_a_figure_on_the_other_is_a_conflict() -> None:
+    start = INDICATORS.index("      - key: cong-nghiep-xay-dung")
+    end = INDICATORS.index("      - key: dich-vu")
+    ours = INDICATORS[:start] + INDICATORS[end:]
+    theirs = INDICATORS[:start] + INDICATORS[start:end].replace("actuals: []\n", FIGURE[8:]) + INDICATORS[end:]
+    assert theirs != INDICATORS
+    result = merge_texts(INDICATORS, ours, theirs, "data/indicators.yaml")
+    assert not result.clean
+    assert "cong-nghiep-xay-dung bị xóa ở nhánh hiện tại (ours)" in result.message
