@@ -56,7 +56,9 @@ def export(
             show_default=False,
         ),
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Tệp ghi kết quả.", show_default=False)] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="TỆP", help="Tệp ghi kết quả.", show_default=False)
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp -o đã có.")] = False,
     milestones: Annotated[
         bool,

@@ -19,7 +19,9 @@ def register(app: typer.Typer) -> None:
 def fmt(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Tệp hoặc thư mục (mặc định: thư mục dữ liệu gần nhất).", show_default=False),
+        typer.Argument(
+            metavar="TỆP", help="Tệp hoặc thư mục (mặc định: thư mục dữ liệu gần nhất).", show_default=False
+        ),
     ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="Không ghi; liệt kê tệp cần định dạng lại và thoát với mã 1 nếu có.")

@@ -23,7 +23,9 @@ def register(app: typer.Typer) -> None:
 
 
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="task | indicators | agencies | groups")] = SchemaKind.task,
+    kind: Annotated[
+        SchemaKind, typer.Argument(metavar="LOẠI", help="task | indicators | agencies | groups")
+    ] = SchemaKind.task,
 ) -> None:
     import json
 
