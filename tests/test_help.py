@@ -155,3 +155,21 @@ def test_a_missing_subcommand_is_one_vietnamese_line() -> None:
     from ctr199.usage import usage_message
 
     assert usage_message(click_errors.UsageError("Missing command.")) == "thiếu lệnh (xem: ctr199 --help)"
+
+
+@pytest.mark.parametrize(
+    ("command", "wording"),
+    [
+        ("overdue", "quá hạn lâu nhất xếp trước"),
+        ("upcoming", "gần hạn nhất xếp trước"),
+        ("list", "Lặp lại hoặc phân cách bằng dấu phẩy"),
+        ("list", '"Chưa hoàn thành quá hạn" / overdue'),
+        ("fmt", "dấu nháy"),
+        ("changes", "Markdown cho báo cáo tuần"),
+        ("indicator set", "--date NGÀY"),
+    ],
+)
+def test_help_wording(command: str, wording: str) -> None:
+    output = " ".join(runner.invoke(app, [*command.split(), "--help"]).output.split())
+    assert wording in output
+    assert "--as-of" not in output or command != "indicator set"

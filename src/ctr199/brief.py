@@ -28,6 +28,7 @@ from ctr199.output import appendix_number, vn_date
 from ctr199.programme import Programme, TaskRecord
 from ctr199.query import (
     DEFAULT_SOON_DAYS,
+    OPEN_CATEGORIES,
     Category,
     Filters,
     Item,
@@ -46,12 +47,12 @@ PLACE = "Hải Phòng"
 REPLY_DAYS = 7
 NO_LEAD = "(chưa rõ cơ quan chủ trì)"
 
-# Column headers for tables with one column per category.
+# Column headers for tables with one column per category (the templates explain "HT" under them).
 CATEGORY_SHORT = {
-    Category.DONE_ON_TIME: "HT đúng hạn",
-    Category.DONE_LATE: "HT quá hạn",
-    Category.ON_TRACK: "Trong hạn",
-    Category.OVERDUE: "Quá hạn",
+    Category.DONE_ON_TIME: "Đã HT đúng hạn",
+    Category.DONE_LATE: "Đã HT quá hạn",
+    Category.ON_TRACK: "Chưa HT trong hạn",
+    Category.OVERDUE: "Chưa HT quá hạn",
     Category.NO_DEADLINE: "Không thời hạn",
 }
 
@@ -162,6 +163,8 @@ class CategoryCount(_Data):
     short: str
     count: int
     percent: str
+    # Of an open category's tasks, those nothing has been recorded for ("chưa triển khai"); None otherwise.
+    not_started: int | None = None
 
 
 class Counts(_Data):
@@ -286,7 +289,7 @@ def build_brief(
     period = request.period
     overdue = overdue_items(states)
     only = filters.agency.name if filters.agency is not None else None
-    counts = _counts(summary.overall, summary.total)
+    counts = _counts(summary.overall, summary.total, summary.not_started)
     described = period.describe()
     return Brief(
         programme=PROGRAMME_TITLE,
@@ -345,7 +348,7 @@ def _scope(programme: Programme, request: BriefRequest) -> str:
     return "; ".join(parts)
 
 
-def _counts(counter: Counter[Category], total: int) -> Counts:
+def _counts(counter: Counter[Category], total: int, not_started: Counter[Category] | None = None) -> Counts:
     categories = [
         CategoryCount(
             key=category.value,
@@ -353,6 +356,7 @@ def _counts(counter: Counter[Category], total: int) -> Counts:
             short=CATEGORY_SHORT[category],
             count=counter[category],
             percent=_percent(counter[category], total),
+            not_started=not_started[category] if not_started is not None and category in OPEN_CATEGORIES else None,
         )
         for category in Category
     ]

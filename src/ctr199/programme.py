@@ -63,6 +63,30 @@ class Programme:
         return next((group for group in self.groups if group.id == group_id), None)
 
 
+def use_registry_names(programme: Programme) -> None:
+    """Show every agency of every task as the registry names it ("Văn hoá" → "Văn hóa", "SXD" → "Sở Xây
+    dựng"); names the registry does not know stay as written. Only the records in memory change: the
+    task files keep the text as it was typed or imported."""
+    registry = programme.registry
+    names: dict[str, str] = {}
+
+    def spelled(text: str) -> str:
+        if text not in names:
+            agency = registry.find(text)
+            names[text] = agency.name if agency is not None else text
+        return names[text]
+
+    records = []
+    for record in programme.tasks:
+        task = record.task
+        lead = list(dict.fromkeys(spelled(name) for name in task.lead))
+        partners = list(dict.fromkeys(spelled(name) for name in task.partners))
+        if lead != task.lead or partners != task.partners:
+            record = record._replace(task=task.model_copy(update={"lead": lead, "partners": partners}))
+        records.append(record)
+    programme.tasks = records
+
+
 def load_programme(root: Path, *, as_of: date, use_cache: bool | None = None) -> tuple[Programme, Report]:
     """Load and check every file under `root`; bad files are reported, never fatal.
 

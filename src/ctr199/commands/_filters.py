@@ -123,8 +123,8 @@ StatusOption = Annotated[
         "--status",
         metavar="TRẠNG-THÁI",
         help=(
-            'Trạng thái, theo tên hoặc khóa ngắn: "Đang thực hiện quá hạn" / overdue / qua-han, on_track, '
-            "done_on_time, done_late, no_deadline; done, open = nhiều trạng thái. Lặp lại hoặc ngăn bằng dấu phẩy."
+            'Trạng thái, theo tên hoặc khóa ngắn: "Chưa hoàn thành quá hạn" / overdue / qua-han, on_track, '
+            "done_on_time, done_late, no_deadline; done, open = nhiều trạng thái. Lặp lại hoặc phân cách bằng dấu phẩy."
         ),
         show_default=False,
     ),
@@ -206,9 +206,10 @@ class Loaded(NamedTuple):
 def load(data_dir: Path | None, as_of: date) -> Loaded:
     """Read the data directory. Broken files are left out and reported by `finish`."""
     from ctr199.cli import resolve_data_dir
-    from ctr199.programme import load_programme
+    from ctr199.programme import load_programme, use_registry_names
 
     programme, report = load_programme(resolve_data_dir(data_dir), as_of=as_of)
+    use_registry_names(programme)  # one spelling of each agency in every answer
     # A report dated after --as-of is no error for a query: classify ignores what was not yet reported.
     errors = [finding for finding in report.errors if finding.code != "log-future"]
     skipped: dict[str, Finding] = {}

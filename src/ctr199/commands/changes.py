@@ -47,7 +47,7 @@ def changes(
         ),
     ] = None,
     output_format: Annotated[
-        ChangesFormat, typer.Option("--format", "-f", help="table | json | md (Markdown cho bản tin tuần).")
+        ChangesFormat, typer.Option("--format", "-f", help="table | json | md (Markdown cho báo cáo tuần).")
     ] = ChangesFormat.table,
     data: DataOption = None,
     as_of: AsOfOption = None,

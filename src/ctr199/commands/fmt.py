@@ -12,7 +12,7 @@ from ctr199.cli import EXIT_FINDINGS, EXIT_OK, resolve_data_dir
 
 def register(app: typer.Typer) -> None:
     app.command(
-        "fmt", help="Định dạng tệp dữ liệu theo bố cục chuẩn (thứ tự khóa, thụt lề, dấu ngoặc, xuống dòng cuối)."
+        "fmt", help="Định dạng tệp dữ liệu theo bố cục chuẩn (thứ tự khóa, thụt lề, dấu nháy, xuống dòng cuối)."
     )(fmt)
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ctr199.cli import EXIT_FINDINGS, AsOfOption, DataOption, fail, resolve_as_of, resolve_data_dir
+from ctr199.cli import EXIT_FINDINGS, AsOfOption, DataOption, fail, option_date, resolve_as_of, resolve_data_dir
 
 if TYPE_CHECKING:
     from datetime import date
@@ -84,7 +84,6 @@ def set_actual(
         str | None,
         typer.Option(
             "--date",
-            "--as-of",
             metavar="NGÀY",
             help="Ngày ghi nhận, YYYY-MM-DD hoặc dd/mm/yyyy (mặc định: hôm nay).",
             show_default=False,
@@ -98,7 +97,9 @@ def set_actual(
     from ctr199.indicators import IndicatorUsageError, RefusedEdit, record_actual
 
     root = resolve_data_dir(data)
-    recorded_on = resolve_as_of(day)
+    from datetime import date
+
+    recorded_on = option_date("--date", day) or date.today()
     try:
         result = record_actual(
             root,

@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
     app.command(
         "upcoming",
         cls=AgencyCompletion,
-        help="Các mốc chưa hoàn thành sắp đến hạn (trong N ngày tới), gần hạn nhất trước.",
+        help="Các mốc chưa hoàn thành sắp đến hạn (trong N ngày tới), gần hạn nhất xếp trước.",
     )(upcoming)
 
 
