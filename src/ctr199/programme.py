@@ -63,28 +63,39 @@ class Programme:
         return next((group for group in self.groups if group.id == group_id), None)
 
 
-def use_registry_names(programme: Programme) -> None:
-    """Show every agency of every task as the registry names it ("Văn hoá" → "Văn hóa", "SXD" → "Sở Xây
-    dựng"); names the registry does not know stay as written. Only the records in memory change: the
-    task files keep the text as it was typed or imported."""
-    registry = programme.registry
-    names: dict[str, str] = {}
+class RegistryNames:
+    """A task record with every agency as the registry names it ("Văn hoá" → "Văn hóa", "SXD" → "Sở Xây
+    dựng"), for answers and documents; names the registry does not know stay as written. Only the
+    record in memory changes: the task file keeps the text as it was typed or imported."""
 
-    def spelled(text: str) -> str:
-        if text not in names:
-            agency = registry.find(text)
-            names[text] = agency.name if agency is not None else text
-        return names[text]
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.kept: set[str] = set()  # names printed as written: the registry's own, or unknown to it
+        self.respelled: dict[str, str] = {}  # the others, with the registry's name
 
-    records = []
-    for record in programme.tasks:
+    def __call__(self, record: TaskRecord) -> TaskRecord:
         task = record.task
-        lead = list(dict.fromkeys(spelled(name) for name in task.lead))
-        partners = list(dict.fromkeys(spelled(name) for name in task.partners))
-        if lead != task.lead or partners != task.partners:
-            record = record._replace(task=task.model_copy(update={"lead": lead, "partners": partners}))
-        records.append(record)
-    programme.tasks = records
+        kept, respelled = self.kept, self.respelled
+        if kept.issuperset(task.lead) and kept.issuperset(task.partners):
+            return record  # nearly every task, once its names have been seen
+        for name in (*task.lead, *task.partners):
+            if name not in kept and name not in respelled:
+                agency = self.registry.find(name)
+                if agency is None or agency.name == name:
+                    kept.add(name)
+                else:
+                    respelled[name] = agency.name
+        lead = list(dict.fromkeys(respelled.get(name, name) for name in task.lead))
+        partners = list(dict.fromkeys(respelled.get(name, name) for name in task.partners))
+        if lead == task.lead and partners == task.partners:
+            return record
+        return record._replace(task=task.model_copy(update={"lead": lead, "partners": partners}))
+
+
+def use_registry_names(programme: Programme) -> None:
+    """Every task of `programme` with its agencies as the registry names them (see `RegistryNames`)."""
+    respell = RegistryNames(programme.registry)
+    programme.tasks = [respell(record) for record in programme.tasks]
 
 
 def load_programme(root: Path, *, as_of: date, use_cache: bool | None = None) -> tuple[Programme, Report]:

@@ -206,10 +206,9 @@ class Loaded(NamedTuple):
 def load(data_dir: Path | None, as_of: date) -> Loaded:
     """Read the data directory. Broken files are left out and reported by `finish`."""
     from ctr199.cli import resolve_data_dir
-    from ctr199.programme import load_programme, use_registry_names
+    from ctr199.programme import load_programme
 
     programme, report = load_programme(resolve_data_dir(data_dir), as_of=as_of)
-    use_registry_names(programme)  # one spelling of each agency in every answer
     # A report dated after --as-of is no error for a query: classify ignores what was not yet reported.
     errors = [finding for finding in report.errors if finding.code != "log-future"]
     skipped: dict[str, Finding] = {}
@@ -224,11 +223,15 @@ def select_tasks(data_dir: Path | None, day: date, spec: FilterSpec) -> tuple[Lo
 
     Pass the `Loaded` to `finish` once the answer is written.
     """
+    from ctr199.programme import RegistryNames
     from ctr199.query import select
 
     loaded = load(data_dir, day)
     filters = make_filters(loaded.programme, spec)
-    return loaded, filters, select(loaded.programme, filters, day)
+    # One spelling of each agency in every answer: the registry's (only for the tasks selected).
+    respell = RegistryNames(loaded.programme.registry)
+    states = select(loaded.programme, filters, day)
+    return loaded, filters, [state._replace(record=respell(state.record)) for state in states]
 
 
 def finish(loaded: Loaded) -> None:
