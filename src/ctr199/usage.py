@@ -34,6 +34,11 @@ _HELP_TEXTS = {
     "Show completion for the current shell, to copy it or customize the installation.": (
         "In đoạn mã tự hoàn thành lệnh cho trình dòng lệnh đang dùng, để tự chép hoặc chỉnh khi cài."
     ),
+    # the same options when typer is told not to detect the shell (a value names it)
+    "Install completion for the specified shell.": "Cài tính năng tự hoàn thành lệnh cho trình dòng lệnh đã chọn.",
+    "Show completion for the specified shell, to copy it or customize the installation.": (
+        "In đoạn mã tự hoàn thành lệnh cho trình dòng lệnh đã chọn, để tự chép hoặc chỉnh khi cài."
+    ),
 }
 # The value placeholder typer writes from a parameter's type, when the parameter names none.
 _TYPE_PLACEHOLDERS = {
