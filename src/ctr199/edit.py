@@ -351,7 +351,8 @@ class ExtendResult:
     path: Path
     milestone: int
     several: bool  # whether the task has several milestones (then messages name this one)
-    original: str  # the original deadline as written
+    original: str  # the original deadline as written (the label, for one milestone of several)
+    original_due: date
     due_before: date  # the due date in force the day before the extension
     due_after: date
     to: str
@@ -433,7 +434,8 @@ def extend_task(root: Path, request: ExtensionRequest, *, as_of: date, write: bo
         path=path,
         milestone=number,
         several=several,
-        original=original_deadline_text(record, number, milestone.label, milestone.due),
+        original=original_deadline_text(record, milestone.label),
+        original_due=milestone.due,
         due_before=current,
         due_after=due,
         to=to,

@@ -74,10 +74,11 @@ def in_force(task: Task, number: int, original: date | None, on: date) -> tuple[
 
 
 def describe(original: str, extensions: Sequence[Extension]) -> str:
-    """ "Thời hạn ban đầu: Tháng 5/2026; gia hạn đến Quý I/2027 theo Văn bản số 12/UBND-XD (20/05/2026)"."""
+    """`original` ("Thời hạn ban đầu: Tháng 5/2026") followed by each extension in force, in date order:
+    "…; gia hạn đến Quý I/2027 theo Văn bản số 12/UBND-XD (20/05/2026)"."""
     if not extensions:
         return ""
-    parts = [f"Thời hạn ban đầu: {original or '(trống)'}"]
+    parts = [original]
     for extension in extensions:
         ref = " ".join(extension.ref.split())
         parts.append(f"gia hạn đến {extension.to} theo {ref} ({extension.date:%d/%m/%Y})")

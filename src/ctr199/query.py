@@ -103,7 +103,8 @@ class MilestoneState(NamedTuple):
     # The deadline as first set, and the approved extensions that moved it to `due` (empty: none).
     original_due: date | None = None
     extensions: tuple[Extension, ...] = ()
-    original_text: str = ""  # the original deadline as written: the task's text, or "mốc K …" of several
+    original_text: str = ""  # the original deadline as written: the task's text, or the milestone's label
+    of_several: bool = False  # one milestone of several (then the text names it)
 
     @property
     def done(self) -> bool:
@@ -120,7 +121,11 @@ class MilestoneState(NamedTuple):
             return ""
         from ctr199.extension import describe
 
-        return describe(self.original_text, self.extensions)
+        if self.of_several:
+            original = f"Thời hạn ban đầu của mốc {self.number} ({self.label}): {self.original_due:%d/%m/%Y}"
+        else:
+            original = f"Thời hạn ban đầu: {self.original_text}"
+        return describe(original, self.extensions)
 
 
 class TaskState(NamedTuple):
@@ -204,18 +209,18 @@ def classify(record: TaskRecord, as_of: date, soon_days: int = DEFAULT_SOON_DAYS
                 soon,
                 original,
                 extended,
-                original_deadline_text(record, number, milestone.label, original) if extended else "",
+                original_deadline_text(record, milestone.label) if extended else "",
+                len(record.milestones) > 1,
             )
         )
     return TaskState(record, _task_category(record, states, as_of), tuple(states), as_of)
 
 
-def original_deadline_text(record: TaskRecord, number: int, label: str, due: date | None) -> str:
-    """The original deadline of a milestone as staff know it: the appendix text, or the milestone of several."""
+def original_deadline_text(record: TaskRecord, label: str) -> str:
+    """The original deadline of a milestone as written: the appendix text, or the label of one of several."""
     if len(record.milestones) == 1 and record.task.deadline:
         return record.task.deadline
-    when = f", hạn {due:%d/%m/%Y}" if due else ""
-    return f"mốc {number} ({label}{when})" if len(record.milestones) > 1 else f"{label}{when}"
+    return label
 
 
 def _task_category(record: TaskRecord, states: list[MilestoneState], as_of: date) -> Category:

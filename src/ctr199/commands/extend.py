@@ -84,11 +84,11 @@ def summary(result: ExtendResult) -> str:
     """One line saying what was recorded.
 
     E.g. "Đã ghi gia hạn nhiệm vụ (37): hạn 31/05/2026 → Quý I/2027 (31/03/2027) từ ngày 20/05/2026;
-    thời hạn ban đầu: Tháng 5/2026."
+    thời hạn ban đầu: Tháng 5/2026 (31/05/2026)."
     """
     verb = "Đã ghi" if result.written else "Sẽ ghi"
     which = f"nhiệm vụ ({result.task_id})" + (f", mốc {result.milestone}" if result.several else "")
     return (
         f"{verb} gia hạn {which}: hạn {result.due_before:%d/%m/%Y} → {result.to} ({result.due_after:%d/%m/%Y}) "
-        f"từ ngày {result.on:%d/%m/%Y}; thời hạn ban đầu: {result.original}."
+        f"từ ngày {result.on:%d/%m/%Y}; thời hạn ban đầu: {result.original} ({result.original_due:%d/%m/%Y})."
     )
