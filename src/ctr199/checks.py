@@ -428,7 +428,9 @@ def _check_extensions(checker: FileChecker, task: Task, milestones: list[Milesto
     for index, extension in sorted(enumerate(task.extensions), key=lambda item: (item[1].date, item[0])):
         number = extension.milestone
         if number > len(milestones):
-            checker.add(("extensions", index, "milestone"), "extension-milestone", _no_milestone(number, len(milestones)))
+            checker.add(
+                ("extensions", index, "milestone"), "extension-milestone", _no_milestone(number, len(milestones))
+            )
             continue
         milestone = milestones[number - 1]
         if milestone.due is None or milestone.ongoing:

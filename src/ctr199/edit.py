@@ -451,7 +451,9 @@ def _extended_milestone(task: Task, wanted: int | None, count: int) -> int:
         raise EditRefused(f"nhiệm vụ ({task.id}) chưa xác định được mốc nào từ thời hạn; không có gì để gia hạn")
     if wanted is None:
         if count > 1:
-            raise EditRefused(f"nhiệm vụ ({task.id}) có {count} mốc; chọn mốc cần gia hạn: --milestone 1…{count}", usage=True)
+            raise EditRefused(
+                f"nhiệm vụ ({task.id}) có {count} mốc; chọn mốc cần gia hạn: --milestone 1…{count}", usage=True
+            )
         return 1
     if not 1 <= wanted <= count:
         have = f"chỉ có mốc 1…{count}" if count > 1 else "chỉ có một mốc"

@@ -54,8 +54,8 @@ def in_force(task: Task, number: int, original: date | None, on: date) -> tuple[
     """The due date of milestone `number` in force on `on`, and the extensions that made it so (date order).
 
     The latest extension of that milestone dated on or before `on` wins (same date: the later in the
-    file); extensions dated later are ignored, as are ones whose `to` cannot be read (`checks` reports
-    those). A milestone without a due date (ongoing) has none to extend.
+    file); extensions dated later are ignored, as are ones whose `to` cannot be read or does not move
+    the deadline later (`checks` reports those). A milestone without a due date (ongoing) has none to extend.
     """
     if not task.extensions or original is None:
         return original, ()
@@ -67,7 +67,7 @@ def in_force(task: Task, number: int, original: date | None, on: date) -> tuple[
     used: list[Extension] = []
     for _, extension in chain:
         extended = _due_or_none(extension.to)
-        if extended is not None:
+        if extended is not None and extended > due:  # one that does not move it later is an error `checks` reports
             due = extended
             used.append(extension)
     return due, tuple(used)

@@ -181,7 +181,8 @@ def classify(record: TaskRecord, as_of: date, soon_days: int = DEFAULT_SOON_DAYS
     for number, milestone in enumerate(record.milestones, start=1):
         done_on = milestone_done_on(record, number, as_of)
         original = None if milestone.ongoing else milestone.due
-        due, extended = original, ()
+        due = original
+        extended: tuple[Extension, ...] = ()
         if extensions:
             # A completed milestone is judged against the deadline in force when it was completed.
             from ctr199.extension import in_force
@@ -442,7 +443,9 @@ def select(programme: Programme, filters: Filters, as_of: date, soon_days: int =
     """Tasks that pass every filter, judged as of `as_of`, in programme order."""
     registry = programme.registry
     states = (
-        classify(record, as_of, soon_days) for record in programme.tasks if record_matches(record, filters, registry, as_of)
+        classify(record, as_of, soon_days)
+        for record in programme.tasks
+        if record_matches(record, filters, registry, as_of)
     )
     return [state for state in states if not filters.categories or state.category in filters.categories]
 

@@ -43,7 +43,10 @@ def extend(
     ref: Annotated[
         str,
         typer.Option(
-            "--ref", "-r", help='Văn bản cho phép gia hạn (bắt buộc), ví dụ "Văn bản số 123/UBND-XD".', show_default=False
+            "--ref",
+            "-r",
+            help='Văn bản cho phép gia hạn (bắt buộc), ví dụ "Văn bản số 123/UBND-XD".',
+            show_default=False,
         ),
     ] = "",
     milestone: MilestoneOption = None,
