@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import time
 from datetime import date
 from pathlib import Path
 
@@ -420,3 +422,18 @@ def test_changes_describes_an_extension(tmp_path: Path) -> None:
     code, out, _ = _invoke("changes", "--since", "2026-06-25", "--until", "2026-07-02", "-d", data)
     assert code == 0, out
     assert f"Gia hạn: (trống) → mốc 1 gia hạn đến Quý I/2027 (10/06/2026, {REF})" in out
+
+
+def test_a_cached_load_judges_the_same(extended: Path) -> None:
+    path = extended / "tasks" / "037.yaml"
+    past = time.time_ns() - 60 * 10**9
+    os.utime(path, ns=(past, past))  # old enough to be cached
+    states = []
+    for _ in range(2):  # the first run fills the cache, the second reads the task from it
+        programme, report = check_programme(extended, as_of=date(2026, 7, 1), use_cache=True)
+        assert not report.errors
+        record = programme.task(37)
+        assert record is not None
+        states.append(classify(record, date(2026, 7, 1)))
+    assert states[0] == states[1]
+    assert states[1].milestones[0].extension_text == SENTENCE
