@@ -15,8 +15,8 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from ctr199.checks import check_programme
 from ctr199.cli import app
+from ctr199.loading import load_programme
 from ctr199.models import Extension, Status
 from ctr199.programme import TaskRecord
 from ctr199.query import Category, classify
@@ -57,7 +57,7 @@ def extended(tmp_path: Path) -> Path:
 
 
 def _record(data: Path, number: int, as_of: date = date(2027, 12, 31)) -> TaskRecord:
-    programme, _ = check_programme(data, as_of=as_of, use_cache=False)
+    programme, _ = load_programme(data, as_of=as_of, use_cache=False)
     record = programme.task(number)
     assert record is not None
     return record
@@ -82,7 +82,7 @@ def test_extend_adds_only_the_extension_lines_and_stays_canonical(tmp_path: Path
     assert read_task(data, 37).deadline == "Tháng 5/2026"  # the original stays
     code, out, _ = _invoke("fmt", "--check", data)
     assert code == 0, out
-    _, report = check_programme(data, as_of=date(2026, 7, 1), use_cache=False)
+    _, report = load_programme(data, as_of=date(2026, 7, 1), use_cache=False)
     assert not report.errors
 
 
@@ -270,7 +270,7 @@ def test_checks_report_bad_extensions_with_their_codes(tmp_path: Path) -> None:
         + "  - milestone: 2\n    to: Năm 2029\n    date: 2026-08-01\n    ref: VB 5\n",
         encoding="utf-8",
     )
-    _, report = check_programme(data, as_of=date(2026, 7, 1), use_cache=False)
+    _, report = load_programme(data, as_of=date(2026, 7, 1), use_cache=False)
     found = [(f.code, f.line) for f in report.errors]
     assert found == [
         ("extension-milestone", 16),
@@ -293,7 +293,7 @@ def test_schema_refuses_an_extension_without_ref(tmp_path: Path) -> None:
         path.read_text(encoding="utf-8") + "extensions:\n  - milestone: 1\n    to: Quý I/2027\n    date: 2026-06-01\n",
         encoding="utf-8",
     )
-    _, report = check_programme(data, as_of=date(2026, 7, 1), use_cache=False)
+    _, report = load_programme(data, as_of=date(2026, 7, 1), use_cache=False)
     assert [(f.code, "extensions.0.ref" in f.message) for f in report.errors] == [("schema", True)]
 
 
@@ -307,7 +307,7 @@ def test_show_says_so(extended: Path) -> None:
     assert "31/03/2027 (gia hạn; ban đầu 31/05/2026)" in out
     assert "Tháng 5/2026 (31/05/2026)  Quý I/2027   31/03/2027  Văn bản số 123/UBND-XD" in out
     detail = json.loads(_invoke("show", "37", "-f", "json", "-d", extended, "--as-of", AS_OF)[1])
-    assert detail["deadline_text"] == "Tháng 5/2026" and detail["extension"] == SENTENCE
+    assert detail["deadline"] == "Tháng 5/2026" and detail["extension"] == SENTENCE
     assert detail["extensions"] == [
         {
             "milestone": 1,
@@ -330,7 +330,7 @@ def test_list_says_so(extended: Path) -> None:
     assert "Tháng 5/2026" in line and "31/03/2027" in line and line.endswith(SENTENCE)
     rows = list(csv.DictReader(io.StringIO(_invoke("list", "-f", "csv", "-d", extended, "--as-of", AS_OF)[1])))
     row = next(row for row in rows if row["id"] == "37")
-    assert (row["deadline_text"], row["due"], row["extension"]) == ("Tháng 5/2026", "2027-03-31", SENTENCE)
+    assert (row["deadline"], row["due"], row["extension"]) == ("Tháng 5/2026", "2027-03-31", SENTENCE)
     assert "(gia hạn; hạn ban đầu 2026-05-31)" in row["milestones"]
     assert next(row for row in rows if row["id"] == "36")["extension"] == ""
 
@@ -430,7 +430,7 @@ def test_a_cached_load_judges_the_same(extended: Path) -> None:
     os.utime(path, ns=(past, past))  # old enough to be cached
     states = []
     for _ in range(2):  # the first run fills the cache, the second reads the task from it
-        programme, report = check_programme(extended, as_of=date(2026, 7, 1), use_cache=True)
+        programme, report = load_programme(extended, as_of=date(2026, 7, 1), use_cache=True)
         assert not report.errors
         record = programme.task(37)
         assert record is not None
