@@ -16,6 +16,8 @@ from datetime import date
 
 from ctr199.models import Extension, Task
 
+_FORMS = 'ghi một thời hạn có ngày, ví dụ "Quý I/2027", "Tháng 3/2027" hoặc "31/3/2027"'
+
 
 class PeriodError(ValueError):
     """An extension's `to` that is not exactly one dated deadline."""
@@ -25,15 +27,19 @@ class PeriodError(ValueError):
 def _parsed(text: str) -> date | str:
     from ctr199.deadline import DeadlineError, parse_deadline
 
+    shown = " ".join(text.split())
+    shown = shown if len(shown) <= 80 else shown[:79] + "…"
     try:
         milestones = parse_deadline(text)
     except DeadlineError as exc:
-        return str(exc)
+        # The grammar's own message lists forms such as "Thường xuyên", which an extension cannot be.
+        reason = getattr(exc, "reason", "")
+        return f'không hiểu thời hạn gia hạn "{shown}"{": " + reason if reason else ""}; {_FORMS}'
     if len(milestones) != 1:
-        return f'thời hạn gia hạn "{text}" gồm {len(milestones)} mốc; ghi đúng một thời hạn (ví dụ "Quý I/2027")'
+        return f'thời hạn gia hạn "{shown}" gồm {len(milestones)} mốc; {_FORMS}'
     only = milestones[0]
     if only.due is None or only.ongoing:
-        return f'thời hạn gia hạn "{text}" không có ngày hạn; ghi một thời hạn có ngày (ví dụ "Quý I/2027")'
+        return f'thời hạn gia hạn "{shown}" không có ngày hạn; {_FORMS}'
     return only.due
 
 

@@ -16,7 +16,7 @@ from ctr199.cli import (
     resolve_as_of,
     resolve_data_dir,
 )
-from ctr199.commands.update import DateOption, DryRunOption, MilestoneOption, NoteOption, TaskArgument
+from ctr199.commands.update import DryRunOption, MilestoneOption, TaskArgument
 
 if TYPE_CHECKING:
     from ctr199.edit import ExtendResult
@@ -50,8 +50,18 @@ def extend(
         ),
     ] = "",
     milestone: MilestoneOption = None,
-    on: DateOption = None,
-    note: NoteOption = "",
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="Ngày gia hạn được duyệt (từ ngày này mốc tính theo thời hạn mới), YYYY-MM-DD hoặc dd/mm/yyyy "
+            "(mặc định: ngày --as-of).",
+            show_default=False,
+        ),
+    ] = None,
+    note: Annotated[
+        str, typer.Option("--note", "-n", help="Ghi chú về gia hạn (lý do, điều kiện…).", show_default=False)
+    ] = "",
     data: DataOption = None,
     as_of: AsOfOption = None,
     dry_run: DryRunOption = False,
