@@ -506,7 +506,7 @@ def _check_indicators(checker: FileChecker, indicators: IndicatorsFile, as_of: d
                     kind = "ước tính" if actual.estimate else "chính thức"
                     checker.add((*at, "period"), "indicator", f"số {kind} kỳ {actual.period} ghi hai lần")
                 periods.add(key)
-                for field, problem in actual_problems(target, actual):
+                for field, problem in actual_problems(target, actual, indicators.year):
                     checker.add((*at, field), "indicator", f"chỉ tiêu {ref}, kỳ {actual.period}: {problem}")
     if as_of is not None:
         _check_indicator_dates(checker, indicators, as_of)
