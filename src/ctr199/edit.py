@@ -394,7 +394,9 @@ def create_task(root: Path, draft: NewTask, *, as_of: date, write: bool = True) 
         error = exc.errors()[0]
         field = error["loc"][0] if error["loc"] else "title"
         option = "--partner" if field == "partners" else f"--{field}"
-        raise EditRefused(f"{option}: {str(error['msg']).removeprefix('Value error, ')}", usage=True) from None
+        from ctr199.checks import error_reason
+
+        raise EditRefused(f"{option}: {error_reason(error, Task)}", usage=True) from None
     path = DataDir(root).task_path(number)
     text = render_task(task)
     checked, report = _problems(path, text, programme, as_of)
