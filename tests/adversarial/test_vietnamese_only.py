@@ -137,3 +137,18 @@ def test_hostile_input_gets_only_vietnamese(data: Path, args: list[str]) -> None
     output = result.stdout + result.stderr
     leaks = sorted({m.group(0) for m in ENGLISH.finditer(output)})
     assert not leaks, f"{leaks}\n{output}"
+
+
+def test_schema_messages_are_exact_vietnamese_lines(data: Path) -> None:
+    _break(data)
+    lines = invoke("validate", "data", "--as-of", AS_OF).stdout.splitlines()
+    for expected in (
+        "data/tasks/002.yaml:1:5: error[schema]: 'id' phải lớn hơn hoặc bằng 1, đang là -3",
+        "data/tasks/004.yaml:13:15: error[schema]: 'completed_on': ngày không có trong tháng đó",
+        "data/tasks/007.yaml:12:9: error[schema]: 'status' không hợp lệ (12); "
+        "cần là một trong: 'not_started', 'in_progress', 'done'",
+        "data/tasks/010.yaml:13:15: error[schema]: 'completed_on' cần một ngày, không kèm giờ, "
+        "đang là 2026-01-01 10:00:00",
+        "data/indicators.yaml:7:7: error[schema]: 'year' phải lớn hơn hoặc bằng 2000, đang là 1800",
+    ):
+        assert expected in lines
