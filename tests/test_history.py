@@ -273,3 +273,12 @@ def test_reversed_window_is_a_usage_error(
         "đổi chỗ hai giá trị (--since là điểm đầu, --until là điểm cuối)"
     )
     assert result.stderr == expected + "\n"
+
+
+def test_file_moved_out_of_the_tasks_folder_is_a_deletion(history: tuple[Path, dict[str, str]]) -> None:
+    data, shas = history
+    repo = data.parent
+    (repo / "luu-tru").mkdir()
+    git(repo, "mv", "data/tasks/036.yaml", "luu-tru/036.yaml")
+    commit(repo, "Lưu trữ nhiệm vụ 36", when="2026-12-05T09:00:00+07:00")
+    assert _lines(collect_changes(data, since=shas["later"])) == [(36, "Lưu trữ nhiệm vụ 36", "Xóa tệp nhiệm vụ")]

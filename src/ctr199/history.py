@@ -243,7 +243,7 @@ def collect_changes(data_dir: Path, *, since: Bound, until: Bound | None = None)
             if merge:  # only what the merge changed itself: a change against every parent
                 others = [{_key(c) for c in side} for _, side in sides[1:]]
                 changes = [c for c in changes if all(_key(c) in keys for keys in others)]
-            elif old_path != path:
+            elif old_path != path and _is_task(old_path, tasks_prefix) and _is_task(path, tasks_prefix):
                 changes = [Change(kind=ChangeKind.RENAMED, commit=commit, before=old_path, after=path), *changes]
             if not changes:
                 continue
