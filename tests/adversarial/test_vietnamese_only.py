@@ -152,3 +152,20 @@ def test_schema_messages_are_exact_vietnamese_lines(data: Path) -> None:
         "data/indicators.yaml:7:7: error[schema]: 'year' phải lớn hơn hoặc bằng 2000, đang là 1800",
     ):
         assert expected in lines
+
+
+def test_hostile_appendix_rows_get_only_vietnamese(tmp_path: Path) -> None:
+    from ..conftest import APPENDIX_COLUMNS
+    from .common import write
+
+    header = "\t".join(APPENDIX_COLUMNS) + "\n" + "1\tNhóm một\t\t\t\t\t\n"
+    rows = [
+        "(0)\tViệc số không\tNghị quyết\tNăm 2026\tSở Xây dựng\tCác sở\tUBND thành phố\n",
+        "(2)\tViệc\x1b[31m\tNghị quyết\tNăm 2026\tSở Xây dựng\tCác sở\tUBND thành phố\n",
+        "(3)\t\tNghị quyết\tNăm 2026\tSở Xây dựng\tCác sở\tUBND thành phố\n",
+    ]
+    source = write(tmp_path / "phu-luc.tsv", header + "".join(rows))
+    result = invoke("import-appendix", str(source), "--out", str(tmp_path / "ra"))
+    output = result.stdout + result.stderr
+    assert result.exit_code != 0, output
+    assert not sorted({m.group(0) for m in ENGLISH.finditer(output)}), output
