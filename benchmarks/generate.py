@@ -185,7 +185,7 @@ def generate(
         shutil.rmtree(target)
     tasks = target / "tasks"
     tasks.mkdir(parents=True)
-    for name in ("agencies.yaml", "groups.yaml", "indicators.yaml"):
+    for name in ("agencies.yaml", "groups.yaml", "indicators.yaml", "programme.yaml"):
         shutil.copy(source / name, target / name)
     rng = random.Random(seed)
     templates, leads = _templates(source), _leads(source)

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # The programme's source text sits beside the checkout (as in CI); CTR199_SEED points elsewhere.
-SEED = Path(os.environ.get("CTR199_SEED", ROOT.parent / "shared" / "seed" / "000_cfd5cebddc2be35e.txt"))
+# The programme's source text (the published document), kept in the repository so a clean clone tests alone.
+SEED = Path(os.environ.get("CTR199_SEED", ROOT / "data" / "source" / "chuong-trinh-hanh-dong.txt"))
 AS_OF = date(2026, 11, 28)
 # The columns of the programme's appendix table, in order: what import-appendix reads, what export writes first.
 APPENDIX_COLUMNS = (
@@ -35,7 +36,7 @@ APPENDIX_COLUMNS = (
 def make_data_dir(target: Path, overlay: Path | None = None) -> Path:
     """A data directory with the shipped registry and groups, plus the files of `overlay`."""
     (target / "tasks").mkdir(parents=True, exist_ok=True)
-    for name in ("agencies.yaml", "groups.yaml"):
+    for name in ("agencies.yaml", "groups.yaml", "programme.yaml"):
         shutil.copy(SHIPPED / name, target / name)
     if overlay is not None:
         for path in overlay.rglob("*"):

@@ -340,6 +340,9 @@ def _converter(annotation: Any) -> Callable[[Any], Any] | None:
     if origin is list:
         inner = _converter(args[0])
         return None if inner is None else functools.partial(_each, inner)
+    if origin is dict:  # keys are strings in JSON and in every data file
+        inner = _converter(args[1])
+        return None if inner is None else functools.partial(_values, inner)
     if origin is typing.Literal or annotation in (str, int, bool, float):
         return None
     if isinstance(annotation, type):
@@ -356,6 +359,10 @@ def _converter(annotation: Any) -> Callable[[Any], Any] | None:
 
 def _optional(convert: Callable[[Any], Any], value: Any) -> Any:
     return None if value is None else convert(value)
+
+
+def _values(convert: Callable[[Any], Any], mapping: dict[str, Any]) -> dict[str, Any]:
+    return {key: convert(value) for key, value in mapping.items()}
 
 
 def _each(convert: Callable[[Any], Any], values: list[Any]) -> list[Any]:

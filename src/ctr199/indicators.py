@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ctr199.deadline import MAX_YEAR, MIN_YEAR, DeadlineError, month_end, parse_month, parse_quarter
-from ctr199.models import PERIOD_PATTERN, Actual, Indicator, IndicatorsFile, Target
+from ctr199.models import PERIOD_PATTERN, Actual, Indicator, Target
 from ctr199.numbers import NumberFormatError, Reading, format_number, number_problem, number_readings
 from ctr199.report import Finding, Report
 from ctr199.text import fold, forbidden_char, nfc
@@ -472,15 +472,16 @@ def read_figure(target: Target, text: str, code: str) -> tuple[Decimal, str]:
     )
 
 
-def actual_problems(target: Target, actual: Actual, year: int | None = None) -> list[tuple[str, str]]:
-    """(field, message) for each way a recorded figure contradicts its target, its period or the programme year."""
+def actual_problems(target: Target, actual: Actual) -> list[tuple[str, str]]:
+    """(field, message) for each way a recorded figure contradicts its target or its period.
+
+    The programme's year lives in another file (programme.yaml): `checks.check_indicator_year`.
+    """
     problems = []
     problem = value_problem(target, actual.value)
     if problem:
         problems.append(("value", problem))
     period = period_of(actual.period)
-    if year is not None and period.year != year:
-        problems.append(("period", period_year_problem(period, year)))
     if actual.recorded_on is not None and actual.recorded_on < period.start:
         problems.append(("recorded_on", f"ngày ghi {actual.recorded_on:%d/%m/%Y} trước khi kỳ {period.label} bắt đầu"))
     return problems
@@ -555,21 +556,38 @@ class IndicatorDataError(Exception):
         super().__init__(f"{first}{more}; sửa rồi chạy lại (ctr199 validate để xem hết)")
 
 
-def load_indicators(root: Path, *, text: str | None = None) -> list[Indicator]:
-    """The indicators of a data directory, checked; `IndicatorDataError` when the file has errors."""
-    return load_indicators_file(root, text=text).indicators
-
-
-def load_indicators_file(root: Path, *, text: str | None = None) -> IndicatorsFile:
-    """The whole indicators file (its `year` too), checked; `IndicatorDataError` when it has errors."""
+def load_indicators(root: Path, *, text: str | None = None, year: int | None = None) -> list[Indicator]:
+    """The indicators of a data directory, checked (with `year`: every figure in it); `IndicatorDataError` on errors."""
     from ctr199.checks import check_indicators_file
     from ctr199.store import DataDir
 
     report = Report()
-    loaded = check_indicators_file(DataDir(root).indicators, report, text=text)
+    loaded = check_indicators_file(DataDir(root).indicators, report, text=text, year=year)
     if loaded is None or report.errors:
         raise IndicatorDataError(report.errors or report.findings)
-    return loaded
+    return loaded.indicators
+
+
+def programme_year(root: Path) -> int | None:
+    """The year of programme.yaml, which the targets are for; None without the file (a bare data folder).
+
+    A programme.yaml that cannot be read raises `IndicatorDataError`: no figure is checked against a guess.
+    """
+    from pydantic import ValidationError
+
+    from ctr199.models import ProgrammeFile
+    from ctr199.store import DataDir, YamlError, load_fast
+
+    path = DataDir(root).programme
+    if not path.exists():
+        return None
+    try:
+        return ProgrammeFile.model_validate(load_fast(path)).year
+    except (YamlError, ValidationError):
+        from ctr199.report import display_path
+
+        problem = f"{display_path(path)} có lỗi nên không biết năm của chương trình; chạy ctr199 validate rồi sửa"
+        raise IndicatorDataError([Finding(path=display_path(path), code="schema", message=problem)]) from None
 
 
 # ---------------------------------------------------------------- table rows (also for the weekly brief)
@@ -710,7 +728,7 @@ def record_actual(
     """Add (or with `replace`, replace) a figure in indicators.yaml; every check passes before anything is written.
 
     `as_of` is the day the figure is recorded; `year` the programme year the targets are for
-    (default: `year` of indicators.yaml), which the period must fall in. The file is edited
+    (default: `year` of programme.yaml), which the period must fall in. The file is edited
     round-trip: only the lines of the new figure change (and `actuals: []` opens into a block list).
     """
     from ctr199.report import display_path
@@ -744,12 +762,12 @@ def record_actual(
     except YamlError as exc:
         raise RefusedEdit(f"{display_path(path)}:{exc.line}:{exc.col}: {exc.message}") from None
     try:
-        loaded = load_indicators_file(data_dir, text=text)
+        year = programme_year(data_dir) if year is None else year
+        indicators = load_indicators(data_dir, text=text, year=year)
     except IndicatorDataError as exc:
         raise RefusedEdit(str(exc)) from None
-    found = resolve_ref(loaded.indicators, ref)
+    found = resolve_ref(indicators, ref)
     target = found.target
-    year = loaded.year if year is None else year
     if year is not None and span.year != year:
         raise IndicatorUsageError(f"--period: {period_year_problem(span, year)}")
     if unit is not None and _unit_key(unit) != _unit_key(target.unit):

@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     field_validator,
+    model_validator,
 )
 
 from ctr199.text import fold, forbidden_char, nfc
@@ -247,9 +248,45 @@ class Indicator(_Record):
 
 
 class IndicatorsFile(_Record):
-    # The year the targets are for: every recorded figure's period must fall in it.
-    year: int | None = Field(default=None, ge=2000, le=2100)
     indicators: list[Indicator]
+
+
+class LetterheadSpec(_Record):
+    """One letterhead of the office's documents (Decree 30/2020/NĐ-CP): who issues, number lines, signer."""
+
+    layout: Literal["state", "party"] = "state"  # which built-in Word layout draws it
+    parent_body: NFCStr = Field(min_length=1)
+    issuer: NFCStr = Field(min_length=1)
+    motto: list[NFCStr] = Field(min_length=1)
+    brief_number: NFCStr = ""
+    letter_number: NFCStr = ""
+    signer_title: NFCStr = Field(min_length=1)
+    signer_name: NFCStr = ""
+    brief_recipients: list[NFCStr] = Field(default_factory=list)
+    letter_recipients: list[NFCStr] = Field(default_factory=list)
+
+
+class ProgrammeFile(_Record):
+    """`programme.yaml`: the programme's identity, which every document and export takes from the data."""
+
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")
+    title: NFCStr = Field(min_length=1)
+    short_title: NFCStr = Field(min_length=1)
+    issued_by: NFCStr = Field(min_length=1)
+    year: int = Field(ge=1945, le=2100)
+    place: NFCStr = Field(min_length=1)
+    leadership: NFCStr = "lãnh đạo"
+    soon_days: int = Field(default=14, ge=1, le=366)
+    reply_days: int = Field(default=7, ge=1, le=366)
+    default_letterhead: str
+    letterheads: dict[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")], LetterheadSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _known_letterhead(self) -> "ProgrammeFile":
+        if self.default_letterhead not in self.letterheads:
+            known = ", ".join(self.letterheads)
+            raise ValueError(f'default_letterhead "{self.default_letterhead}" không có trong letterheads ({known})')
+        return self
 
 
 def model_in(annotation: Any) -> type[BaseModel] | None:

@@ -32,6 +32,7 @@ TASKS_DIR = "tasks"
 GROUPS_FILE = "groups.yaml"
 AGENCIES_FILE = "agencies.yaml"
 INDICATORS_FILE = "indicators.yaml"
+PROGRAMME_FILE = "programme.yaml"
 
 
 class YamlError(Exception):
@@ -66,6 +67,10 @@ class DataDir(NamedTuple):
     @property
     def indicators(self) -> Path:
         return self.root / INDICATORS_FILE
+
+    @property
+    def programme(self) -> Path:
+        return self.root / PROGRAMME_FILE
 
     def task_files(self) -> list[Path]:
         return [path for path, _ in self.task_files_stat()]
@@ -107,18 +112,6 @@ def _directory(folder: Path) -> Iterator[Callable[[str], os.stat_result]]:
         yield lambda name: os.stat(name, dir_fd=fd)
     finally:
         os.close(fd)
-
-
-def find_data_dir(start: Path | None = None) -> Path | None:
-    """The nearest `data/` holding `tasks/`, from `start` upwards (so any sub-folder works)."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / TASKS_DIR).is_dir() and (folder / GROUPS_FILE).exists():
-            return folder
-        candidate = folder / "data"
-        if (candidate / TASKS_DIR).is_dir():
-            return candidate
-    return None
 
 
 # ---------------------------------------------------------------- fast safe reading

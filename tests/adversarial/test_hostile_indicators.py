@@ -76,7 +76,7 @@ def test_absurd_value_in_the_file_is_a_located_error_for_every_command(data: Pat
         encoding="utf-8",
     )
     before = tree_digest(data)
-    finding = f"data/indicators.yaml:22:20: error[indicator]: chỉ tiêu 1.grdp, kỳ 2026: {problem}"
+    finding = f"data/indicators.yaml:19:20: error[indicator]: chỉ tiêu 1.grdp, kỳ 2026: {problem}"
     checked = invoke("validate", "data", "--as-of", "2026-11-28")
     assert checked.exit_code == 1
     assert [line for line in checked.stdout.splitlines() if "error[" in line] == [finding]
@@ -209,6 +209,6 @@ def test_period_outside_the_programme_year_in_the_file_is_a_located_error(data: 
     checked = invoke("validate", "data", "--as-of", "2026-11-28")
     assert checked.exit_code == 1
     assert (
-        "data/indicators.yaml:21:21: error[indicator]: chỉ tiêu 1.grdp, kỳ 2025-12: "
+        "data/indicators.yaml:18:21: error[indicator]: chỉ tiêu 1.grdp, kỳ 2025-12: "
         "kỳ Tháng 12/2025 ngoài năm 2026 của các mục tiêu; chỉ ghi số liệu của năm 2026"
     ) in checked.stdout.splitlines()

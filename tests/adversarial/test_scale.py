@@ -18,7 +18,7 @@ def test_ten_thousand_tasks_validate_and_query(tmp_path: Path) -> None:
     shapes = [path.read_text(encoding="utf-8") for path in sorted((SHIPPED / "tasks").glob("*.yaml"))]
     root = tmp_path / "data"
     (root / "tasks").mkdir(parents=True)
-    for name in ("agencies.yaml", "groups.yaml", "indicators.yaml"):
+    for name in ("agencies.yaml", "groups.yaml", "indicators.yaml", "programme.yaml"):
         shutil.copy(SHIPPED / name, root / name)
     for number in range(1, COUNT + 1):
         text = re.sub(r"^id: \d+$", f"id: {number}", shapes[(number - 1) % len(shapes)], count=1, flags=re.M)

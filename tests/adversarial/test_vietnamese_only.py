@@ -46,7 +46,7 @@ def _break(data: Path) -> None:
     sub("tasks/013.yaml", "completed_on:\n", "completed_on: '32/01/2026'\n")
     sub("tasks/014.yaml", "completed_milestones: []", "completed_milestones: [{milestone: 1.5, date: 2026-01-01}]")
     sub("tasks/015.yaml", "deadline: ", "deadline: 12345 #")
-    sub("indicators.yaml", "year: 2026", "year: 1800")
+    sub("programme.yaml", "year: 2026", "year: 1800")
     sub("indicators.yaml", "kind: growth", "kind: ratio")
     sub(
         "indicators.yaml",
@@ -116,6 +116,8 @@ _HOSTILE_OPTIONS = [
     ["brief", "--format", "pdf"],
     ["remind", "-o", "cong-van", "--reply-by", "2026-02-30"],
     ["remind", "-o", "cong-van", "--format", "pdf"],
+    ["merge-driver", "goc.yaml", "ta.yaml", "ho.yaml", "abc", "data/tasks/001.yaml"],
+    ["merge-driver", "goc.yaml", "ta.yaml", "ho.yaml", "7", "data/tasks/001.yaml"],
 ]
 
 
@@ -149,7 +151,7 @@ def test_schema_messages_are_exact_vietnamese_lines(data: Path) -> None:
         "cần là một trong: 'not_started', 'in_progress', 'done'",
         "data/tasks/010.yaml:13:15: error[schema]: 'completed_on' cần một ngày, không kèm giờ, "
         "đang là 2026-01-01 10:00:00",
-        "data/indicators.yaml:7:7: error[schema]: 'year' phải lớn hơn hoặc bằng 2000, đang là 1800",
+        "data/programme.yaml:7:7: error[schema]: 'year' phải lớn hơn hoặc bằng 1945, đang là 1800",
     ):
         assert expected in lines
 

@@ -16,14 +16,20 @@ class SchemaKind(StrEnum):
     indicators = "indicators"
     agencies = "agencies"
     groups = "groups"
+    programme = "programme"
 
 
 def register(app: typer.Typer) -> None:
-    app.command("schema", help="In JSON Schema của tệp nhiệm vụ/chỉ tiêu (cho trình soạn thảo gợi ý).")(schema)
+    app.command(
+        "schema",
+        help="In JSON Schema của tệp dữ liệu: nhiệm vụ, chỉ tiêu, cơ quan, nhóm, chương trình (cho trình soạn thảo).",
+    )(schema)
 
 
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="task | indicators | agencies | groups")] = SchemaKind.task,
+    kind: Annotated[
+        SchemaKind, typer.Argument(help="task | indicators | agencies | groups | programme")
+    ] = SchemaKind.task,
 ) -> None:
     import json
 
@@ -38,6 +44,7 @@ def json_schema(kind: SchemaKind) -> dict[str, object]:
         SchemaKind.indicators: models.IndicatorsFile,
         SchemaKind.agencies: models.AgenciesFile,
         SchemaKind.groups: models.GroupsFile,
+        SchemaKind.programme: models.ProgrammeFile,
     }
     model = schemas[kind]
     document: dict[str, object] = model.model_json_schema()
