@@ -85,3 +85,48 @@ def test_partner_mentions_whole_names(registry: Registry) -> None:
     snv = registry.resolve("Sở Nội vụ")
     assert registry.mentions(snv, "Sở Nội vụ, các cơ quan liên quan")
     assert not registry.mentions(snv, "Các sở, ban, ngành liên quan")
+
+
+@pytest.mark.parametrize(
+    ("typed", "candidates"),
+    [
+        ("Công", ["CATP", "SCT", "SKHCN", "BQLDA-NNPTNT"]),  # begins one name, a word of three others
+        ("xây dựng", ["SXD", "BQLDA-NNPTNT", "BXD"]),
+        ("Ủy ban nhân dân", ["UBND", "UBND-CAC-CAP", "VPUBND"]),
+    ],
+)
+def test_a_word_of_several_names_is_ambiguous(registry: Registry, typed: str, candidates: list[str]) -> None:
+    with pytest.raises(AgencyLookupError) as caught:
+        registry.resolve(typed)
+    assert caught.value.ambiguous
+    assert [a.code for a in caught.value.candidates] == candidates
+
+
+@pytest.mark.parametrize("typed", ["Nội vụ", "Sở Xây d", "khu kinh tế", "an thành phố"])
+def test_only_whole_word_prefixes_are_taken(registry: Registry, typed: str) -> None:
+    with pytest.raises(AgencyLookupError) as caught:
+        registry.resolve(typed)
+    assert not caught.value.ambiguous
+
+
+@pytest.mark.parametrize(
+    ("cell", "codes"),
+    [
+        ("Văn phòng UBND thành phố", ["VPUBND"]),
+        ("Văn phòng Ủy ban nhân dân thành phố (Trung tâm Phục vụ hành chính công TP)", ["VPUBND"]),
+        ("UBND xã, phường, đặc khu", []),
+        ("Sở Tài chính, Sở Tư pháp; UBND cấp xã", ["STC", "STP"]),
+        ("UBND; Sở Nội vụ", ["UBND", "SNV"]),
+        ("Các sở: Kế hoạch và Đầu tư, Xây dựng, Công Thương", ["SXD", "SCT"]),
+        ("Các sở: Xây dựng; Bộ Xây dựng", ["SXD", "BXD"]),
+        (
+            "Các sở, ban, ngành có liên quan: Nông nghiệp và Môi trường, Công an TP (phòng cháy chữa cháy), "
+            "Công Thương, Thuế thành phố",
+            ["SNNMT", "CATP", "SCT", "THUE"],
+        ),
+        ("UBND các xã: Cẩm Giang, Mao Điền và các sở, ngành có liên quan", []),
+        ("Các sở, ban, ngành liên quan", ["CAC-CO-QUAN"]),
+    ],
+)
+def test_partner_cells_name_whole_agencies(registry: Registry, cell: str, codes: list[str]) -> None:
+    assert [a.code for a in registry.partners_in(cell)] == codes

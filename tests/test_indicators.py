@@ -361,7 +361,11 @@ def test_text_that_yaml_would_misread_is_quoted(shipped_copy: Path) -> None:
         ("7", "2026-09", "ba mươi", None, "--value"),
         ("7", "2026-09", "-1", None, "không được âm"),
         ("3", "2026", "120", None, "tỷ lệ phải từ 0 đến 100%"),
-        ("14.dti", "2025", "2,5", None, "thứ hạng phải là số nguyên"),
+        ("14.dti", "2026", "2,5", None, "thứ hạng phải là số nguyên"),
+        ("14.dti", "2026", "35", None, "thứ hạng phải là số nguyên từ 1 đến 34"),
+        ("14.pci", "2025", "4", None, "--period: kỳ Năm 2025 ngoài năm 2026 của các mục tiêu"),
+        ("1", "2026-09", "120", None, "tốc độ tăng phải từ -100% đến 100%"),
+        ("17", "2026", "1,2", None, "chỉ số phải từ 0 đến 1"),
         ("18", "2026-H1", "10,5", None, "số nguyên không âm"),
         ("7", "2026-11", "1", None, "trước khi kỳ Tháng 11/2026 bắt đầu"),
     ],
@@ -386,7 +390,7 @@ def test_refused_requests_write_nothing(
 
 def test_matching_unit_is_accepted(shipped_copy: Path) -> None:
     record_actual(shipped_copy, "5.noi-dia", "2026-Q3", "80.000", unit="tỷ đồng", as_of=date(2026, 10, 5))
-    record_actual(shipped_copy, "17", "2025", "0,79", unit="", as_of=date(2026, 10, 5))
+    record_actual(shipped_copy, "17", "2026", "0,79", unit="", as_of=date(2026, 10, 5))
 
 
 def test_same_period_needs_replace(shipped_copy: Path) -> None:
@@ -425,7 +429,7 @@ def test_broken_file_is_refused_untouched(shipped_copy: Path) -> None:
 def test_recorded_data_validates(shipped_copy: Path) -> None:
     from ctr199.loading import load_programme
 
-    record_actual(shipped_copy, "14.pci", "2025", "4", as_of=date(2026, 4, 10))
+    record_actual(shipped_copy, "14.pci", "2026", "4", as_of=date(2026, 4, 10))
     record_actual(shipped_copy, "21", "2026-Q3", "6", as_of=date(2026, 10, 5))
     _, report = load_programme(shipped_copy, as_of=date(2026, 11, 28))
     assert not report.errors

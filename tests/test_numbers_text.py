@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from ctr199.numbers import NumberFormatError, format_number, parse_number
+from ctr199.numbers import NumberFormatError, format_number, number_readings, parse_number
 from ctr199.text import shorten
 
 
@@ -46,3 +46,29 @@ def test_shorten_cuts_at_word_boundary() -> None:
     assert shorten("Sở Xây dựng", 40) == "Sở Xây dựng"
     cut = shorten("Xây dựng cơ chế điều tiết ngân sách; phân cấp nguồn thu, nhiệm vụ chi", 30)
     assert len(cut) <= 30 and cut.endswith("…") and not cut.endswith(" …")
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("0.795", ["0.795"]),
+        ("13.000", ["13000", "13.000"]),  # the Vietnamese reading first
+        ("1,234", ["1.234", "1234"]),
+        ("7,944.5", ["7944.5"]),
+        ("7.944,5", ["7944.5"]),
+        ("1.234.567", ["1234567"]),
+        ("1,234,567", ["1234567"]),
+        ("9,8", ["9.8"]),
+        ("9.80", ["9.80"]),
+        ("1,2340", ["1.2340"]),
+        ("-2,5", ["-2.5"]),
+    ],
+)
+def test_number_readings_under_both_conventions(text: str, values: list[str]) -> None:
+    assert [r.value for r in number_readings(text)] == [Decimal(v) for v in values]
+
+
+@pytest.mark.parametrize("text", ["1.2.3", "7.944,5,5", "1,23.4", "12.34.567", "0.795.000"])
+def test_malformed_groupings_are_not_numbers(text: str) -> None:
+    with pytest.raises(NumberFormatError):
+        number_readings(text)

@@ -140,7 +140,9 @@ def parse_rows(rows: Iterable[tuple[str, Sequence[str]]]) -> ParsedAppendix:
                 try:
                     task = _task_from_cells(task_id, group.id, subgroup, cells)
                 except ValidationError as exc:
-                    reasons = "; ".join(str(error["msg"]).removeprefix("Value error, ") for error in exc.errors())
+                    from ctr199.checks import error_reason
+
+                    reasons = "; ".join(error_reason(error, Task) for error in exc.errors())
                     result.problems.append(Problem(where, f"nhiệm vụ {first}: {reasons}"))
                     continue
                 size = _file_size(task, cells)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -90,11 +90,12 @@ class FileChecker:
             for error in exc.errors():
                 loc = tuple(error["loc"])
                 at_key = error["type"] == "extra_forbidden"
-                self.add(loc, "schema", _schema_message(error, model), at_key=at_key)
+                self.add(loc, "schema", schema_message(error, model), at_key=at_key)
             return None
 
 
-def _schema_message(error: Any, model: type[BaseModel]) -> str:
+def schema_message(error: Any, model: type[BaseModel]) -> str:
+    """One pydantic error in Vietnamese, naming the field ('log.0.date'); never pydantic's English."""
     loc = ".".join(str(part) for part in error["loc"]) or "(gốc)"
     kind = error["type"]
     given = error.get("input")
@@ -121,19 +122,60 @@ def _schema_message(error: Any, model: type[BaseModel]) -> str:
         "model_type": "một bảng khóa: giá trị",
         "model_attributes_type": "một bảng khóa: giá trị",
     }.get(kind)
+    shown = _shown(given)
     if expected:
-        return f"'{loc}' cần {expected}, đang là {given!r}"
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        return f"'{loc}' ngoài khoảng cho phép ({error['msg']}), đang là {given!r}"
-    if kind == "literal_error":
-        return f"'{loc}' không hợp lệ ({given!r}); {error['msg'].replace('Input should be', 'cần là')}"
+        return f"'{loc}' cần {expected}, đang là {shown}"
+    if kind in _BOUNDS:
+        limit = error.get("ctx", {}).get(_BOUND_KEY[kind])
+        return f"'{loc}' phải {_BOUNDS[kind]} {limit}, đang là {shown}"
+    if kind in ("literal_error", "enum"):
+        choices = str(error.get("ctx", {}).get("expected", "")).replace(" or ", ", ")
+        return f"'{loc}' không hợp lệ ({shown}); cần là một trong: {choices}"
     if kind == "string_pattern_mismatch":
-        return f"'{loc}' sai định dạng ({given!r}); mẫu: {error['ctx']['pattern']}"
+        return f"'{loc}' sai định dạng ({shown}); mẫu: {error['ctx']['pattern']}"
     if kind == "too_short":
         return f"'{loc}' không được để trống"
     if kind == "value_error":
-        return f"'{loc}': {error['ctx']['error']}"
-    return f"'{loc}' không hợp lệ: {error['msg']}"
+        return f"'{loc}': {vietnamese_error(str(error['ctx']['error']))}"
+    return f"'{loc}' không hợp lệ, đang là {shown}"
+
+
+_BOUNDS = {
+    "greater_than_equal": "lớn hơn hoặc bằng",
+    "greater_than": "lớn hơn",
+    "less_than_equal": "nhỏ hơn hoặc bằng",
+    "less_than": "nhỏ hơn",
+}
+_BOUND_KEY = {"greater_than_equal": "ge", "greater_than": "gt", "less_than_equal": "le", "less_than": "lt"}
+# What Python's own checks say (a date that does not exist, a bad number), in Vietnamese.
+_PYTHON_ERRORS = (
+    (re.compile(r"day is out of range for month"), "ngày không có trong tháng đó"),
+    (re.compile(r"month must be in 1\.\.12"), "tháng phải từ 1 đến 12"),
+    (re.compile(r"year -?\d+ is out of range"), "năm ngoài khoảng cho phép"),
+)
+
+
+def error_reason(error: Any, model: type[BaseModel]) -> str:
+    """One pydantic error in Vietnamese without the field's name when it is our own check's message."""
+    if error["type"] == "value_error":
+        return vietnamese_error(str(error["ctx"]["error"]))
+    return schema_message(error, model)
+
+
+def vietnamese_error(message: str) -> str:
+    """A validator's message for people: ours are Vietnamese; Python's (English) are translated or summarised."""
+    message = message.removeprefix("Value error, ")
+    for pattern, text in _PYTHON_ERRORS:
+        if pattern.search(message):
+            return text
+    return message if not message.isascii() else "giá trị không hợp lệ"
+
+
+def _shown(given: Any) -> str:
+    """A value as written in the file: dates ISO, text quoted."""
+    if isinstance(given, date | datetime):
+        return given.isoformat(sep=" ") if isinstance(given, datetime) else given.isoformat()
+    return repr(given)
 
 
 def _known_fields(model: type[BaseModel], loc: Iterable[Any]) -> list[str]:
@@ -369,12 +411,12 @@ def check_registry(checker: FileChecker, agencies: AgenciesFile) -> None:
 
 
 def check_indicators_file(
-    path: Path, report: Report, *, as_of: date | None = None, text: str | None = None
+    path: Path, report: Report, *, as_of: date | None = None, text: str | None = None, year: int | None = None
 ) -> IndicatorsFile | None:
     """Load and check the indicators file (or `text` meant for it); None when it cannot be read.
 
     Without `as_of`, figures recorded after some date are not questioned (a report as of an
-    earlier date simply leaves them out).
+    earlier date simply leaves them out); without `year` (programme.yaml's), neither are their years.
     """
     report.files_checked += 1
     if not path.exists() and text is None:
@@ -385,6 +427,8 @@ def check_indicators_file(
     indicators = None if document is FAILED else checker.validate(IndicatorsFile, document, "chỉ tiêu")
     if indicators is not None:
         check_indicators(checker, indicators, as_of)
+        if year is not None:
+            check_indicator_year(checker, indicators, year)
         report.indicators = len(indicators.indicators)
     return indicators
 
@@ -428,6 +472,23 @@ def check_indicators(checker: FileChecker, indicators: IndicatorsFile, as_of: da
                     checker.add((*at, field), "indicator", f"chỉ tiêu {ref}, kỳ {actual.period}: {problem}")
     if as_of is not None:
         check_indicator_dates(checker, indicators, as_of)
+
+
+def check_indicator_year(checker: FileChecker, indicators: IndicatorsFile, year: int) -> None:
+    """Figures of a period outside the programme's year (programme.yaml): never judged against its targets."""
+    from ctr199.indicators import period_of, period_year_problem, ref_of
+
+    for index, indicator in enumerate(indicators.indicators):
+        for t_index, target in enumerate(indicator.targets):
+            for a_index, actual in enumerate(target.actuals):
+                period = period_of(actual.period)
+                if period.year != year:
+                    problem = period_year_problem(period, year)
+                    checker.add(
+                        ("indicators", index, "targets", t_index, "actuals", a_index, "period"),
+                        "indicator",
+                        f"chỉ tiêu {ref_of(indicator, target)}, kỳ {actual.period}: {problem}",
+                    )
 
 
 def check_indicator_dates(checker: FileChecker, indicators: IndicatorsFile, as_of: date) -> None:

@@ -508,6 +508,7 @@ def create_task(root: Path, draft: NewTask, *, as_of: date, write: bool = True) 
     if not [name for name in draft.lead if name.strip()]:
         raise EditRefused("--lead: cần ít nhất một cơ quan chủ trì", usage=True)
     leads = [_agency_name(programme.registry, name, "--lead") for name in draft.lead if name.strip()]
+    partners = [_partner_name(programme.registry, p) for p in draft.partners if p.strip()]
     authority = _authority(programme.registry, draft.authority) if draft.authority.strip() else ""
     number = next_task_id(root)
     try:
@@ -519,14 +520,16 @@ def create_task(root: Path, draft: NewTask, *, as_of: date, write: bool = True) 
             output=draft.output.strip(),
             deadline=draft.deadline.strip(),
             lead=leads,
-            partners=[p.strip() for p in draft.partners if p.strip()],
+            partners=partners,
             authority=authority,
         )
     except ValidationError as exc:
         error = exc.errors()[0]
         field = error["loc"][0] if error["loc"] else "title"
         option = "--partner" if field == "partners" else f"--{field}"
-        raise EditRefused(f"{option}: {str(error['msg']).removeprefix('Value error, ')}", usage=True) from None
+        from ctr199.checks import error_reason
+
+        raise EditRefused(f"{option}: {error_reason(error, Task)}", usage=True) from None
     path = DataDir(root).task_path(number)
     text = render_task(task)
     checked, report = _problems(path, text, programme, as_of)
@@ -545,14 +548,39 @@ def _still_absent(path: Path) -> None:
 
 
 def _agency_name(registry: Registry, text: str, option: str) -> str:
-    """The name to store: as typed when spelled right, else the registry's name for what was meant."""
+    """The name to store: as typed when spelled right, else the registry's name for the same words.
+
+    Only a name equal after folding (case, accents, tone placement) is taken; a prefix or a word
+    of several names is refused with the candidates, never completed by a guess.
+    """
     text = text.strip()
     if not registry.agencies or registry.find_spelled(text) is not None:
         return text
+    exact = registry.find(text)
+    if exact is not None:
+        return exact.name
     try:
-        return registry.resolve(text).name
+        meant = registry.resolve(text)
     except AgencyLookupError as exc:
         raise EditRefused(f"{option}: {_lookup_message(exc)}", usage=True) from None
+    raise EditRefused(
+        f'{option}: "{text}" chưa đủ tên cơ quan; ghi đầy đủ "{meant.name}" hoặc mã {meant.code}', usage=True
+    )
+
+
+def _partner_name(registry: Registry, text: str) -> str:
+    """A partner cell: a registry name as the registry spells it, free text as typed, never a completed prefix."""
+    text = text.strip()
+    if not registry.agencies or registry.find_spelled(text) is not None:
+        return text
+    exact = registry.find(text)
+    if exact is not None:
+        return exact.name
+    started = registry.starting_with(text)
+    if started:
+        names = "; ".join(f'"{a.name}"' for a in started)
+        raise EditRefused(f'--partner: "{text}" chưa đủ tên cơ quan; ghi đầy đủ tên: {names}', usage=True)
+    return text
 
 
 def _authority(registry: Registry, text: str) -> str:

@@ -1,8 +1,10 @@
 """What changed in the data, read from git: per task, status transitions, new log entries, edited fields.
 
 Each commit that touched a task file is compared with its parent (both versions parsed with the
-fast safe loader), so every change carries its commit, author and date. Merge commits are
-skipped: the commits they bring in are listed themselves.
+fast safe loader), so every change carries its commit, author and date. The commits of both sides
+of a merge are listed (also a side whose changes the merge dropped), each once; a merge commit
+itself lists only what it changed on its own while resolving — what differs from every parent. A
+renamed file is followed: the rename is one change, its log is not reported again as new.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections import Counter
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -46,6 +48,7 @@ class ChangeKind(StrEnum):
     FIELD = "field"
     UNREADABLE = "unreadable"
     REPAIRED = "repaired"
+    RENAMED = "renamed"
 
 
 class Change(BaseModel):
@@ -125,15 +128,27 @@ def _commit_of(top: Path, revision: str) -> str:
 _RECORD, _FIELD = "\x1e", "\x1f"
 
 
-def _log(top: Path, revisions: str, pathspec: str) -> list[tuple[Commit, str, list[tuple[str, str]]]]:
-    """Non-merge commits touching `pathspec`, oldest first: (commit, parent, [(status letter, path)])."""
+class _Logged(NamedTuple):
+    commit: Commit
+    parents: list[str]
+    files: list[tuple[str, str]]  # (path in the parent, path in the commit); equal unless renamed
+
+
+def _log(top: Path, revisions: str, pathspec: str) -> list[_Logged]:
+    """Commits touching `pathspec`, oldest first, with the files each changed.
+
+    `--full-history` keeps the commits of a merge's side whose changes the merge dropped (git's
+    default simplification would hide them); `--cc` names, for a merge, only the files that differ
+    from every parent; `-M` pairs a renamed file's old and new paths.
+    """
     out = _git(
         top,
         "log",
-        "--no-merges",
+        "--full-history",
+        "--cc",
+        "--find-renames",
         "--no-color",
         "--no-show-signature",
-        "--no-renames",
         "--name-status",
         f"--format={_RECORD}%H{_FIELD}%P{_FIELD}%an{_FIELD}%aI{_FIELD}%s",
         revisions,
@@ -146,11 +161,13 @@ def _log(top: Path, revisions: str, pathspec: str) -> list[tuple[Commit, str, li
         sha, parents, author, when, subject = header.split(_FIELD, 4)
         files = []
         for line in body.splitlines():
-            letter, tab, path = line.partition("\t")
-            if tab:
-                files.append((letter[:1], path))
+            letters, *paths = line.split("\t")
+            if len(paths) == 2 and letters.startswith(("R", "C")):
+                files.append((paths[0] if letters.startswith("R") else paths[1], paths[1]))
+            elif len(paths) == 1:
+                files.append((paths[0], paths[0]))
         commit = Commit(sha=sha, author=author, date=datetime.fromisoformat(when), subject=subject)
-        commits.append((commit, parents.split(" ")[0], files))
+        commits.append(_Logged(commit, parents.split(), files))
     commits.reverse()
     return commits
 
@@ -185,43 +202,91 @@ def collect_changes(data_dir: Path, *, since: Bound, until: Bound | None = None)
     `git log since..until`). Raises `HistoryError` when there is no usable history.
     """
     top, relative = _repository(data_dir)
+    if isinstance(since, date) and isinstance(until, date) and since > until:
+        raise HistoryError(_reversed(since, until))
     tip = _commit_of(top, until if isinstance(until, str) else "HEAD")
-    revisions = f"{_commit_of(top, since)}..{tip}" if isinstance(since, str) else tip
+    start = _commit_of(top, since) if isinstance(since, str) else None
+    if start is not None and start != tip and _is_ancestor(top, tip, start):
+        raise HistoryError(_reversed(since, until or "HEAD"))
+    revisions = f"{start}..{tip}" if start is not None else tip
     tasks_prefix = f"{relative}/{TASKS_DIR}/" if relative != "." else f"{TASKS_DIR}/"
     history = []
-    for commit, parent, files in _log(top, revisions, relative):
-        day = commit.date.date()
+    for logged in _log(top, revisions, relative):
+        day = logged.commit.date.date()
         if isinstance(since, date) and day < since:
             continue
         if isinstance(until, date) and day > until:
             continue
-        touched = [(s, p) for s, p in files if p.startswith(tasks_prefix) and p.endswith((".yaml", ".yml"))]
+        touched = [
+            (old, new) for old, new in logged.files if _is_task(new, tasks_prefix) or _is_task(old, tasks_prefix)
+        ]
         if touched:
-            history.append((commit, parent, touched))
+            history.append(logged._replace(files=touched))
     names = sorted(
-        {f"{commit.sha}:{path}" for commit, _, files in history for _, path in files}
-        | {f"{parent}:{path}" for _, parent, files in history for _, path in files if parent}
+        {f"{logged.commit.sha}:{new}" for logged in history for _, new in logged.files}
+        | {f"{parent}:{old}" for logged in history for parent in logged.parents for old, _ in logged.files}
     )
     texts = _blobs(top, names)
     by_task: dict[int, TaskChanges] = {}
-    for commit, parent, files in history:
-        for _, path in files:
-            before = texts.get(f"{parent}:{path}") if parent else None
-            after = texts.get(f"{commit.sha}:{path}")
-            old, new = _snapshot(path, before), _snapshot(path, after)
-            changes = _diff(commit, old, new)
+    commits: list[Commit] = []
+    for commit, parents, files in history:
+        merge = len(parents) > 1
+        for old_path, path in files:
+            after_text = texts.get(f"{commit.sha}:{path}") if _is_task(path, tasks_prefix) else None
+            new = _snapshot(path, after_text)
+            sides = []
+            for parent in parents or [""]:
+                known = parent and _is_task(old_path, tasks_prefix)
+                before = _snapshot(old_path, texts.get(f"{parent}:{old_path}") if known else None)
+                sides.append((before, _diff(commit, before, new)))
+            old, changes = sides[0]
+            if merge:  # only what the merge changed itself: a change against every parent
+                others = [{_key(c) for c in side} for _, side in sides[1:]]
+                changes = [c for c in changes if all(_key(c) in keys for keys in others)]
+            elif old_path != path and _is_task(old_path, tasks_prefix) and _is_task(path, tasks_prefix):
+                changes = [Change(kind=ChangeKind.RENAMED, commit=commit, before=old_path, after=path), *changes]
             if not changes:
                 continue
             number = _task_number(path, old, new)
             entry = by_task.setdefault(number, TaskChanges(task_id=number, title="", path=path, changes=[]))
             entry.changes.extend(changes)
             entry.title = _title(new) or _title(old) or entry.title
+        if not merge or any(c.commit is commit for task in by_task.values() for c in task.changes):
+            commits.append(commit)
     return ChangeReport(
         since=_describe(since),
         until=_describe(until) if until is not None else "HEAD",
-        commits=[commit for commit, _, _ in history],
+        commits=commits,
         tasks=[by_task[number] for number in sorted(by_task)],
     )
+
+
+def _is_task(path: str, prefix: str) -> bool:
+    return path.startswith(prefix) and path.endswith((".yaml", ".yml"))
+
+
+def _is_ancestor(top: Path, ancestor: str, descendant: str) -> bool:
+    try:
+        _git(top, "merge-base", "--is-ancestor", ancestor, descendant)
+    except _GitFailed:
+        return False
+    return True
+
+
+def _reversed(since: Bound, until: Bound) -> str:
+    return (
+        f"khoảng thời gian ngược: --since {_show(since)} ở sau --until {_show(until)}; "
+        "đổi chỗ hai giá trị (--since là điểm đầu, --until là điểm cuối)"
+    )
+
+
+def _show(bound: Bound) -> str:
+    return f"{bound:%d/%m/%Y}" if isinstance(bound, date) else bound
+
+
+def _key(change: Change) -> str:
+    """What a change does, whoever made it and whatever was there before: to match it across a merge's parents."""
+    return change.model_dump_json(exclude={"commit", "before"})
 
 
 def parse_bound(text: str) -> Bound:
@@ -391,6 +456,8 @@ def describe(change: Change) -> str:
         return "Thêm nhiệm vụ mới"
     if change.kind is ChangeKind.DELETED:
         return "Xóa tệp nhiệm vụ"
+    if change.kind is ChangeKind.RENAMED:
+        return f"Đổi tên tệp: {PurePosixPath(str(change.before)).name} → {PurePosixPath(str(change.after)).name}"
     if change.kind is ChangeKind.REPAIRED:
         return "Sửa tệp trước đó không đọc được"
     if change.kind is ChangeKind.UNREADABLE:

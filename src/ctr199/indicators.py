@@ -36,13 +36,19 @@ from typing import Any
 
 from ctr199.deadline import MAX_YEAR, MIN_YEAR, DeadlineError, month_end, parse_month, parse_quarter
 from ctr199.models import PERIOD_PATTERN, Actual, Indicator, Target
-from ctr199.numbers import NumberFormatError, format_number, number_problem, parse_number
+from ctr199.numbers import NumberFormatError, Reading, format_number, number_problem, number_readings
 from ctr199.report import Finding, Report
 from ctr199.text import fold, forbidden_char, nfc
 
 APPROX_POINTS = Fraction(1, 2)  # "khoảng" for growth and share targets: ± 0,5 percentage points
 APPROX_SHARE = Fraction(2, 100)  # "khoảng" for levels and counts: ± 2% of the target
 _POINT_KINDS = frozenset({"growth", "share"})
+# Viet Nam's provinces and centrally-run cities since the 2025 merger: the lowest rank of a provincial index.
+PROVINCE_COUNT = 34
+GROWTH_LIMIT = Decimal(100)  # a growth rate, in %, between -100 and +100
+# Where a figure's text reads two ways ("1.234": 1,234 or 1234) and both fit a level's bounds, the reading
+# between 1/100 and 10 times the annual target is taken; the two readings differ 1000-fold, so at most one is.
+PLAUSIBLE_SHARE = (Decimal("0.01"), Decimal(10))
 
 # ---------------------------------------------------------------- periods
 
@@ -385,19 +391,92 @@ def value_problem(target: Target, value: Decimal) -> str | None:
     if problem:
         return f"giá trị {problem}"
     whole = value == value.to_integral_value()
-    if target.kind == "rank" and (not whole or value < 1):
-        return f"thứ hạng phải là số nguyên từ 1 trở lên, đang là {format_number(value)}"
+    shown = format_number(value)
+    if target.kind == "rank" and (not whole or not 1 <= value <= PROVINCE_COUNT):
+        return f"thứ hạng phải là số nguyên từ 1 đến {PROVINCE_COUNT} (số tỉnh, thành phố), đang là {shown}"
     if target.kind == "count" and (not whole or value < 0):
-        return f"số lượng ({target.unit}) phải là số nguyên không âm, đang là {format_number(value)}"
+        return f"số lượng ({target.unit}) phải là số nguyên không âm, đang là {shown}"
     if target.kind == "share" and not 0 <= value <= 100:
-        return f"tỷ lệ phải từ 0 đến 100%, đang là {format_number(value)}"
+        return f"tỷ lệ phải từ 0 đến 100%, đang là {shown}"
+    if target.kind == "growth" and not -GROWTH_LIMIT <= value <= GROWTH_LIMIT:
+        return f"tốc độ tăng phải từ -{GROWTH_LIMIT}% đến {GROWTH_LIMIT}%, đang là {shown}"
+    if target.kind == "index" and not 0 <= value <= 1:
+        return f"chỉ số phải từ 0 đến 1, đang là {shown}"
     if target.kind == "level" and value < 0:
-        return f"giá trị không được âm, đang là {format_number(value)}"
+        return f"giá trị không được âm, đang là {shown}"
     return None
 
 
+def _size_problem(target: Target, value: Decimal) -> str | None:
+    """Why `value` is an implausible size for a level or count target (see `PLAUSIBLE_SHARE`), or None."""
+    if target.kind not in ("level", "count") or not target.target or target.target <= 0:
+        return None
+    low, high = PLAUSIBLE_SHARE
+    ratio = value / target.target
+    if ratio < low:
+        return f"chưa bằng 1/{int(1 / low)} mục tiêu {format_value(target, target.target)}"
+    if ratio >= high:
+        return f"gấp {format_number(ratio.quantize(Decimal(1)))} lần mục tiêu {format_value(target, target.target)}"
+    return None
+
+
+def _plain(value: Decimal) -> str:
+    """A figure without thousands separators, decimal comma: 1234 · 1,234 (shown next to its convention)."""
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def _unambiguous(value: Decimal) -> str:
+    """How to type `value` so that it has one reading: no thousands separator; 1,2340 rather than 1,234."""
+    text = _plain(value)
+    whole, _, fraction = text.partition(",")
+    return f"{text}0" if len(fraction) == 3 and whole.lstrip("-") != "0" else text
+
+
+def read_figure(target: Target, text: str, code: str) -> tuple[Decimal, str]:
+    """The value `text` means for `target`, and a note when its separator could have meant another.
+
+    "13.000" for a growth rate is 13 (13000% is impossible); "0.795" for an index is 0,795; "1.234"
+    for a level of 52 tỷ USD is 1,234 only if 1234 is implausible. Where both readings, or none, fit
+    the target, `IndicatorUsageError` shows both.
+    """
+    try:
+        readings = number_readings(text)
+    except NumberFormatError as exc:
+        raise IndicatorUsageError(f"--value: {exc}") from None
+    if len(readings) == 1:
+        return readings[0].value, ""
+
+    def problem(reading: Reading) -> str | None:
+        found = value_problem(target, reading.value)
+        return found.rpartition(", đang là ")[0] or found if found else None
+
+    shown = [f"{_plain(r.value)} ({r.convention})" for r in readings]
+    allowed = [r for r in readings if problem(r) is None]
+    if not allowed:
+        why = "; ".join(f"{s}: {problem(r)}" for s, r in zip(shown, readings, strict=True))
+        raise IndicatorUsageError(f'--value: "{text}" không hợp với chỉ tiêu {code} theo cách đọc nào: {why}')
+    if len(allowed) == 2:
+        allowed = [r for r in readings if _size_problem(target, r.value) is None]
+    if len(allowed) == 1:
+        chosen = allowed[0]
+        other = next(r for r in readings if r is not chosen)
+        note = (
+            f'"{text}" được đọc là {format_value(target, chosen.value)} ({chosen.convention}); '
+            f"đọc là {_plain(other.value)} ({other.convention}) thì "
+            f"{problem(other) or _size_problem(target, other.value)}"
+        )
+        return chosen.value, note
+    typed = " hoặc ".join(_unambiguous(r.value) for r in readings)
+    raise IndicatorUsageError(
+        f'--value: "{text}" đọc được hai cách với chỉ tiêu {code}: {shown[0]} hoặc {shown[1]}; ghi {typed} cho rõ'
+    )
+
+
 def actual_problems(target: Target, actual: Actual) -> list[tuple[str, str]]:
-    """(field, message) for each way a recorded figure contradicts its target or its period."""
+    """(field, message) for each way a recorded figure contradicts its target or its period.
+
+    The programme's year lives in another file (programme.yaml): `checks.check_indicator_year`.
+    """
     problems = []
     problem = value_problem(target, actual.value)
     if problem:
@@ -406,6 +485,10 @@ def actual_problems(target: Target, actual: Actual) -> list[tuple[str, str]]:
     if actual.recorded_on is not None and actual.recorded_on < period.start:
         problems.append(("recorded_on", f"ngày ghi {actual.recorded_on:%d/%m/%Y} trước khi kỳ {period.label} bắt đầu"))
     return problems
+
+
+def period_year_problem(period: PeriodSpan, year: int) -> str:
+    return f"kỳ {period.label} ngoài năm {year} của các mục tiêu; chỉ ghi số liệu của năm {year}"
 
 
 # ---------------------------------------------------------------- references "5", "5.noi-dia", "5.2"
@@ -473,16 +556,38 @@ class IndicatorDataError(Exception):
         super().__init__(f"{first}{more}; sửa rồi chạy lại (ctr199 validate để xem hết)")
 
 
-def load_indicators(root: Path, *, text: str | None = None) -> list[Indicator]:
-    """The indicators of a data directory, checked; `IndicatorDataError` when the file has errors."""
+def load_indicators(root: Path, *, text: str | None = None, year: int | None = None) -> list[Indicator]:
+    """The indicators of a data directory, checked (with `year`: every figure in it); `IndicatorDataError` on errors."""
     from ctr199.checks import check_indicators_file
     from ctr199.store import DataDir
 
     report = Report()
-    loaded = check_indicators_file(DataDir(root).indicators, report, text=text)
+    loaded = check_indicators_file(DataDir(root).indicators, report, text=text, year=year)
     if loaded is None or report.errors:
         raise IndicatorDataError(report.errors or report.findings)
     return loaded.indicators
+
+
+def programme_year(root: Path) -> int | None:
+    """The year of programme.yaml, which the targets are for; None without the file (a bare data folder).
+
+    A programme.yaml that cannot be read raises `IndicatorDataError`: no figure is checked against a guess.
+    """
+    from pydantic import ValidationError
+
+    from ctr199.models import ProgrammeFile
+    from ctr199.store import DataDir, YamlError, load_fast
+
+    path = DataDir(root).programme
+    if not path.exists():
+        return None
+    try:
+        return ProgrammeFile.model_validate(load_fast(path)).year
+    except (YamlError, ValidationError):
+        from ctr199.report import display_path
+
+        problem = f"{display_path(path)} có lỗi nên không biết năm của chương trình; chạy ctr199 validate rồi sửa"
+        raise IndicatorDataError([Finding(path=display_path(path), code="schema", message=problem)]) from None
 
 
 # ---------------------------------------------------------------- table rows (also for the weekly brief)
@@ -604,6 +709,7 @@ class Recorded:
     replaced: Actual | None
     official_exists: bool  # an estimate was recorded for a period that already has the official figure
     judgement: Judgement  # the target judged on the day of recording
+    reading: str = ""  # how a value with two possible readings ("13.000") was read, and why
 
 
 def record_actual(
@@ -617,11 +723,13 @@ def record_actual(
     unit: str | None = None,
     as_of: date,
     replace: bool = False,
+    year: int | None = None,
 ) -> Recorded:
     """Add (or with `replace`, replace) a figure in indicators.yaml; every check passes before anything is written.
 
-    `as_of` is the day the figure is recorded. The file is edited round-trip: only the lines of
-    the new figure change (and `actuals: []` opens into a block list).
+    `as_of` is the day the figure is recorded; `year` the programme year the targets are for
+    (default: `year` of programme.yaml), which the period must fall in. The file is edited
+    round-trip: only the lines of the new figure change (and `actuals: []` opens into a block list).
     """
     from ctr199.report import display_path
     from ctr199.store import (
@@ -639,7 +747,7 @@ def record_actual(
         span = parse_period(period)
     except PeriodError as exc:
         raise IndicatorUsageError(f"--period: {exc}") from None
-    number = _parse_value(value)
+    readings = _parse_value(value)
     problem = forbidden_char(source)
     if problem:
         raise IndicatorUsageError(f"--source: {problem}")
@@ -654,14 +762,22 @@ def record_actual(
     except YamlError as exc:
         raise RefusedEdit(f"{display_path(path)}:{exc.line}:{exc.col}: {exc.message}") from None
     try:
-        indicators = load_indicators(data_dir, text=text)
+        year = programme_year(data_dir) if year is None else year
+        indicators = load_indicators(data_dir, text=text, year=year)
     except IndicatorDataError as exc:
         raise RefusedEdit(str(exc)) from None
     found = resolve_ref(indicators, ref)
     target = found.target
+    if year is not None and span.year != year:
+        raise IndicatorUsageError(f"--period: {period_year_problem(span, year)}")
     if unit is not None and _unit_key(unit) != _unit_key(target.unit):
         shown = f'"{target.unit}"' if target.unit else "không có đơn vị"
         raise IndicatorUsageError(f'đơn vị "{unit}" không khớp chỉ tiêu {found.code} ({shown}); nhập số theo {shown}')
+    if isinstance(readings, Decimal):
+        number, reading = readings, ""
+    else:
+        number, reading = read_figure(target, readings, found.code)
+    number = _normal(number)
     problem = value_problem(target, number)
     if problem:
         raise IndicatorUsageError(f"{found.code} ({target.name}): {problem}")
@@ -719,21 +835,26 @@ def record_actual(
         replaced=replaced,
         official_exists=estimate and any(a.period == span.code and not a.estimate for a in target.actuals),
         judgement=judge(written.target, as_of),
+        reading=reading,
     )
 
 
-def _parse_value(value: str | Decimal) -> Decimal:
+def _parse_value(value: str | Decimal) -> Decimal | str:
+    """A Decimal checked as a figure, or text checked to be a number (read once the target is known)."""
     if isinstance(value, Decimal):
-        number = value
-    else:
-        try:
-            number = parse_number(value)
-        except NumberFormatError as exc:
-            raise IndicatorUsageError(f"--value: {exc}") from None
-    problem = number_problem(number)
-    if problem:
-        raise IndicatorUsageError(f"--value: {value}: {problem}")
-    # "9,80" and "9,8" are one figure; the file shows it once, without trailing zeros.
+        problem = number_problem(value)
+        if problem:
+            raise IndicatorUsageError(f"--value: {value}: {problem}")
+        return value
+    try:
+        number_readings(value)
+    except NumberFormatError as exc:
+        raise IndicatorUsageError(f"--value: {exc}") from None
+    return value
+
+
+def _normal(number: Decimal) -> Decimal:
+    """ "9,80" and "9,8" are one figure; the file shows it once, without trailing zeros."""
     normal = number.normalize()
     return normal.quantize(Decimal(1)) if normal == normal.to_integral_value() else normal
 

@@ -33,6 +33,7 @@ from ctr199.checks import (
     FAILED,
     FileChecker,
     check_indicator_dates,
+    check_indicator_year,
     check_indicators,
     check_registry,
     check_task_alone,
@@ -134,6 +135,8 @@ def _load(root: Path, *, as_of: date, use_cache: bool | None) -> tuple[Programme
             programme.indicators = indicators.indicators
             report.indicators = len(indicators.indicators)
             check_indicator_dates(FileChecker(data.indicators, report), indicators, as_of)
+            if programme.info is not None:
+                check_indicator_year(FileChecker(data.indicators, report), indicators, programme.info.year)
 
     seen: dict[int, Path] = {}
     files = data.task_files_stat()

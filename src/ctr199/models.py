@@ -208,7 +208,7 @@ class AgenciesFile(_Record):
     agencies: list[Agency]
 
 
-IndicatorKind = Literal["growth", "level", "share", "rank", "count"]
+IndicatorKind = Literal["growth", "level", "share", "rank", "count", "index"]
 Comparator = Literal["approx", "at_least", "above", "range", "top"]
 # A reporting period, canonical spelling (parsed and labelled by `indicators.parse_period`):
 # "2026" year · "2026-09" month · "2026-Q3" quarter · "2026-H1" first 6 months ·

@@ -4,35 +4,82 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-
-_VN_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_EN_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3}){2,}$")
+from typing import NamedTuple
 
 
 class NumberFormatError(ValueError):
     """Text that is not a number in Vietnamese or plain decimal notation."""
 
 
-def parse_number(text: str) -> Decimal:
-    """Exact value of "7.944,5", "194.935,654", "9,8", "9.8", "60.195", "-2,5" or "1e3".
+class Reading(NamedTuple):
+    """One meaning of a figure's text: its value and the convention that gives it."""
 
-    A dot followed by groups of exactly three digits and no comma is a thousands
-    separator, as Vietnamese documents write it ("7.500" = 7500).
+    value: Decimal
+    convention: str  # "" when the text has one reading only
+
+
+THOUSANDS_DOT = "dấu chấm ngăn cách hàng nghìn"
+THOUSANDS_COMMA = "dấu phẩy ngăn cách hàng nghìn"
+DECIMAL_DOT = "dấu chấm thập phân"
+DECIMAL_COMMA = "dấu phẩy thập phân"
+_GROUPED = re.compile(r"[1-9]\d{0,2}(?:[.,]\d{3})+")
+_PLAIN = re.compile(r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?")
+
+
+def parse_number(text: str) -> Decimal:
+    """Exact value of "7.944,5", "7,944.5", "194.935,654", "9,8", "9.8", "60.195", "-2,5" or "1e3".
+
+    Where the text has two readings ("1.234": 1,234 or 1234) the Vietnamese one is returned (a
+    dot groups thousands, a comma marks decimals); callers that can tell which one is meant use
+    `number_readings`.
+    """
+    return number_readings(text)[0].value
+
+
+def number_readings(text: str) -> tuple[Reading, ...]:
+    """Every value `text` can mean under either separator convention, the Vietnamese one first.
+
+    A separator written twice ("1.234.567"), or both separators ("7.944,5", "7,944.5", the last
+    one marking decimals), leave one reading; a single separator followed by exactly three digits
+    ("13.000", "1,234") leaves two — decimals, or thousands. "0.795" has one: no thousands group
+    starts with 0.
     """
     cleaned = text.strip().replace("\u00a0", "").replace(" ", "").removesuffix("%")
     sign = ""
     if cleaned[:1] in ("+", "-"):
         sign, cleaned = cleaned[0], cleaned[1:]
-    if "," in cleaned and "." in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    elif "," in cleaned:
-        cleaned = cleaned.replace(",", "") if _EN_THOUSANDS.match(cleaned) else cleaned.replace(",", ".")
-    elif _VN_THOUSANDS.match(cleaned):
-        cleaned = cleaned.replace(".", "")
-    if not re.fullmatch(r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?", cleaned):
+    candidates: list[tuple[str, str]] = []
+    dots, commas = cleaned.count("."), cleaned.count(",")
+    if dots and commas:
+        decimal_mark = "." if cleaned.rfind(".") > cleaned.rfind(",") else ","
+        whole, _, fraction = cleaned.rpartition(decimal_mark)
+        if cleaned.count(decimal_mark) == 1 and _GROUPED.fullmatch(whole) and fraction.isdigit():
+            candidates.append((whole.replace("." if decimal_mark == "," else ",", "") + "." + fraction, ""))
+    elif dots + commas == 0:
+        candidates.append((cleaned, ""))
+    else:
+        mark = "." if dots else ","
+        grouped = _GROUPED.fullmatch(cleaned) is not None
+        as_decimal = (cleaned.replace(",", "."), DECIMAL_DOT if mark == "." else DECIMAL_COMMA)
+        as_thousands = (cleaned.replace(mark, ""), THOUSANDS_DOT if mark == "." else THOUSANDS_COMMA)
+        if dots + commas > 1:
+            candidates.append(as_thousands if grouped else ("", ""))
+        elif grouped:
+            # The Vietnamese reading first: a dot groups thousands, a comma marks decimals.
+            candidates.extend([as_thousands, as_decimal] if mark == "." else [as_decimal, as_thousands])
+        else:
+            candidates.append((as_decimal[0], ""))
+    readings = tuple(Reading(_exact(text, sign + plain), convention) for plain, convention in candidates)
+    if not readings:
+        raise NumberFormatError(f'"{text}" không phải là số (ví dụ hợp lệ: 9,8 · 7.944,5 · 9.8)')
+    return readings
+
+
+def _exact(text: str, plain: str) -> Decimal:
+    if not _PLAIN.fullmatch(plain.lstrip("+-")):
         raise NumberFormatError(f'"{text}" không phải là số (ví dụ hợp lệ: 9,8 · 7.944,5 · 9.8)')
     try:
-        number = Decimal(sign + cleaned)
+        number = Decimal(plain)
     except InvalidOperation:
         raise NumberFormatError(f'"{text}" không phải là số') from None
     problem = number_problem(number)

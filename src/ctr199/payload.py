@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from ctr199.agencies import Registry
 from ctr199.models import Group
 from ctr199.query import OPEN_CATEGORIES, AgencyLoad, Category, Item, MilestoneState, Summary, TaskState
 from ctr199.text import neutralise
@@ -128,11 +129,12 @@ def item_payload(item: Item) -> Payload:
     return payload
 
 
-def task_detail_payload(state: TaskState) -> Payload:
+def task_detail_payload(state: TaskState, registry: Registry | None = None) -> Payload:
     """Everything `show` prints: the task payload plus the appendix columns and what staff reported."""
     task = state.record.task
     payload = task_payload(state)
     payload.update(
+        partner_agencies=_partner_agencies(task.partners, registry),
         reported_status=task.status.value,
         reported_status_label=task.status.label,
         completed_on=iso(task.completed_on),
@@ -155,6 +157,13 @@ def task_detail_payload(state: TaskState) -> Payload:
         as_of=iso(state.as_of),
     )
     return payload
+
+
+def _partner_agencies(partners: list[str], registry: Registry | None) -> list[str]:
+    """The registry names of the agencies the partner cells name (see `Registry.partners_in`)."""
+    if registry is None:
+        return []
+    return list(dict.fromkeys(a.name for cell in partners for a in registry.partners_in(cell)))
 
 
 def counts_payload(counts: Counter[Category]) -> dict[str, int]:

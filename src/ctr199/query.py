@@ -410,10 +410,7 @@ def involves(record: TaskRecord, agency: Agency, role: Role, registry: Registry)
     if role in (Role.LEAD, Role.ANY) and any(_same(lead, agency) for lead in leads_of(record, registry)):
         return True
     if role in (Role.PARTNER, Role.ANY):
-        return any(
-            _same(registry.find(partner), agency) or registry.mentions(agency, partner)
-            for partner in record.task.partners
-        )
+        return any(registry.mentions(agency, partner) for partner in record.task.partners)
     return False
 
 

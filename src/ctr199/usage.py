@@ -258,7 +258,7 @@ def _bad_value(exc: click_errors.BadParameter) -> str:
 
     cause = exc.__cause__
     if not isinstance(cause, ValidationError) or not cause.errors():
-        return f"giá trị không hợp lệ ({exc.message})"
+        return "giá trị không hợp lệ"
     error = cause.errors()[0]
     given = error.get("input")
     kind = error["type"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Annotated
 
@@ -58,8 +58,8 @@ def changes(
     end: Bound | None = parse_bound(until) if until is not None else None
     if since is not None:
         start = parse_bound(since)
-    else:  # the week ending on --as-of
-        reference = resolve_as_of(as_of)
+    else:  # the week ending on --until (a day) or --as-of
+        reference = end if isinstance(end, date) else resolve_as_of(as_of)
         start, end = reference - timedelta(days=WEEK_DAYS - 1), end or reference
     try:
         report = collect_changes(root, since=start, until=end)

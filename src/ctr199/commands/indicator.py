@@ -129,6 +129,8 @@ def describe(result: Recorded) -> str:
     figure = format_value(target, actual.value)
     name = result.indicator.name if len(result.indicator.targets) == 1 else f"{result.indicator.name} — {target.name}"
     lines = [f"Đã ghi {result.ref} ({name}), kỳ {label}: {figure} ({kind}) vào {display_path(result.path)}."]
+    if result.reading:
+        lines.append(f"Lưu ý: {result.reading}.")
     if result.replaced is not None:
         previous = format_value(target, result.replaced.value)
         lines.append(f"Thay cho số đã ghi trước: {previous}.")

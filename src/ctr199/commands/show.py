@@ -12,6 +12,7 @@ from ctr199.commands._filters import finish, load
 from ctr199.output import Column, Table, render_table, vn_date, write_json, write_lines
 
 if TYPE_CHECKING:
+    from ctr199.agencies import Registry
     from ctr199.query import TaskState
 
 
@@ -52,13 +53,13 @@ def show(
         fail(f"không có nhiệm vụ số {task_id} ({known})")
     state = classify(RegistryNames(loaded.programme.registry)(record), day)  # agencies as the registry names them
     if output_format is ShowFormat.json:
-        write_json(task_detail_payload(state))
+        write_json(task_detail_payload(state, loaded.programme.registry))
     else:
-        show_text(state)
+        show_text(state, loaded.programme.registry)
     finish(loaded)
 
 
-def show_text(state: TaskState) -> None:
+def show_text(state: TaskState, registry: Registry | None = None) -> None:
     from ctr199.commands.listing import status_text
     from ctr199.report import display_path
     from ctr199.text import visible
@@ -73,6 +74,7 @@ def show_text(state: TaskState) -> None:
         *([("Gia hạn", state.extension_text)] if state.extension_text else []),
         ("Chủ trì", "; ".join(task.lead)),
         ("Phối hợp", "; ".join(task.partners)),
+        *_named_partners(task.partners, registry),
         ("Thẩm quyền", task.authority),
         ("Trạng thái báo cáo", reported),
         (f"Đánh giá đến {vn_date(state.as_of)}", status_text(state)),
@@ -163,3 +165,14 @@ def _extensions_table(state: TaskState) -> None:
         )
     write_lines([""])
     render_table(table, show_all=True)
+
+
+def _named_partners(partners: list[str], registry: Registry | None) -> list[tuple[str, str]]:
+    """A line naming the registry's agencies in the partner cells, when the cells do not spell them exactly."""
+    if registry is None:
+        return []
+    named = [a for cell in partners for a in registry.partners_in(cell) if not a.generic]
+    names = list(dict.fromkeys(a.name for a in named))
+    if not names or names == partners:
+        return []
+    return [("  gồm các cơ quan", "; ".join(names))]
