@@ -59,6 +59,7 @@ class ProgressUpdate:
     milestone: int | None = None
     note: str = ""
     ref: str = ""
+    source: str = ""  # where the report came from (an agency's form): kept on every log entry it adds
 
 
 @dataclass(frozen=True)
@@ -126,35 +127,12 @@ def update_task(root: Path, update: ProgressUpdate, *, as_of: date, write: bool 
 
     Raises `EditRefused` (and writes nothing) when the request or the resulting file breaks a rule.
     """
-    for option, value in (("--note", update.note), ("--ref", update.ref)):
-        problem = forbidden_char(_unix_line_ends(value))
-        if problem:
-            raise EditRefused(f"{option}: {problem}", usage=True)
     path = DataDir(root).task_path(update.task_id)
     if not path.is_file():
         raise EditRefused(f"không có nhiệm vụ số {update.task_id} (không thấy {display_path(path)})", usage=True)
-    programme = _programme(root)
-    broken = "tệp đang có lỗi, sửa tay trước (ctr199 validate)"
-    try:
-        text = read_text(path)
-    except YamlError as exc:
-        raise EditRefused(f"{broken}: {display_path(path)}:{exc.line}:{exc.col}: {exc.message}") from None
-    task, report = _problems(path, text, programme, as_of)
-    if task is None or report.errors:
-        raise EditRefused(f"{broken}: {_first_error(report)}")
-    tree = load_roundtrip(path, text)
-    if dump_roundtrip(tree) != text:
-        raise EditRefused(
-            f"{display_path(path)} chưa theo bố cục chuẩn nên ghi lại sẽ đổi cả những dòng khác; "
-            f"chạy `ctr199 fmt {display_path(path)}`, commit, rồi cập nhật"
-        )
-    _check_date(task, update.on, as_of)
-    plan = _plan(task, update, len(milestones_of(task)))
-    _apply(tree, task, plan)
-    after = dump_roundtrip(tree)
-    new_task, report = _problems(path, after, programme, as_of)
-    if new_task is None or report.errors:
-        raise EditRefused(f"cập nhật này làm dữ liệu sai: {_first_error(report)}")
+    programme = edit_context(root)
+    task, text = checked_task_text(path, programme, as_of)
+    new_task, plan, after = apply_update(path, text, task, programme, update, as_of=as_of)
     if write:
         atomic_write(path, after, before_replace=lambda: _unchanged_since_read(path, text))
     return UpdateResult(
@@ -169,6 +147,64 @@ def update_task(root: Path, update: ProgressUpdate, *, as_of: date, write: bool 
         after=after,
         written=write,
     )
+
+
+def edit_context(root: Path) -> Programme:
+    """What the task rules need besides the task file (groups, agency registry); read once per edit."""
+    return _programme(root)
+
+
+def checked_task_text(path: Path, programme: Programme, as_of: date) -> tuple[Task, str]:
+    """A task file's text and task, refused when it has errors or is not in the canonical layout."""
+    broken = "tệp đang có lỗi, sửa tay trước (ctr199 validate)"
+    try:
+        text = read_text(path)
+    except YamlError as exc:
+        raise EditRefused(f"{broken}: {display_path(path)}:{exc.line}:{exc.col}: {exc.message}") from None
+    task, report = _problems(path, text, programme, as_of)
+    if task is None or report.errors:
+        raise EditRefused(f"{broken}: {_first_error(report)}")
+    if dump_roundtrip(load_roundtrip(path, text)) != text:
+        raise EditRefused(
+            f"{display_path(path)} chưa theo bố cục chuẩn nên ghi lại sẽ đổi cả những dòng khác; "
+            f"chạy `ctr199 fmt {display_path(path)}`, commit, rồi cập nhật"
+        )
+    return task, text
+
+
+def apply_update(
+    path: Path, text: str, task: Task, programme: Programme, update: ProgressUpdate, *, as_of: date
+) -> tuple[Task, _Plan, str]:
+    """The text of `path` with `update` recorded (nothing is written): the new task, the plan, the text.
+
+    `text` must be the checked, canonical text of `task` (`checked_task_text`, or a previous result).
+    """
+    for option, value in (("--note", update.note), ("--ref", update.ref), ("nguồn", update.source)):
+        problem = forbidden_char(_unix_line_ends(value))
+        if problem:
+            raise EditRefused(f"{option}: {problem}", usage=True)
+    tree = load_roundtrip(path, text)
+    _check_date(task, update.on, as_of)
+    plan = _plan(task, update, len(milestones_of(task)))
+    _apply(tree, task, plan)
+    after = dump_roundtrip(tree)
+    new_task, report = _problems(path, after, programme, as_of)
+    if new_task is None or report.errors:
+        raise EditRefused(f"cập nhật này làm dữ liệu sai: {_first_error(report)}")
+    return new_task, plan, after
+
+
+def add_request(
+    path: Path, text: str, programme: Programme, request: dict[str, Any], *, as_of: date
+) -> tuple[Task, str]:
+    """The text of `path` with one more pending extension request (`requests`), checked, not written."""
+    tree = load_roundtrip(path, text)
+    _block_list(tree, "requests").append(_mapping({k: v for k, v in request.items() if v not in (None, "")}))
+    after = dump_roundtrip(tree)
+    new_task, report = _problems(path, after, programme, as_of)
+    if new_task is None or report.errors:
+        raise EditRefused(f"đề nghị gia hạn này làm dữ liệu sai: {_first_error(report)}")
+    return new_task, after
 
 
 def _check_date(task: Task, on: date, as_of: date) -> None:
@@ -196,14 +232,15 @@ class _Plan:
     reopened: set[int] = field(default_factory=set)
 
 
-def _entry(on: date, status: Status, milestone: int | None = None, note: str = "", ref: str = "") -> dict[str, Any]:
+def _entry(
+    on: date, status: Status, milestone: int | None = None, note: str = "", ref: str = "", source: str = ""
+) -> dict[str, Any]:
     entry: dict[str, Any] = {"date": on, "status": status.value}
     if milestone is not None:
         entry["milestone"] = milestone
-    if note.strip():
-        entry["note"] = _unix_line_ends(note.strip())
-    if ref.strip():
-        entry["ref"] = _unix_line_ends(ref.strip())
+    for key, value in (("note", note), ("ref", ref), ("source", source)):
+        if value.strip():
+            entry[key] = _unix_line_ends(value.strip())
     return entry
 
 
@@ -231,7 +268,12 @@ def _plan(task: Task, update: ProgressUpdate, count: int) -> _Plan:
         return _plan_task(task, update, count, done_on)
 
     status = update.status
-    plan = _Plan(number, [_entry(update.on, status, number, update.note, update.ref)], task.status, task.completed_on)
+    plan = _Plan(
+        number,
+        [_entry(update.on, status, number, update.note, update.ref, update.source)],
+        task.status,
+        task.completed_on,
+    )
     if status is Status.DONE:
         if number in done_on:
             raise EditRefused(
@@ -250,13 +292,13 @@ def _plan(task: Task, update: ProgressUpdate, count: int) -> _Plan:
         plan.status = Status.IN_PROGRESS
     if plan.status is not task.status:
         # Every change of the task's own status has its own log line, so the log explains the status.
-        plan.entries.append(_entry(update.on, plan.status))
+        plan.entries.append(_entry(update.on, plan.status, source=update.source))
     return plan
 
 
 def _plan_task(task: Task, update: ProgressUpdate, count: int, done_on: dict[int, date]) -> _Plan:
     status = update.status
-    plan = _Plan(None, [_entry(update.on, status, None, update.note, update.ref)], status, None)
+    plan = _Plan(None, [_entry(update.on, status, None, update.note, update.ref, update.source)], status, None)
     if status is Status.DONE:
         if task.status is Status.DONE:
             when = f" ngày {task.completed_on:%d/%m/%Y}" if task.completed_on else ""
