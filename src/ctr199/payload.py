@@ -115,8 +115,19 @@ def task_detail_payload(state: TaskState) -> Payload:
                 "milestone": entry.milestone,
                 "note": entry.note,
                 "ref": entry.ref,
+                "source": entry.source,
             }
             for entry in task.log
+        ],
+        requests=[
+            {
+                "milestone": request.milestone,
+                "requested_to": request.requested_to,
+                "reason": request.reason,
+                "received_on": iso(request.received_on),
+                "source": request.source,
+            }
+            for request in task.requests
         ],
         file=str(state.record.path),
         as_of=iso(state.as_of),

@@ -33,6 +33,8 @@ COMMANDS = {
     "import-appendix": "import_appendix",
     "brief": "brief",
     "remind": "remind",
+    "forms": "forms",
+    "collect": "collect",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
