@@ -10,6 +10,8 @@ Collecting a form a second time adds nothing: each log entry and request it adds
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -40,7 +42,9 @@ from ctr199.workbook import MAX_ROWS, WorkbookRefused, open_workbook
 MAX_CELL = 4_000
 _COLUMN_LETTERS = "ABCDEFGHIJKL"
 # "Phiếu báo cáo Sở Xây dựng tính đến 23/11/2026, nhận 30/11/2026"
-_SOURCE = re.compile(r"^Phiếu báo cáo (?P<agency>.+) tính đến (?P<as_of>\d\d/\d\d/\d{4}), nhận (?P<received>\d\d/\d\d/\d{4})$")
+_SOURCE = re.compile(
+    r"^Phiếu báo cáo (?P<agency>.+) tính đến (?P<as_of>\d\d/\d\d/\d{4}), nhận (?P<received>\d\d/\d\d/\d{4})$"
+)
 _TEXT_DATE = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$|^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
@@ -193,12 +197,16 @@ def _read_workbook(workbook: Any, name: str, report: FormReport, programme: Prog
     _read_rows(workbook, workbook[sheet_name], name, sheet_name, first_row, rows, report)
 
 
-def _identity(sheet: Any, name: str, report: FormReport) -> tuple[dict[str, str] | None, list[tuple[int, int, int | None, str]]]:
+def _identity(
+    sheet: Any, name: str, report: FormReport
+) -> tuple[dict[str, str] | None, list[tuple[int, int, int | None, str]]]:
     """The key/value lines of the hidden sheet, and its rows: (sheet row, task, milestone, digest)."""
     values: dict[str, str] = {}
     rows: list[tuple[int, int, int | None, str]] = []
     in_rows = False
-    broken = Problem(name, "trang ẩn “ctr199” bị sửa; dùng đúng phiếu đã gửi hoặc lập phiếu mới (ctr199 forms)", ID_SHEET)
+    broken = Problem(
+        name, "trang ẩn “ctr199” bị sửa; dùng đúng phiếu đã gửi hoặc lập phiếu mới (ctr199 forms)", ID_SHEET
+    )
     for cells in sheet.iter_rows(min_row=1, max_row=MAX_ROWS + 20, max_col=4):
         if any(getattr(cell, "data_type", "n") == "f" for cell in cells):
             report.problems.append(broken)
@@ -236,13 +244,13 @@ def _read_rows(
     by_line = {line: (task_id, milestone, digest) for line, task_id, milestone, digest in expected}
     last_line = max(by_line, default=first_row - 1)
     epoch = getattr(workbook, "epoch", None)
-    for index, cells in enumerate(sheet.iter_rows(min_row=1, max_row=MAX_ROWS + 1, max_col=width), start=1):
+    # Rows are parsed one at a time as the sheet's XML streams in; reading stops past the limit.
+    for index, cells in enumerate(sheet.iter_rows(min_row=1, max_col=width), start=1):
         if index > MAX_ROWS:
-            if any(cell.value is not None for cell in cells):
-                report.problems.append(
-                    Problem(name, f"phiếu có hơn {MAX_ROWS:,} dòng; không đọc".replace(",", "."), sheet_name)
-                )
-                report.rows.clear()
+            report.problems.append(
+                Problem(name, f"phiếu có hơn {MAX_ROWS:,} dòng; không đọc".replace(",", "."), sheet_name)
+            )
+            report.rows.clear()
             return
         values = [cell.value for cell in cells] + [None] * (width - len(cells))
         types = [getattr(cell, "data_type", "n") for cell in cells] + ["n"] * (width - len(cells))
@@ -306,10 +314,16 @@ def _row(values: list[Any], line: int, task_id: int, milestone: int | None, epoc
         try:
             status = Status.parse(status_text)
         except ValueError:
-            problem(f"“{status_text}” không phải tình trạng; chọn Chưa thực hiện, Đang thực hiện hoặc Đã hoàn thành", 5, line)
+            problem(
+                f"“{status_text}” không phải tình trạng; chọn Chưa thực hiện, Đang thực hiện hoặc Đã hoàn thành",
+                5,
+                line,
+            )
             return None
     elif done_text or result or ref or difficulty:
-        problem("chưa chọn Tình trạng cho dòng có nội dung; chọn Chưa thực hiện, Đang thực hiện hoặc Đã hoàn thành", 5, line)
+        problem(
+            "chưa chọn Tình trạng cho dòng có nội dung; chọn Chưa thực hiện, Đang thực hiện hoặc Đã hoàn thành", 5, line
+        )
         return None
     on: date | None = None
     if done_text:
@@ -470,7 +484,9 @@ def _apply_all(programme: Programme, reports: list[FormReport], as_of: date) -> 
                 continue
             if row.milestone is not None and row.milestone > len(record.milestones):
                 report.problems.append(
-                    Problem(name, f"nhiệm vụ ({row.task_id}) không có mốc {row.milestone}", SHEET, row.line, f"C{row.line}")
+                    Problem(
+                        name, f"nhiệm vụ ({row.task_id}) không có mốc {row.milestone}", SHEET, row.line, f"C{row.line}"
+                    )
                 )
                 continue
             pending.setdefault(row.task_id, []).append(_Pending(report, row, row.on or as_of))
@@ -488,9 +504,7 @@ def _apply_task(context: Programme, record: TaskRecord, items: list[_Pending], a
         task, text = checked_task_text(path, context, as_of)
     except EditRefused as exc:
         first = items[0]
-        first.report.problems.append(
-            Problem(display_path(first.report.path), exc.message, SHEET, first.row.line)
-        )
+        first.report.problems.append(Problem(display_path(first.report.path), exc.message, SHEET, first.row.line))
         return None
     before_text, before_task = text, task
     new_entries: list[LogEntry] = []
@@ -588,8 +602,7 @@ def _request_problem(record: TaskRecord, milestone: int | None, requested_to: st
     current = record.milestones[index].due if index < len(record.milestones) else None
     if current is not None and parsed[0].due <= current:
         return (
-            f"Đề nghị gia hạn đến “{requested_to}” ({vn_date(parsed[0].due)}) không sau hạn hiện tại "
-            f"{vn_date(current)}"
+            f"Đề nghị gia hạn đến “{requested_to}” ({vn_date(parsed[0].due)}) không sau hạn hiện tại {vn_date(current)}"
         )
     return None
 
@@ -619,14 +632,15 @@ def write_all(changes: list[TaskChange]) -> None:
     done: list[TaskChange] = []
     try:
         for change in changes:
-            atomic_write(
-                change.path, change.after, before_replace=lambda c=change: unchanged_since_read(c.path, c.before)
-            )
+            atomic_write(change.path, change.after, before_replace=functools.partial(_unchanged, change))
             done.append(change)
     except BaseException:
         for change in reversed(done):
-            try:
+            with contextlib.suppress(OSError):  # the first failure is the one to report
                 atomic_write(change.path, change.before)
-            except OSError:
-                pass
         raise
+
+
+def _unchanged(change: TaskChange) -> None:
+    """Refuse to replace a task file someone changed since it was read (`store.ChangedMeanwhile`)."""
+    unchanged_since_read(change.path, change.before)

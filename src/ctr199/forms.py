@@ -186,7 +186,8 @@ def _header(sheet: Any, form: Form) -> None:
         (form.programme_title, Font(bold=True, size=12), 32),
         (f"Cơ quan báo cáo: {form.agency.name}", Font(bold=True, size=12), 18),
         (
-            f"Tình hình tính đến ngày {vn_date(form.as_of)} — đề nghị gửi lại phiếu trước ngày {vn_date(form.reply_by)}",
+            f"Tình hình tính đến ngày {vn_date(form.as_of)} — đề nghị gửi lại phiếu trước ngày "
+            f"{vn_date(form.reply_by)}",
             Font(italic=True, size=11),
             18,
         ),

@@ -39,7 +39,7 @@ def collect(
 ) -> None:
     from ctr199.collect import CollectRefused, collect_forms
     from ctr199.commands.brief import checked_programme
-    from ctr199.store import WriteError
+    from ctr199.store import ChangedMeanwhile
 
     day = resolve_as_of(as_of)
     since_day = option_date("--since", since)
@@ -51,10 +51,10 @@ def collect(
         result = collect_forms(programme, files, as_of=day, since=since_day, write=not dry_run)
     except CollectRefused as exc:
         fail(str(exc), EXIT_FINDINGS)
-    except (WriteError, OSError) as exc:
+    except OSError as exc:  # store.WriteError: disk full, no permission
         fail(f"không ghi được: {exc}; các tệp đã ghi được trả lại như cũ", EXIT_FINDINGS)
-    except Exception as exc:  # ChangedMeanwhile, and the like: nothing (or everything restored) was written
-        fail(str(exc), EXIT_FINDINGS)
+    except ChangedMeanwhile as exc:
+        fail(str(exc), EXIT_FINDINGS)  # the files written before it were put back
     _print(result, dry_run)
     if result.problems:
         raise typer.Exit(EXIT_FINDINGS)
