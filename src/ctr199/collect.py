@@ -18,7 +18,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ctr199.edit import EditRefused, ProgressUpdate, add_request, apply_update, checked_task_text, edit_context
+from ctr199.edit import (
+    EditRefused,
+    ProgressUpdate,
+    add_request,
+    apply_update,
+    check_tree,
+    checked_task_text,
+    edit_context,
+)
 from ctr199.forms import (
     APPENDIX_COLUMNS,
     FORM_KIND,
@@ -501,7 +509,7 @@ def _apply_all(programme: Programme, reports: list[FormReport], as_of: date) -> 
 def _apply_task(context: Programme, record: TaskRecord, items: list[_Pending], as_of: date) -> TaskChange | None:
     path = DataDir(context.root).task_path(record.id)
     try:
-        task, text = checked_task_text(path, context, as_of)
+        task, text, tree = checked_task_text(path, context, as_of)
     except EditRefused as exc:
         first = items[0]
         first.report.problems.append(Problem(display_path(first.report.path), exc.message, SHEET, first.row.line))
@@ -537,7 +545,7 @@ def _apply_task(context: Programme, record: TaskRecord, items: list[_Pending], a
                     continue
                 update = ProgressUpdate(task.id, row.status, item.on, milestone, row.note, row.ref, source)
                 try:
-                    task, _, text = apply_update(path, text, task, context, update, as_of=as_of)
+                    task, _, _ = apply_update(path, tree, task, context, update, as_of=as_of, check=False)
                 except EditRefused as exc:
                     cell = f"G{row.line}" if row.status is Status.DONE else f"F{row.line}"
                     report.problems.append(Problem(name, exc.message, sheet, row.line, cell))
@@ -562,12 +570,18 @@ def _apply_task(context: Programme, record: TaskRecord, items: list[_Pending], a
                 "source": source,
             }
             try:
-                task, text = add_request(path, text, context, request, as_of=as_of)
+                task = add_request(tree, request)
             except EditRefused as exc:
                 report.problems.append(Problem(name, exc.message, sheet, row.line, f"K{row.line}"))
                 continue
             report.requests += 1
-    if text == before_text:
+    if task == before_task:
+        return None
+    try:  # every row was planned with the rules of `update`; the whole result is checked once
+        task, text = check_tree(path, tree, context, as_of=as_of, what=f"các dòng về nhiệm vụ ({task.id})")
+    except EditRefused as exc:
+        last = items[-1]
+        last.report.problems.append(Problem(display_path(last.report.path), exc.message, SHEET, last.row.line))
         return None
     new_entries = task.log[len(before_task.log) :]
     new_requests = task.requests[len(before_task.requests) :]

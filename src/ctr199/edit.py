@@ -131,8 +131,8 @@ def update_task(root: Path, update: ProgressUpdate, *, as_of: date, write: bool 
     if not path.is_file():
         raise EditRefused(f"không có nhiệm vụ số {update.task_id} (không thấy {display_path(path)})", usage=True)
     programme = edit_context(root)
-    task, text = checked_task_text(path, programme, as_of)
-    new_task, plan, after = apply_update(path, text, task, programme, update, as_of=as_of)
+    task, text, tree = checked_task_text(path, programme, as_of)
+    new_task, plan, after = apply_update(path, tree, task, programme, update, as_of=as_of)
     if write:
         atomic_write(path, after, before_replace=lambda: _unchanged_since_read(path, text))
     return UpdateResult(
@@ -154,8 +154,8 @@ def edit_context(root: Path) -> Programme:
     return _programme(root)
 
 
-def checked_task_text(path: Path, programme: Programme, as_of: date) -> tuple[Task, str]:
-    """A task file's text and task, refused when it has errors or is not in the canonical layout."""
+def checked_task_text(path: Path, programme: Programme, as_of: date) -> tuple[Task, str, CommentedMap]:
+    """A task file's task, text and round-trip tree; refused when it has errors or is not canonical."""
     broken = "tệp đang có lỗi, sửa tay trước (ctr199 validate)"
     try:
         text = read_text(path)
@@ -164,47 +164,64 @@ def checked_task_text(path: Path, programme: Programme, as_of: date) -> tuple[Ta
     task, report = _problems(path, text, programme, as_of)
     if task is None or report.errors:
         raise EditRefused(f"{broken}: {_first_error(report)}")
-    if dump_roundtrip(load_roundtrip(path, text)) != text:
+    tree = load_roundtrip(path, text)
+    if dump_roundtrip(tree) != text:
         raise EditRefused(
             f"{display_path(path)} chưa theo bố cục chuẩn nên ghi lại sẽ đổi cả những dòng khác; "
             f"chạy `ctr199 fmt {display_path(path)}`, commit, rồi cập nhật"
         )
-    return task, text
+    return task, text, tree
 
 
 def apply_update(
-    path: Path, text: str, task: Task, programme: Programme, update: ProgressUpdate, *, as_of: date
+    path: Path,
+    tree: CommentedMap,
+    task: Task,
+    programme: Programme,
+    update: ProgressUpdate,
+    *,
+    as_of: date,
+    check: bool = True,
 ) -> tuple[Task, _Plan, str]:
-    """The text of `path` with `update` recorded (nothing is written): the new task, the plan, the text.
+    """`update` recorded in the round-trip `tree` of `path` (nothing is written): the new task, the plan, the text.
 
-    `text` must be the checked, canonical text of `task` (`checked_task_text`, or a previous result).
+    `tree` must hold the checked, canonical `task` (from `checked_task_text`, or a previous call).
+    A refused update leaves it unchanged unless the result failed the task rules (then it is spoilt).
+    With `check=False` several updates can be made in a row without writing out and checking the
+    text after each (the text returned is then empty): the caller must `check_tree` at the end.
     """
     for option, value in (("--note", update.note), ("--ref", update.ref), ("nguồn", update.source)):
         problem = forbidden_char(_unix_line_ends(value))
         if problem:
             raise EditRefused(f"{option}: {problem}", usage=True)
-    tree = load_roundtrip(path, text)
     _check_date(task, update.on, as_of)
     plan = _plan(task, update, len(milestones_of(task)))
     _apply(tree, task, plan)
-    after = dump_roundtrip(tree)
-    new_task, report = _problems(path, after, programme, as_of)
-    if new_task is None or report.errors:
-        raise EditRefused(f"cập nhật này làm dữ liệu sai: {_first_error(report)}")
+    if not check:
+        try:
+            return Task.model_validate(tree), plan, ""
+        except ValidationError as exc:
+            raise EditRefused(f"cập nhật này làm dữ liệu sai: {exc.errors()[0]['msg']}") from None
+    new_task, after = check_tree(path, tree, programme, as_of=as_of, what="cập nhật này")
     return new_task, plan, after
 
 
-def add_request(
-    path: Path, text: str, programme: Programme, request: dict[str, Any], *, as_of: date
-) -> tuple[Task, str]:
-    """The text of `path` with one more pending extension request (`requests`), checked, not written."""
-    tree = load_roundtrip(path, text)
-    _block_list(tree, "requests").append(_mapping({k: v for k, v in request.items() if v not in (None, "")}))
+def check_tree(path: Path, tree: CommentedMap, programme: Programme, *, as_of: date, what: str) -> tuple[Task, str]:
+    """The text of an edited round-trip tree, checked with every task rule; `EditRefused` if it breaks one."""
     after = dump_roundtrip(tree)
     new_task, report = _problems(path, after, programme, as_of)
     if new_task is None or report.errors:
-        raise EditRefused(f"đề nghị gia hạn này làm dữ liệu sai: {_first_error(report)}")
+        raise EditRefused(f"{what} làm dữ liệu sai: {_first_error(report)}")
     return new_task, after
+
+
+def add_request(tree: CommentedMap, request: dict[str, Any]) -> Task:
+    """One more pending extension request (`requests`) in the round-trip `tree`; `check_tree` it after."""
+    _block_list(tree, "requests").append(_mapping({k: v for k, v in request.items() if v not in (None, "")}))
+    try:
+        return Task.model_validate(tree)
+    except ValidationError as exc:
+        raise EditRefused(f"đề nghị gia hạn này làm dữ liệu sai: {exc.errors()[0]['msg']}") from None
 
 
 def _check_date(task: Task, on: date, as_of: date) -> None:
