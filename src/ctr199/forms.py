@@ -217,6 +217,7 @@ def _rows(sheet: Any, form: Form) -> None:
     locked_fill = PatternFill("solid", fgColor="EDEDED")
     open_fill = PatternFill("solid", fgColor="FFF9DB")
     top = Alignment(wrap_text=True, vertical="top")
+    centred = Alignment(wrap_text=True, vertical="top", horizontal="center")
     unlocked = Protection(locked=False)
     for number, (heading, width) in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=HEADER_ROW, column=number, value=heading)
@@ -231,7 +232,7 @@ def _rows(sheet: Any, form: Form) -> None:
         line = first + index
         for number, value in enumerate(row.appendix_cells(), start=1):
             cell = sheet.cell(row=line, column=number, value=value)
-            cell.alignment = top
+            cell.alignment = centred if number in (1, 5) else top
             cell.border = border
             cell.fill = locked_fill
             if isinstance(value, date):
