@@ -25,8 +25,9 @@ from ctr199.edit import (
     apply_update,
     check_tree,
     checked_task_text,
-    edit_context,
+    edit_programme,
 )
+from ctr199.errors import DataError
 from ctr199.forms import (
     APPENDIX_COLUMNS,
     FORM_KIND,
@@ -56,8 +57,8 @@ _SOURCE = re.compile(
 _TEXT_DATE = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$|^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
-class CollectRefused(Exception):
-    """Nothing can be collected at all (the data itself is broken)."""
+class CollectRefused(DataError):
+    """Nothing can be collected at all (the data itself is broken): exit 1."""
 
 
 @dataclass
@@ -466,7 +467,7 @@ class _Pending:
 
 def _apply_all(programme: Programme, reports: list[FormReport], as_of: date) -> list[TaskChange]:
     """Every row applied to its task's text in memory; problems go to the row's form."""
-    context = edit_context(programme.root)
+    context = edit_programme(programme.root)
     context_tasks = {record.id: record for record in programme.tasks}
     pending: dict[int, list[_Pending]] = {}
     for report in reports:

@@ -17,11 +17,12 @@ import math
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from ctr199.errors import UsageError
 from ctr199.models import Agency, ProgrammeFile, Status
-from ctr199.output import neutralise, vn_date
+from ctr199.output import vn_date
 from ctr199.programme import Programme
 from ctr199.query import leads_of
-from ctr199.text import ascii_slug, fold, nfc
+from ctr199.text import ascii_slug, fold, neutralise, nfc
 
 FORM_TITLE = "PHIẾU BÁO CÁO TIẾN ĐỘ THỰC HIỆN"
 SHEET = "Phiếu báo cáo"
@@ -88,8 +89,8 @@ def form_file_name(agency: Agency) -> str:
     return f"phieu-bao-cao-{ascii_slug(agency.name, max_words=12) or agency.code.lower()}.xlsx"
 
 
-class FormError(ValueError):
-    """A request that cannot make forms (a usage error for the CLI)."""
+class FormError(UsageError):
+    """A request that cannot make forms (exit 2)."""
 
 
 def cell_text(value: Any) -> str:

@@ -35,6 +35,7 @@ COMMANDS = {
     "remind": "remind",
     "forms": "forms",
     "collect": "collect",
+    "merge-driver": "merge_driver",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
