@@ -460,3 +460,27 @@ def test_collect_reads_values_never_code(sent: Path, shipped_copy: Path) -> None
     code, out = collect(shipped_copy, form)
     assert code == 0, out
     assert read_task(shipped_copy, 32).log[-1].note == "=2+3"
+
+
+def test_a_damaged_sheet_is_refused(sent: Path, shipped_copy: Path, tmp_path: Path) -> None:
+    form = filled_sxd(sent)
+    with zipfile.ZipFile(form) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml")
+    broken = _rezip(form, tmp_path / "hong.xlsx", {}, {"xl/worksheets/sheet1.xml": sheet[: len(sheet) // 2]})
+    refused(shipped_copy, broken, expect="tệp .xlsx hỏng")
+
+
+def test_pending_requests_are_listed_in_the_brief(sent: Path, shipped_copy: Path, tmp_path: Path) -> None:
+    code, before = run("brief", "--as-of", RECEIVED, "--data", shipped_copy)
+    assert code == 0 and "Đề nghị gia hạn" not in before
+    assert collect(shipped_copy, filled_sxd(sent))[0] == 0
+    code, out = run("brief", "--as-of", RECEIVED, "--data", shipped_copy)
+    assert code == 0, out
+    assert "### 3. Đề nghị gia hạn của các cơ quan (chờ xem xét)" in out
+    assert "| 30/11/2026 | (32) | Phối hợp với Bộ Xây dựng" in out and "gia hạn đến Quý II/2027 — Chờ thẩm định |" in out
+    code, out = run("brief", "--as-of", RECEIVED, "--data", shipped_copy, "-o", tmp_path / "b.docx")
+    assert code == 0, out
+    from docx import Document
+
+    text = "\n".join(cell.text for table in Document(str(tmp_path / "b.docx")).tables for cell in table._cells)
+    assert "gia hạn đến Quý II/2027 — Chờ thẩm định" in text

@@ -46,7 +46,7 @@ from ctr199.query import leads_of
 from ctr199.report import display_path
 from ctr199.store import DataDir, atomic_write, unchanged_since_read
 from ctr199.text import fold, forbidden_char
-from ctr199.workbook import MAX_ROWS, WorkbookRefused, open_workbook
+from ctr199.workbook import MAX_ROWS, SAVE_AS, WorkbookRefused, open_workbook
 
 MAX_CELL = 4_000
 _COLUMN_LETTERS = "ABCDEFGHIJKL"
@@ -161,6 +161,9 @@ def read_form(path: Path, report: FormReport, programme: Programme, as_of: date)
         return
     try:
         _read_workbook(workbook, name, report, programme, as_of)
+    except Exception as exc:  # a damaged part found while the sheets stream in (bad XML, a missing part)
+        report.rows.clear()
+        report.problems.append(Problem(name, f"tệp .xlsx hỏng, không đọc được ({type(exc).__name__}); {SAVE_AS}"))
     finally:
         workbook.close()
 

@@ -27,7 +27,7 @@ MAX_ROWS = 5_000
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
-_SAVE_AS = "mở tệp bằng Excel hoặc LibreOffice, chọn Lưu thành (Save As) “Sổ làm việc Excel (.xlsx)” rồi gửi lại"
+SAVE_AS = "mở tệp bằng Excel hoặc LibreOffice, chọn Lưu thành (Save As) “Sổ làm việc Excel (.xlsx)” rồi gửi lại"
 
 
 class WorkbookRefused(Exception):
@@ -57,7 +57,7 @@ def open_workbook(path: Path) -> Any:
                 io.BytesIO(data), read_only=True, data_only=False, keep_links=False, keep_vba=False, rich_text=False
             )
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise WorkbookRefused(f"tệp .xlsx hỏng, không đọc được ({type(exc).__name__}); {_SAVE_AS}") from None
+        raise WorkbookRefused(f"tệp .xlsx hỏng, không đọc được ({type(exc).__name__}); {SAVE_AS}") from None
     finally:
         archive.close()
 
@@ -71,7 +71,7 @@ def _refuse_non_zip(data: bytes) -> None:
                 "tệp có mật khẩu (mã hóa), ctr199 không mở; mở tệp, bỏ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm "
                 "việc › Mã hóa bằng mật khẩu: xóa mật khẩu), lưu lại rồi gửi lại"
             )
-        raise WorkbookRefused(f"tệp Excel 97-2003 (.xls) hoặc tệp Office cũ, không phải .xlsx; {_SAVE_AS}")
+        raise WorkbookRefused(f"tệp Excel 97-2003 (.xls) hoặc tệp Office cũ, không phải .xlsx; {SAVE_AS}")
     if not data:
         raise WorkbookRefused("tệp rỗng; gửi lại đúng tệp phiếu")
     head = data[:2048].lstrip(b"\xef\xbb\xbf").lstrip()
@@ -81,20 +81,20 @@ def _refuse_non_zip(data: bytes) -> None:
         kind = "văn bản (có thể là CSV đổi đuôi)"
     else:
         kind = "một loại tệp khác"
-    raise WorkbookRefused(f"không phải tệp Excel .xlsx: nội dung là {kind}; {_SAVE_AS}")
+    raise WorkbookRefused(f"không phải tệp Excel .xlsx: nội dung là {kind}; {SAVE_AS}")
 
 
 def _checked_zip(data: bytes) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError):
-        raise WorkbookRefused(f"tệp .xlsx hỏng (không phải zip hợp lệ); {_SAVE_AS}") from None
+        raise WorkbookRefused(f"tệp .xlsx hỏng (không phải zip hợp lệ); {SAVE_AS}") from None
     parts = archive.infolist()
     if len(parts) > MAX_PARTS:
         raise WorkbookRefused(f"tệp có {len(parts)} phần nén (tối đa {MAX_PARTS}); không phải phiếu báo cáo")
     names = {part.filename for part in parts}
     if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:200]:
-        raise WorkbookRefused(f"tệp OpenDocument (.ods), không phải .xlsx; {_SAVE_AS}")
+        raise WorkbookRefused(f"tệp OpenDocument (.ods), không phải .xlsx; {SAVE_AS}")
     total = 0
     for part in parts:
         total += part.file_size
@@ -112,7 +112,7 @@ def _checked_zip(data: bytes) -> zipfile.ZipFile:
                 "(.xlsx)” (không macro) rồi gửi lại"
             )
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise WorkbookRefused(f"tệp không phải sổ Excel .xlsx (có thể là tệp Word hoặc tệp nén khác); {_SAVE_AS}")
+        raise WorkbookRefused(f"tệp không phải sổ Excel .xlsx (có thể là tệp Word hoặc tệp nén khác); {SAVE_AS}")
     content_types = archive.read("[Content_Types].xml")
     if b"macroEnabled" in content_types:
         raise WorkbookRefused("tệp có macro (.xlsm), ctr199 không mở tệp có macro; lưu lại dạng .xlsx rồi gửi lại")
