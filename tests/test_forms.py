@@ -485,3 +485,27 @@ def test_pending_requests_are_listed_in_the_brief(sent: Path, shipped_copy: Path
 
     text = "\n".join(cell.text for table in Document(str(tmp_path / "b.docx")).tables for cell in table._cells)
     assert "gia hạn đến Quý II/2027 — Chờ thẩm định" in text
+
+
+def test_agencies_without_open_items_and_a_reply_by_before_the_as_of(shipped_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "phieu"
+    code, output = run("forms", "-o", out, "-a", "SNGV", "-a", "UBND", "--as-of", SENT, "--data", shipped_copy)
+    assert code == 0, output
+    assert "không lập phiếu cho Ủy ban nhân dân thành phố" in output
+    assert [p.name for p in out.iterdir()] == ["phieu-bao-cao-so-ngoai-vu.xlsx"]
+    code, output = run(
+        "forms", "-o", tmp_path / "b", "--as-of", SENT, "--reply-by", "20/11/2026", "--data", shipped_copy
+    )
+    assert code == 2 and "--reply-by 20/11/2026 trước ngày đối chiếu 23/11/2026" in output
+    assert not (tmp_path / "b").exists()
+
+
+def test_agencies_that_sent_nothing_since_a_date(sent: Path, shipped_copy: Path) -> None:
+    assert collect(shipped_copy, filled_sxd(sent))[0] == 0
+    line = line_of(sent / STC, 1)
+    fill(sent / STC, {f"F{line}": "Đang thực hiện"})
+    code, out = collect(shipped_copy, sent / STC, as_of="2026-12-02", extra=("--since", "2026-11-29"))
+    assert code == 0, out
+    assert "Chưa gửi báo cáo từ 29/11/2026 (13 cơ quan)" in out  # Sở Xây dựng's form came on 30/11
+    code, out = collect(shipped_copy, sent / STC, as_of="2026-12-02", extra=("--since", "2026-12-01"))
+    assert "Chưa gửi báo cáo từ 01/12/2026 (14 cơ quan)" in out and "Sở Xây dựng" in out

@@ -20,8 +20,8 @@ from typing import Any
 
 MAX_FILE_BYTES = 20_000_000
 MAX_PARTS = 500
-MAX_PART_BYTES = 50_000_000
-MAX_UNPACKED_BYTES = 120_000_000
+MAX_PART_BYTES = 20_000_000  # a filled-in form's largest part is some 100 KB
+MAX_UNPACKED_BYTES = 60_000_000
 MAX_RATIO = 150  # an XML part compresses ~10–30×; a bomb ~1000×
 MAX_ROWS = 5_000
 

@@ -66,12 +66,20 @@ def forms(
     agencies = resolve_agencies(programme, agency)
     made = make_forms(programme, day, option_date("--reply-by", reply_by), agencies)
     if not made:
-        typer.echo("Không có cơ quan chủ trì nào có nhiệm vụ chưa hoàn thành; không lập phiếu.")
+        if agencies:
+            names = "; ".join(agency.name for agency in agencies)
+            typer.echo(f"{names}: không chủ trì nhiệm vụ nào chưa hoàn thành; không lập phiếu.")
+        else:
+            typer.echo("Không có cơ quan chủ trì nào có nhiệm vụ chưa hoàn thành; không lập phiếu.")
         return
     paths = write_forms(made, output, force=force)
     typer.echo(f"Đã lập {len(made)} phiếu báo cáo tiến độ trong {output}:")
     for form, path in zip(made, paths, strict=True):
         typer.echo(f"  {path.name}  {form.agency.name}: {len(form.rows)} dòng, hạn gửi lại {form.reply_by:%d/%m/%Y}")
+    made_for = {form.agency.code for form in made}
+    for agency in agencies or []:
+        if agency.code not in made_for:
+            typer.echo(f"  (không lập phiếu cho {agency.name}: không chủ trì nhiệm vụ nào chưa hoàn thành)")
 
 
 def resolve_agencies(programme: Programme, names: list[str] | None) -> list[Agency] | None:
