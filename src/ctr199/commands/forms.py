@@ -67,7 +67,7 @@ def forms(
     made = make_forms(programme, day, option_date("--reply-by", reply_by), agencies)
     if not made:
         if agencies:
-            names = "; ".join(agency.name for agency in agencies)
+            names = "; ".join(chosen.name for chosen in agencies)
             typer.echo(f"{names}: không chủ trì nhiệm vụ nào chưa hoàn thành; không lập phiếu.")
         else:
             typer.echo("Không có cơ quan chủ trì nào có nhiệm vụ chưa hoàn thành; không lập phiếu.")
@@ -77,9 +77,9 @@ def forms(
     for form, path in zip(made, paths, strict=True):
         typer.echo(f"  {path.name}  {form.agency.name}: {len(form.rows)} dòng, hạn gửi lại {form.reply_by:%d/%m/%Y}")
     made_for = {form.agency.code for form in made}
-    for agency in agencies or []:
-        if agency.code not in made_for:
-            typer.echo(f"  (không lập phiếu cho {agency.name}: không chủ trì nhiệm vụ nào chưa hoàn thành)")
+    for chosen in agencies or []:
+        if chosen.code not in made_for:
+            typer.echo(f"  (không lập phiếu cho {chosen.name}: không chủ trì nhiệm vụ nào chưa hoàn thành)")
 
 
 def resolve_agencies(programme: Programme, names: list[str] | None) -> list[Agency] | None:
