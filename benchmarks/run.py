@@ -34,6 +34,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks import forms_cycle
 from benchmarks.generate import DEFAULT_AS_OF, STAMP, ensure
 
 REPO = Path(__file__).resolve().parent.parent
@@ -301,6 +302,14 @@ def benches(sizes: list[int], runs: int, env: dict[str, str]) -> list[Bench]:
             found.append(
                 Bench(f"validate-edited-{size}", "ctr199 validate, 1 tệp vừa sửa", size, validate, runs, 1, edit)
             )
+        if size == 75:  # the weekly cycle with the agencies: forms out, 30 returned forms collected
+            folder = BUILD / "forms"
+            forms_cycle.prepare(folder)
+            reset = [python, str(REPO / "benchmarks" / "forms_cycle.py"), "reset", str(folder)]
+            found.append(Bench("forms-75", "ctr199 forms (mọi cơ quan)", size, forms_cycle.forms_argv(folder), runs, 1))
+            found.append(
+                Bench("collect-75", "ctr199 collect (30 phiếu)", size, forms_cycle.collect_argv(folder), runs, 0, reset)
+            )
         tw_env = taskwarrior(root, size, env) if size in (75, max(sizes)) else None
         if tw_env is not None:
             argv = ["task", f"project:{AGENCY_CODE}", "+OVERDUE", "list"]
@@ -341,6 +350,8 @@ def targets() -> list[Target]:
         Target("10 000: validate không cache < 10 s", "validate-cold-10000", under("validate-cold-10000", 10)),
         Target("10 000: sửa 1 tệp rồi validate < 1 s", "validate-edited-10000", under("validate-edited-10000", 1)),
         Target("10 000: bộ nhớ đỉnh < 300 MB", "validate-cold-10000", memory),
+        Target("75 nhiệm vụ: forms cho mọi cơ quan ≤ 3 s", "forms-75", under("forms-75", 3)),
+        Target("75 nhiệm vụ: collect 30 phiếu ≤ 3 s", "collect-75", under("collect-75", 3)),
     ]
 
 

@@ -499,6 +499,16 @@ def brief(layout: str) -> DocumentObject:
     tag(document, "else")
     para(document, "Không có thay đổi dữ liệu nào trong kỳ.")
     tag(document, "endif")
+    tag(document, "if requests")
+    para(document, Run("3. Đề nghị gia hạn của các cơ quan (chờ xem xét)", italic=True, bold=True))
+    changes_table(
+        document,
+        "for c in requests",
+        "Đề nghị",
+        "{% if c.milestone %}{{ c.milestone }}: {% endif %}gia hạn đến {{ c.requested_to }}"
+        "{% if c.reason %} — {{ c.reason }}{% endif %}",
+    )
+    tag(document, "endif")
 
     heading(document, "V. CÁC CHỈ TIÊU CHỦ YẾU")
     table = data_table(

@@ -100,3 +100,16 @@ def test_runner_table_and_targets() -> None:
     assert "chưa đo" in verdicts[2]
     assert verdicts[3].startswith("- ✓ 10 000: validate không cache")
     assert verdicts[5].startswith("- ✗ 10 000: bộ nhớ đỉnh") and "391 MB" in verdicts[5]
+
+
+def test_forms_cycle_prepares_30_forms_that_collect_cleanly(tmp_path: Path) -> None:
+    import subprocess
+
+    from benchmarks import forms_cycle
+
+    folder = tmp_path / "forms"
+    assert forms_cycle.prepare(folder) == 30
+    done = subprocess.run(forms_cycle.collect_argv(folder), capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "vào 74 tệp nhiệm vụ" in done.stdout
+    assert (SHIPPED / "tasks" / "030.yaml").read_text(encoding="utf-8").endswith("log: []\n")  # shipped data untouched

@@ -378,6 +378,7 @@ def test_show(demo: Path) -> None:
         "milestone": None,
         "note": "",
         "ref": "Nghị quyết số 12/NQ-HĐND",
+        "source": "",
     }
 
 

@@ -22,7 +22,7 @@ from typing import TypeAlias
 from pydantic import BaseModel, ConfigDict
 
 from ctr199.indicators import Verdict, indicator_rows
-from ctr199.models import Agency
+from ctr199.models import Agency, Status
 from ctr199.numbers import format_number
 from ctr199.output import appendix_number, vn_date
 from ctr199.programme import Programme, TaskRecord
@@ -231,6 +231,20 @@ class LogChange(_Data):
     ref: str
 
 
+class RequestItem(_Data):
+    """An extension request an agency sent on its progress form (`ctr199 collect`), pending on an open task."""
+
+    date: str  # received
+    date_iso: Day
+    number: str
+    task_id: int
+    title: str
+    milestone: str
+    requested_to: str
+    reason: str
+    source: str
+
+
 class RecordedChange(_Data):
     """A change to the data files recorded in git during the period."""
 
@@ -279,6 +293,7 @@ class Brief(_Data):
     log_changes: list[LogChange]
     # None: git history was not available, which the brief says rather than showing "no changes".
     recorded_changes: list[RecordedChange] | None
+    requests: list[RequestItem]
     indicators: list[IndicatorItem]
     recommendations: list[str]
 
@@ -342,6 +357,7 @@ def build_brief(
         upcoming=[_item(item, programme) for item in upcoming_items(states, soon_days)],
         extensions=_extensions(states, programme),
         log_changes=_log_changes(states, period),
+        requests=_requests(states, request.as_of),
         recorded_changes=_in_scope(recorded_changes, states, request),
         indicators=_indicators(programme, request.as_of),
         recommendations=list(request.recommendations),
@@ -474,6 +490,36 @@ def _by_lead(items: list[Item], programme: Programme, *, only: str | None) -> li
                 grouped.setdefault(name, []).append(_item(item, programme))
     order = sorted(grouped, key=lambda name: (-len(grouped[name]), fold(name)))
     return [AgencyItems(agency=name, tasks=grouped[name]) for name in order]
+
+
+def _requests(states: list[TaskState], as_of: date) -> list[RequestItem]:
+    """Extension requests on tasks not yet done, received by `as_of`, oldest first."""
+    items = []
+    for state in states:
+        record = state.record
+        if record.task.status is Status.DONE:
+            continue
+        for request in record.task.requests:
+            if request.received_on > as_of:
+                continue
+            milestone = ""
+            number = request.milestone
+            if number is not None and len(record.milestones) > 1 and number <= len(record.milestones):
+                milestone = f"Mốc {number}: {record.milestones[number - 1].label}"
+            items.append(
+                RequestItem(
+                    date=vn_date(request.received_on),
+                    date_iso=request.received_on,
+                    number=appendix_number(record.id),
+                    task_id=record.id,
+                    title=record.task.title,
+                    milestone=milestone,
+                    requested_to=request.requested_to,
+                    reason=request.reason,
+                    source=request.source,
+                )
+            )
+    return sorted(items, key=lambda item: (item.date_iso, item.task_id))
 
 
 def _log_changes(states: list[TaskState], period: Period) -> list[LogChange]:

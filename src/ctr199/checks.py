@@ -321,6 +321,9 @@ def _check_tracking(checker: FileChecker, task: Task, milestones: int) -> None:
                 f"mốc {item.milestone} ghi hoàn thành hai lần",
             )
         done.add(item.milestone)
+    for index, request in enumerate(task.requests):
+        if request.milestone is not None and request.milestone > milestones:
+            checker.add(("requests", index, "milestone"), "milestone", _no_milestone(request.milestone, milestones))
 
 
 def _check_extensions(checker: FileChecker, task: Task, milestones: list[Milestone]) -> None:
@@ -389,6 +392,13 @@ def _check_dates(checker: FileChecker, task: Task, *, as_of: date) -> None:
                 "extension-future",
                 f"ngày gia hạn {extension.date:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}; "
                 "không ghi trước gia hạn chưa được duyệt",
+            )
+    for index, request in enumerate(task.requests):
+        if request.received_on > as_of:
+            checker.add(
+                ("requests", index, "received_on"),
+                "log-future",
+                f"ngày nhận đề nghị {request.received_on:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}",
             )
 
 

@@ -59,6 +59,7 @@ class ProgressUpdate:
     milestone: int | None = None
     note: str = ""
     ref: str = ""
+    source: str = ""  # where the report came from (an agency's form): kept on every log entry it adds
 
 
 @dataclass(frozen=True)
@@ -118,18 +119,8 @@ def update_task(root: Path, update: ProgressUpdate, *, as_of: date, write: bool 
 
     Raises `EditRefused` (and writes nothing) when the request or the resulting file breaks a rule.
     """
-    for option, value in (("--note", update.note), ("--ref", update.ref)):
-        problem = forbidden_char(_unix_line_ends(value))
-        if problem:
-            raise EditRefused(f"{option}: {problem}", usage=True)
     path, text, task, tree, programme = _open_task(root, update.task_id, as_of)
-    _check_date(task, update.on, as_of)
-    plan = _plan(task, update, len(milestones_of(task)))
-    _apply(tree, task, plan)
-    after = dump_roundtrip(tree)
-    new_task, report = _problems(path, after, programme, as_of)
-    if new_task is None or report.errors:
-        raise EditRefused(f"cập nhật này làm dữ liệu sai: {_first_error(report)}")
+    new_task, plan, after = apply_update(path, tree, task, programme, update, as_of=as_of)
     if write:
         atomic_write(path, after, before_replace=lambda: _unchanged_since_read(path, text))
     return UpdateResult(
@@ -156,6 +147,17 @@ def _open_task(root: Path, task_id: int, as_of: date) -> tuple[Path, str, Task, 
     if not path.is_file():
         raise EditRefused(f"không có nhiệm vụ số {task_id} (không thấy {display_path(path)})", usage=True)
     programme = _programme(root)
+    task, text, tree = checked_task_text(path, programme, as_of)
+    return path, text, task, tree, programme
+
+
+def edit_programme(root: Path) -> Programme:
+    """What the task rules need besides the task file (identity, groups, registry); `EditRefused` if broken."""
+    return _programme(root)
+
+
+def checked_task_text(path: Path, programme: Programme, as_of: date) -> tuple[Task, str, CommentedMap]:
+    """A task file's task, text and round-trip tree; refused when it has errors or is not canonical."""
     broken = "tệp đang có lỗi, sửa tay trước (ctr199 validate)"
     try:
         text = read_text(path)
@@ -170,7 +172,58 @@ def _open_task(root: Path, task_id: int, as_of: date) -> tuple[Path, str, Task, 
             f"{display_path(path)} chưa theo bố cục chuẩn nên ghi lại sẽ đổi cả những dòng khác; "
             f"chạy `ctr199 fmt {display_path(path)}`, commit, rồi cập nhật"
         )
-    return path, text, task, tree, programme
+    return task, text, tree
+
+
+def apply_update(
+    path: Path,
+    tree: CommentedMap,
+    task: Task,
+    programme: Programme,
+    update: ProgressUpdate,
+    *,
+    as_of: date,
+    check: bool = True,
+) -> tuple[Task, _Plan, str]:
+    """`update` recorded in the round-trip `tree` of `path` (nothing is written): the new task, the plan, the text.
+
+    `tree` must hold the checked, canonical `task` (from `checked_task_text`, or a previous call).
+    A refused update leaves it unchanged unless the result failed the task rules (then it is spoilt).
+    With `check=False` several updates can be made in a row without writing out and checking the
+    text after each (the text returned is then empty): the caller must `check_tree` at the end.
+    """
+    for option, value in (("--note", update.note), ("--ref", update.ref), ("nguồn", update.source)):
+        problem = forbidden_char(_unix_line_ends(value))
+        if problem:
+            raise EditRefused(f"{option}: {problem}", usage=True)
+    _check_date(task, update.on, as_of)
+    plan = _plan(task, update, len(milestones_of(task)))
+    _apply(tree, task, plan)
+    if not check:
+        try:
+            return Task.model_validate(tree), plan, ""
+        except ValidationError as exc:
+            raise EditRefused(f"cập nhật này làm dữ liệu sai: {exc.errors()[0]['msg']}") from None
+    new_task, after = check_tree(path, tree, programme, as_of=as_of, what="cập nhật này")
+    return new_task, plan, after
+
+
+def check_tree(path: Path, tree: CommentedMap, programme: Programme, *, as_of: date, what: str) -> tuple[Task, str]:
+    """The text of an edited round-trip tree, checked with every task rule; `EditRefused` if it breaks one."""
+    after = dump_roundtrip(tree)
+    new_task, report = _problems(path, after, programme, as_of)
+    if new_task is None or report.errors:
+        raise EditRefused(f"{what} làm dữ liệu sai: {_first_error(report)}")
+    return new_task, after
+
+
+def add_request(tree: CommentedMap, request: dict[str, Any]) -> Task:
+    """One more pending extension request (`requests`) in the round-trip `tree`; `check_tree` it after."""
+    _block_list(tree, "requests").append(_mapping({k: v for k, v in request.items() if v not in (None, "")}))
+    try:
+        return Task.model_validate(tree)
+    except ValidationError as exc:
+        raise EditRefused(f"đề nghị gia hạn này làm dữ liệu sai: {exc.errors()[0]['msg']}") from None
 
 
 def _check_date(task: Task, on: date, as_of: date) -> None:
@@ -198,14 +251,15 @@ class _Plan:
     reopened: set[int] = field(default_factory=set)
 
 
-def _entry(on: date, status: Status, milestone: int | None = None, note: str = "", ref: str = "") -> dict[str, Any]:
+def _entry(
+    on: date, status: Status, milestone: int | None = None, note: str = "", ref: str = "", source: str = ""
+) -> dict[str, Any]:
     entry: dict[str, Any] = {"date": on, "status": status.value}
     if milestone is not None:
         entry["milestone"] = milestone
-    if note.strip():
-        entry["note"] = _unix_line_ends(note.strip())
-    if ref.strip():
-        entry["ref"] = _unix_line_ends(ref.strip())
+    for key, value in (("note", note), ("ref", ref), ("source", source)):
+        if value.strip():
+            entry[key] = _unix_line_ends(value.strip())
     return entry
 
 
@@ -233,7 +287,12 @@ def _plan(task: Task, update: ProgressUpdate, count: int) -> _Plan:
         return _plan_task(task, update, count, done_on)
 
     status = update.status
-    plan = _Plan(number, [_entry(update.on, status, number, update.note, update.ref)], task.status, task.completed_on)
+    plan = _Plan(
+        number,
+        [_entry(update.on, status, number, update.note, update.ref, update.source)],
+        task.status,
+        task.completed_on,
+    )
     if status is Status.DONE:
         if number in done_on:
             raise EditRefused(
@@ -252,13 +311,13 @@ def _plan(task: Task, update: ProgressUpdate, count: int) -> _Plan:
         plan.status = Status.IN_PROGRESS
     if plan.status is not task.status:
         # Every change of the task's own status has its own log line, so the log explains the status.
-        plan.entries.append(_entry(update.on, plan.status))
+        plan.entries.append(_entry(update.on, plan.status, source=update.source))
     return plan
 
 
 def _plan_task(task: Task, update: ProgressUpdate, count: int, done_on: dict[int, date]) -> _Plan:
     status = update.status
-    plan = _Plan(None, [_entry(update.on, status, None, update.note, update.ref)], status, None)
+    plan = _Plan(None, [_entry(update.on, status, None, update.note, update.ref, update.source)], status, None)
     if status is Status.DONE:
         if task.status is Status.DONE:
             when = f" ngày {task.completed_on:%d/%m/%Y}" if task.completed_on else ""

@@ -19,7 +19,16 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
-from ctr199.models import TASK_KEY_ORDER, Extension, LogEntry, MilestoneDone, MilestoneOverride, Status, Task
+from ctr199.models import (
+    TASK_KEY_ORDER,
+    Extension,
+    ExtensionRequest,
+    LogEntry,
+    MilestoneDone,
+    MilestoneOverride,
+    Status,
+    Task,
+)
 from ctr199.store import TASKS_DIR, YamlError, load_fast
 from ctr199.text import shorten
 
@@ -416,6 +425,7 @@ FIELD_LABELS = {
     "completed_milestones": "Mốc đã hoàn thành",
     "log": "Nhật ký",
     "extensions": "Gia hạn",
+    "requests": "Đề nghị gia hạn",
 }
 
 
@@ -431,6 +441,9 @@ def show_value(value: Any) -> str:
         return f"mốc {value.milestone} ({value.date:%d/%m/%Y})"
     if isinstance(value, Extension):
         return f"mốc {value.milestone} gia hạn đến {value.to} ({value.date:%d/%m/%Y}, {value.ref})"
+    if isinstance(value, ExtensionRequest):
+        which = f"mốc {value.milestone} " if value.milestone is not None else ""
+        return f"{which}đến {value.requested_to} (nhận {value.received_on:%d/%m/%Y})"
     if isinstance(value, MilestoneOverride):
         return f"{value.label} ({value.due:%d/%m/%Y})" if value.due else value.label
     if isinstance(value, list):

@@ -115,6 +115,20 @@ class LogEntry(_Record):
     milestone: int | None = Field(default=None, ge=1)
     note: NFCStr = ""
     ref: NFCStr = ""
+    source: NFCStr = ""  # where the entry came from, e.g. an agency's progress form (`ctr199 collect`)
+
+
+class ExtensionRequest(_Record):
+    """An agency's request for more time, as its progress form asked it: pending until approved.
+
+    Not an extension: the deadline is judged as before until an extension is recorded.
+    """
+
+    milestone: int | None = Field(default=None, ge=1)
+    requested_to: NFCStr = Field(min_length=1)  # as the agency typed it ("Quý I/2027", "31/03/2027")
+    reason: NFCStr = ""
+    received_on: Day
+    source: NFCStr = ""
 
 
 class MilestoneDone(_Record):
@@ -157,6 +171,7 @@ class Task(_Record):
     completed_milestones: list[MilestoneDone] = Field(default_factory=list)
     log: list[LogEntry] = Field(default_factory=list)
     extensions: list[Extension] = Field(default_factory=list)
+    requests: list[ExtensionRequest] = Field(default_factory=list)
 
     @field_validator("title")
     @classmethod

@@ -145,6 +145,7 @@ def task_detail_payload(state: TaskState, registry: Registry | None = None) -> P
                 "milestone": entry.milestone,
                 "note": entry.note,
                 "ref": entry.ref,
+                "source": entry.source,
             }
             for entry in task.log
         ],
@@ -152,6 +153,16 @@ def task_detail_payload(state: TaskState, registry: Registry | None = None) -> P
             {"milestone": m.number, "original": m.original_text, "original_due": iso(m.original_due), **extension}
             for m in state.milestones
             for extension in extensions_payload(m)
+        ],
+        requests=[
+            {
+                "milestone": request.milestone,
+                "requested_to": request.requested_to,
+                "reason": request.reason,
+                "received_on": iso(request.received_on),
+                "source": request.source,
+            }
+            for request in task.requests
         ],
         file=str(state.record.path),
         as_of=iso(state.as_of),

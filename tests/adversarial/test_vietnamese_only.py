@@ -120,6 +120,10 @@ _HOSTILE_OPTIONS = [
     ["extend", "37", "--to", "Quý I/2027", "--ref", "Văn bản số 1", "--date", "2026-02-30"],
     ["extend", "37", "--to", "Quý I/2027"],
     ["extend", "abc", "--to", "Quý I/2027", "--ref", "x"],
+    ["forms", "-o", "phieu", "--reply-by", "2026-02-30"],
+    ["forms", "-o", "phieu", "--agency", "Công"],
+    ["collect", "khong-co.xlsx"],
+    ["collect", "phieu.xlsx", "--since", "31/13/2026"],
     ["merge-driver", "goc.yaml", "ta.yaml", "ho.yaml", "abc", "data/tasks/001.yaml"],
     ["merge-driver", "goc.yaml", "ta.yaml", "ho.yaml", "7", "data/tasks/001.yaml"],
 ]

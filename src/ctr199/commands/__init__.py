@@ -34,6 +34,8 @@ COMMANDS = {
     "import-appendix": "import_appendix",
     "brief": "brief",
     "remind": "remind",
+    "forms": "forms",
+    "collect": "collect",
     "merge-driver": "merge_driver",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))

@@ -41,6 +41,12 @@ def remind(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ghi đè công văn đã có trong thư mục.")] = False,
+    with_forms: Annotated[
+        bool,
+        typer.Option(
+            "--forms", help="Kèm phiếu báo cáo tiến độ (Excel, như ctr199 forms) của mỗi cơ quan cạnh công văn."
+        ),
+    ] = False,
     data_dir: DataOption = None,
 ) -> None:
     from ctr199.brief import BriefError, build_reminders
@@ -68,6 +74,13 @@ def remind(
 
     paths = [output / f"{letter.file_stem}.{fmt.value}" for letter in letters]
     refuse_existing(paths, force=force)
+    forms = []
+    if with_forms:
+        from ctr199.commands.forms import make_forms
+
+        chosen_agencies = [a for a in programme.registry.agencies if a.code in {x.agency_code for x in letters}]
+        forms = make_forms(programme, day, letters[0].reply_by_iso, chosen_agencies)
+        refuse_existing([output / form.file_name for form in forms], force=force)
     documents = [rendered(chosen, letter.model_dump(mode="json")) for letter in letters]
     output.mkdir(parents=True, exist_ok=True)
     for path, content in zip(paths, documents, strict=True):
@@ -75,3 +88,8 @@ def remind(
     typer.echo(f"Đã soạn {len(letters)} công văn đôn đốc trong {output}:")
     for letter, path in zip(letters, paths, strict=True):
         typer.echo(f"  {path.name}  {letter.agency}: {len(letter.overdue)} quá hạn, {len(letter.upcoming)} sắp đến hạn")
+    if forms:
+        from ctr199.commands.forms import write_forms
+
+        for path in write_forms(forms, output, force=force):
+            typer.echo(f"  {path.name}")

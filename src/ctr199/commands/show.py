@@ -13,6 +13,7 @@ from ctr199.output import Column, Table, render_table, vn_date, write_json, writ
 
 if TYPE_CHECKING:
     from ctr199.agencies import Registry
+    from ctr199.models import Task
     from ctr199.query import TaskState
 
 
@@ -115,8 +116,15 @@ def show_text(state: TaskState, registry: Registry | None = None) -> None:
     _extensions_table(state)
     if not task.log:
         write_lines(["", "Nhật ký: chưa có."])
-        return
+    else:
+        _show_log(task)
+    if task.requests:
+        _show_requests(task)
+
+
+def _show_log(task: Task) -> None:
     write_lines([""])
+    sources = any(entry.source for entry in task.log)  # the column only when some entry came from a form
     log = Table(
         [
             Column("Ngày"),
@@ -124,12 +132,14 @@ def show_text(state: TaskState, registry: Registry | None = None) -> None:
             Column("Mốc", "right"),
             Column("Ghi chú", max_width=50),
             Column("Văn bản", max_width=30),
+            *([Column("Nguồn", max_width=40)] if sources else []),
         ],
         title="Nhật ký tiến độ",
         noun="dòng",
     )
     for entry in task.log:
-        log.add(vn_date(entry.date), entry.status.label, str(entry.milestone or ""), entry.note, entry.ref)
+        cells = [vn_date(entry.date), entry.status.label, str(entry.milestone or ""), entry.note, entry.ref]
+        log.add(*cells, *([entry.source] if sources else []))
     render_table(log, show_all=True)
 
 
@@ -176,3 +186,28 @@ def _named_partners(partners: list[str], registry: Registry | None) -> list[tupl
     if not names or names == partners:
         return []
     return [("  gồm các cơ quan", "; ".join(names))]
+
+
+def _show_requests(task: Task) -> None:
+    """Extension requests received from the agencies, pending until an extension is approved."""
+    requests = Table(
+        [
+            Column("Nhận ngày"),
+            Column("Mốc", "right"),
+            Column("Đề nghị gia hạn đến"),
+            Column("Lý do", max_width=40),
+            Column("Nguồn", max_width=40),
+        ],
+        title="Đề nghị gia hạn (chờ xem xét)",
+        noun="đề nghị",
+    )
+    for request in task.requests:
+        requests.add(
+            vn_date(request.received_on),
+            str(request.milestone or ""),
+            request.requested_to,
+            request.reason,
+            request.source,
+        )
+    write_lines([""])
+    render_table(requests, show_all=True)
