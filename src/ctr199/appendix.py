@@ -195,6 +195,7 @@ class ParsedAppendix:
     header_found: bool = False
     columns: list[ColumnMap] = field(default_factory=list)  # each distinct mapping, in order of use
     preamble: list[str] = field(default_factory=list)  # the text above the table: the document's heading
+    split_leads: dict[str, list[str]] = field(default_factory=dict)  # lead cells naming several agencies
 
 
 # Word's marks in pasted text: \x1e is a non-breaking hyphen, \x1f an optional one. Other control
@@ -268,9 +269,6 @@ _HEADS = "|".join(re.escape(head) for head in sorted(AGENCY_HEADS, key=len, reve
 # "Sở Văn hóa, Thể thao và Du lịch" and "Bộ Khoa học và Công nghệ" stay whole: "Thể", "Du", "Công nghệ"
 # start no agency.
 _AGENCY_SPLIT = re.compile(rf"\s*;\s*|\s*,\s*(?=(?:{_HEADS})\s)|\s+và\s+(?=(?:{_HEADS})\s)")
-# The shipped programme's lead cells split at ";" and at "," before these words only: kept as it is,
-# so that the shipped files import byte for byte.
-_LEAD_SPLIT = re.compile(r"\s*;\s*|,\s*(?=(?:Sở|Ban|Bộ|UBND|Ủy ban|Công an|Văn phòng)\s)")
 
 
 def split_agencies(text: str) -> list[str]:
@@ -280,8 +278,7 @@ def split_agencies(text: str) -> list[str]:
 
 def split_leads(cell: str) -> list[str]:
     """Lead agencies of one cell: "Sở Xây dựng; Ban QLDA liên quan" gives two."""
-    text = clean_cell(cell)
-    return [part.strip() for part in _LEAD_SPLIT.split(text) if part.strip()]
+    return split_agencies(clean_cell(cell))
 
 
 # ---------------------------------------------------------------- numbers and sections
@@ -653,6 +650,8 @@ class _Sections:
                 return
             self.result.tasks.append(task)
             self.seen_ids[task_id] = where
+            if len(task.lead) > 1:
+                self.result.split_leads.setdefault(clean_cell(_lead_cell(row.raw_of("lead"))), task.lead)
 
 
 def _file_size(task: Task, cells: Sequence[str]) -> int:

@@ -31,6 +31,7 @@ COMMANDS = {
     "changes": "changes",
     "export": "export",
     "import-appendix": "import_appendix",
+    "init": "init",
     "brief": "brief",
     "remind": "remind",
 }
