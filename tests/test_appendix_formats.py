@@ -279,3 +279,19 @@ def test_an_unknown_heading_is_reported_never_guessed(tmp_path: Path) -> None:
 def test_a_header_that_cannot_be_used_stops_the_import(tmp_path: Path, header: str, message: str) -> None:
     with pytest.raises(AppendixError, match=re.escape(message)):
         _parse(tmp_path, header + "\n1.;Việc;Năm 2027;\n", "a.csv")
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "[Content_Types].xml"])
+def test_a_damaged_workbook_is_one_line_and_exit_1(tmp_path: Path, part: str) -> None:
+    import zipfile
+
+    whole = tmp_path / "whole.xlsx"
+    write_xlsx(whole)
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, b"<broken" if item.filename == part else source.read(item))
+    result = runner.invoke(app, ["import-appendix", str(damaged), "--out", str(tmp_path / "data" / "tasks")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Lỗi: không mở được damaged.xlsx như tệp Excel .xlsx")
+    assert len(result.stderr.splitlines()) == 1 and not (tmp_path / "data").exists()

@@ -25,7 +25,11 @@ def _init(*args: str) -> object:
     return runner.invoke(app, ["init", *args, "--as-of", "2027-01-20"])
 
 
-def test_init_then_validate_then_overdue(tmp_path: Path) -> None:
+def test_init_then_validate_then_overdue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+        monkeypatch.setenv(variable, "Văn phòng")
+    for variable in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.setenv(variable, "vp@example.invalid")
     repo = tmp_path / "ctr-chinh-phu"
     result = runner.invoke(
         app,
@@ -132,6 +136,19 @@ def test_a_folder_that_is_not_empty_is_refused_untouched(tmp_path: Path) -> None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "repo"]  # no staging folder left behind
 
 
+def test_init_in_the_current_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    monkeypatch.chdir(repo)
+    result = _init(".", "--from", str(GOVERNMENT))
+    assert result.exit_code == 0, result.output
+    assert {".gitattributes", ".github", ".pre-commit-config.yaml", "README.md", "data"} <= {
+        p.name for p in repo.iterdir()
+    }
+    assert not [p for p in repo.iterdir() if p.name.startswith(".ctr199-init-")]
+    assert runner.invoke(app, ["validate", "--as-of", "2027-01-20"]).exit_code == 0
+
+
 def test_a_source_with_unreadable_rows_writes_nothing(tmp_path: Path) -> None:
     source = tmp_path / "phu-luc.md"
     source.write_text(GOVERNMENT.read_text(encoding="utf-8").replace("| 7. |", "| 7 bis |"), encoding="utf-8")
@@ -218,3 +235,13 @@ def test_heading_title_and_what_is_derived_from_it() -> None:
     title = "Kế hoạch triển khai Nghị quyết số 57-NQ/TW và Nghị quyết số 12/NQ-CP năm 2027"
     assert short_title(title) == "Kế hoạch triển khai 57-NQ/TW và 12/NQ-CP"
     assert programme_code(title, 2027) == "khtk-57-nq-tw-12-nq-cp-2027"
+
+
+def test_an_authority_cell_validate_cannot_split_is_registered_whole_and_reported() -> None:
+    from ctr199.agencies import Registry
+    from ctr199.models import Task
+
+    cell = "Sở Văn hóa, Thể thao và Du lịch; UBND thành phố"
+    agencies, review = build_registry([Task(id=1, group=1, title="a", lead=["Sở Nội vụ"], authority=cell)])
+    assert review.whole_authority == [cell]
+    assert [a.name for a in Registry(agencies).resolve_authority(cell, strict=True)] == [cell]

@@ -856,6 +856,9 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[str, list[str]]]:
                     if first == row_number and column < len(cells):
                         above[column] = cells[column]
                 yield f"trang {sheet.title}, hàng {row_number}", cells
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, TypeError) as exc:
+        # A sheet is read as its rows are asked for: a damaged one shows only now.
+        raise AppendixError(f"không đọc được {path.name} như tệp Excel .xlsx ({exc})") from None
     finally:
         workbook.close()
 

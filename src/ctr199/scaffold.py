@@ -238,6 +238,7 @@ class RegistryReview:
     misspelt: list[tuple[str, list[str]]] = field(default_factory=list)  # name, spellings differing in a letter
     generic: list[str] = field(default_factory=list)
     split: list[tuple[str, list[str]]] = field(default_factory=list)  # cell, the agencies it names
+    whole_authority: list[str] = field(default_factory=list)  # authority cells registered whole
 
 
 def agency_names(task: Task) -> Iterable[tuple[str, list[str], bool]]:
@@ -300,8 +301,17 @@ def build_registry(
         agencies.append(Agency(code=code, name=name, aliases=aliases, generic=generic))
     registry = Registry(agencies)
     for task in tasks:  # what `validate` will ask of the registry
-        if task.authority:
+        if not task.authority:
+            continue
+        try:
             registry.resolve_authority(task.authority, strict=True)
+        except LookupError:  # a cell `validate` splits where an agency's name has a comma: keep it whole
+            if fold(task.authority) not in taken:
+                taken.add(fold(task.authority))
+                agencies.append(Agency(code=_unique_code(task.authority, taken), name=task.authority))
+                taken.add(fold(agencies[-1].code))
+                review.whole_authority.append(task.authority)
+                registry = Registry(agencies)
     return agencies, review
 
 
@@ -479,12 +489,13 @@ def init_repository(
 ) -> InitResult:
     """Make the data repository `target` (absent or empty) from the appendix in `source`.
 
-    Everything is written in a folder beside `target`, checked like `ctr199 validate`, and moved
-    into place only when it passes: a refusal leaves nothing behind.
+    Everything is written in a staging folder, checked like `ctr199 validate`, and moved into
+    place only when it passes: a refusal leaves nothing behind.
     """
     from ctr199.appendix import AppendixError
     from ctr199.checks import check_programme
 
+    target = target.absolute()
     _check_target(target)
     try:
         parsed = read_appendix(source)
@@ -527,8 +538,9 @@ def init_repository(
         ".gitattributes": GITATTRIBUTES_TEXT,
         "README.md": readme_text(programme, len(parsed.tasks), len(parsed.groups), len(agencies)),
     }
-    parent = target.parent if str(target.parent) else Path()
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.init-", dir=parent))
+    # Staged inside the empty folder, or beside the one to create, then moved into place.
+    existed = target.is_dir()
+    staging = Path(tempfile.mkdtemp(prefix=".ctr199-init-", dir=target if existed else target.parent))
     try:
         for name, text in files.items():
             path = staging / name
@@ -538,10 +550,16 @@ def init_repository(
         if report.errors:
             first = report.errors[0]
             raise InitError(f"dữ liệu lập ra chưa hợp lệ ({len(report.errors)} lỗi; lỗi đầu: {first.message})")
-        if target.exists():
-            target.rmdir()  # empty, checked above
-        staging.replace(target)
+        if existed:
+            for entry in sorted(staging.iterdir()):
+                entry.replace(target / entry.name)
+        else:
+            staging.replace(target)
     except OSError as exc:
+        if existed:  # leave the folder as empty as it was
+            for entry in target.iterdir():
+                if entry.name in {"data", ".github", *files} and entry != staging:
+                    shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
         raise InitError(f"không ghi được {target}: {exc.strerror or exc}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -562,9 +580,8 @@ def _check_target(target: Path) -> None:
         raise InitError(f"{target} là một tệp, không phải thư mục", 2)
     if target.is_dir() and any(target.iterdir()):
         raise InitError(f"thư mục {target} không trống; chọn thư mục mới hoặc thư mục trống", 2)
-    parent = target.parent if str(target.parent) else Path()
-    if not parent.is_dir():
-        raise InitError(f"không có thư mục {parent}; tạo thư mục đó trước", 2)
+    if not target.parent.is_dir():
+        raise InitError(f"không có thư mục {target.parent}; tạo thư mục đó trước", 2)
 
 
 def _git_first_commit(root: Path, programme: ProgrammeFile) -> str:

@@ -82,6 +82,10 @@ def init(
         typer.echo("Cách viết khác nhau ở một chữ hoặc dấu, đã gộp — kiểm tra chính tả trong văn bản gốc:")
         for name, others in review.misspelt:
             typer.echo(f'  "{name}" ← {_quoted(others)}')
+    if review.whole_authority:
+        typer.echo("Ô thẩm quyền ghi thành một mục của danh mục (không tách được theo dấu phẩy) — nên sửa:")
+        for name in review.whole_authority:
+            typer.echo(f"  {name}")
     if review.generic:
         typer.echo("Cụm từ chung, đánh dấu generic (không gửi công văn riêng):")
         for name in review.generic:
