@@ -295,3 +295,17 @@ def test_a_damaged_workbook_is_one_line_and_exit_1(tmp_path: Path, part: str) ->
     assert result.exit_code == 1
     assert result.stderr.startswith("Lỗi: không mở được damaged.xlsx như tệp Excel .xlsx")
     assert len(result.stderr.splitlines()) == 1 and not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ('1.,"Việc một,Bộ Tài chính,Năm 2027', 'dòng 3: không đọc được tệp CSV: dấu ngoặc kép (") mở ô mà không đóng'),
+        ('1.,"Việc" một,Bộ Tài chính,Năm 2027', "dòng 3: không đọc được tệp CSV: sau dấu ngoặc kép"),
+    ],
+)
+def test_a_quote_left_open_in_csv_stops_the_import(tmp_path: Path, row: str, message: str) -> None:
+    """Read loosely, the open quote would make one cell of every row after it: a silent loss."""
+    text = f"TT,Tên nhiệm vụ,Cơ quan chủ trì,Thời gian hoàn thành\nI.,Nhóm,,\n{row}\n2.,Việc hai,Bộ Tư pháp,Năm 2027\n"
+    with pytest.raises(AppendixError, match=re.escape(message)):
+        _parse(tmp_path, text, "a.csv")

@@ -739,13 +739,21 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[str, list[str]]]:
     limit = csv.field_size_limit()
     csv.field_size_limit(MAX_SOURCE_BYTES)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        # strict: a quote left open would otherwise swallow every row after it into one cell.
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         start = 1
         for row in reader:
             yield f"dòng {start}", [html.escape(cell, quote=False) for cell in row]
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise AppendixError(f"dòng {start}: không đọc được CSV ({exc})") from None
+        reason = (
+            'dấu ngoặc kép (") mở ô mà không đóng'
+            if "end of data" in str(exc)
+            else 'sau dấu ngoặc kép (") đóng ô phải là dấu phân cách'
+            if "expected after" in str(exc)
+            else str(exc)
+        )
+        raise AppendixError(f"dòng {start}: không đọc được tệp CSV: {reason}") from None
     finally:
         csv.field_size_limit(limit)
 
