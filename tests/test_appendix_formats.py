@@ -309,3 +309,27 @@ def test_a_quote_left_open_in_csv_stops_the_import(tmp_path: Path, row: str, mes
     text = f"TT,Tên nhiệm vụ,Cơ quan chủ trì,Thời gian hoàn thành\nI.,Nhóm,,\n{row}\n2.,Việc hai,Bộ Tư pháp,Năm 2027\n"
     with pytest.raises(AppendixError, match=re.escape(message)):
         _parse(tmp_path, text, "a.csv")
+
+
+def test_a_letterhead_table_above_the_heading_in_word(tmp_path: Path) -> None:
+    """Vietnamese documents often set the letterhead as a table: the heading under it still counts."""
+    from ctr199.scaffold import heading_title
+
+    document = Document()
+    letterhead = document.add_table(rows=1, cols=2)
+    letterhead.rows[0].cells[0].text = "BỘ TÀI CHÍNH"
+    letterhead.rows[0].cells[1].text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    document.add_paragraph("KẾ HOẠCH")
+    document.add_paragraph("Triển khai Nghị quyết số 57-NQ/TW năm 2027")
+    table = document.add_table(rows=3, cols=4)
+    rows = [("STT", "Nhiệm vụ", "Thời hạn", "Cơ quan chủ trì"), ("I.", "Nhóm", "", ""), ("1.", "Việc", "Năm 2027", "Vụ A")]
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    document.add_paragraph("Nơi nhận: như trên.")  # below the table: not part of the heading
+    source = tmp_path / "ke-hoach.docx"
+    document.save(str(source))
+    parsed = read_appendix(source)
+    assert (parsed.problems, [t.id for t in parsed.tasks]) == ([], [1])
+    assert heading_title(parsed.preamble) == "Kế hoạch triển khai Nghị quyết số 57-NQ/TW năm 2027"
+    assert "Nơi nhận: như trên." not in parsed.preamble

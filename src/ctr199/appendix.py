@@ -812,15 +812,19 @@ def _docx_rows(path: Path) -> Iterable[tuple[str, list[str]]]:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
         raise AppendixError(f"không mở được {path.name} như tệp Word .docx ({exc})") from None
     table_number = 0
+    header_seen = False
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
-            if table_number == 0 and block.text.strip():
+            # Paragraphs above the appendix's table (a letterhead may be a table of its own) are its heading.
+            if not header_seen and block.text.strip():
                 yield "đoạn văn", [html.escape(block.text, quote=False)]
             continue
         if isinstance(block, Table):
             table_number += 1
             for row_number, row in enumerate(block.rows, start=1):
-                yield f"bảng {table_number}, hàng {row_number}", _docx_row_cells(row)
+                cells = _docx_row_cells(row)
+                header_seen = header_seen or _is_header(cells)
+                yield f"bảng {table_number}, hàng {row_number}", cells
 
 
 def _docx_row_cells(row: Any) -> list[str]:
