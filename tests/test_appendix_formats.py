@@ -322,7 +322,11 @@ def test_a_letterhead_table_above_the_heading_in_word(tmp_path: Path) -> None:
     document.add_paragraph("KẾ HOẠCH")
     document.add_paragraph("Triển khai Nghị quyết số 57-NQ/TW năm 2027")
     table = document.add_table(rows=3, cols=4)
-    rows = [("STT", "Nhiệm vụ", "Thời hạn", "Cơ quan chủ trì"), ("I.", "Nhóm", "", ""), ("1.", "Việc", "Năm 2027", "Vụ A")]
+    rows = [
+        ("STT", "Nhiệm vụ", "Thời hạn", "Cơ quan chủ trì"),
+        ("I.", "Nhóm", "", ""),
+        ("1.", "Việc", "Năm 2027", "Vụ A"),
+    ]
     for row, values in zip(table.rows, rows, strict=True):
         for cell, value in zip(row.cells, values, strict=True):
             cell.text = value
