@@ -202,6 +202,9 @@ def test_agency_cells_split_only_where_an_agency_name_follows(cell: str, names: 
         ("UBND xã, phường, đặc khu", True),
         ("Bộ Văn hóa, Thể thao và Du lịch", False),
         ("Ngân hàng Nhà nước Việt Nam", False),
+        ("UBND các xã, phường, đặc khu", True),
+        ("Ủy ban nhân dân các cấp", True),
+        ("Ban Quản lý các khu công nghiệp tỉnh", False),
     ],
 )
 def test_collective_names_are_generic(name: str, generic: bool) -> None:

@@ -208,13 +208,15 @@ _GENERIC_WORDS = (
     "to chuc",
 )
 _KIND_LIST = re.compile(rf",\s*(?:{'|'.join(_GENERIC_WORDS)})\b")
+# "UBND các xã", "Ủy ban nhân dân các cấp" (but "Ban Quản lý các khu công nghiệp" is one agency).
+_PEOPLES_COMMITTEES = re.compile(r"^(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan) cac ")
 _PUNCT_SPACES = re.compile(r"\s*([,;:/()&-])\s*")
 
 
 def is_generic(name: str) -> bool:
     """A collective name that names no one agency: "Các bộ, ngành", "Bộ, ngành liên quan", "UBND xã, phường"."""
     folded = fold(name)
-    if folded.startswith("cac ") or " cac " in f" {folded} " or "lien quan" in folded:
+    if folded.startswith(("cac ", "nhung ")) or _PEOPLES_COMMITTEES.match(folded) or "lien quan" in folded:
         return True
     return _KIND_LIST.search(folded) is not None and name.split(",", 1)[1].strip()[:1].islower()
 
