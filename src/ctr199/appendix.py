@@ -195,7 +195,7 @@ class ParsedAppendix:
     header_found: bool = False
     columns: list[ColumnMap] = field(default_factory=list)  # each distinct mapping, in order of use
     preamble: list[str] = field(default_factory=list)  # the text above the table: the document's heading
-    split_leads: dict[str, list[str]] = field(default_factory=dict)  # lead cells naming several agencies
+    split_lead_cells: dict[str, list[str]] = field(default_factory=dict)  # lead cells naming several agencies
 
 
 # Word's marks in pasted text: \x1e is a non-breaking hyphen, \x1f an optional one. Other control
@@ -651,7 +651,7 @@ class _Sections:
             self.result.tasks.append(task)
             self.seen_ids[task_id] = where
             if len(task.lead) > 1:
-                self.result.split_leads.setdefault(clean_cell(_lead_cell(row.raw_of("lead"))), task.lead)
+                self.result.split_lead_cells.setdefault(clean_cell(_lead_cell(row.raw_of("lead"))), task.lead)
 
 
 def _file_size(task: Task, cells: Sequence[str]) -> int:

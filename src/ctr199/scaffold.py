@@ -525,7 +525,7 @@ def init_repository(
         raise InitError('thiếu năm của chương trình: tên chương trình không có "năm YYYY"; dùng --year YYYY', 2)
     try:
         programme = programme_file(title=title, year=year, issued_by=issued_by, place=place)
-        agencies, review = build_registry(parsed.tasks, parsed.split_leads)
+        agencies, review = build_registry(parsed.tasks, parsed.split_lead_cells)
     except (ValueError, LookupError) as exc:  # pydantic's ValidationError, the registry's AgencyLookupError
         raise InitError(f"không lập được dữ liệu: {exc}") from None
 
