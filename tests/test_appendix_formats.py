@@ -337,3 +337,11 @@ def test_a_letterhead_table_above_the_heading_in_word(tmp_path: Path) -> None:
     assert (parsed.problems, [t.id for t in parsed.tasks]) == ([], [1])
     assert heading_title(parsed.preamble) == "Kế hoạch triển khai Nghị quyết số 57-NQ/TW năm 2027"
     assert "Nơi nhận: như trên." not in parsed.preamble
+
+
+def test_excel_unicode_text_utf16_reads_like_utf8(tmp_path: Path) -> None:
+    utf8 = tmp_path / "phu-luc.tsv"
+    write_delimited(utf8, "\t")
+    utf16 = tmp_path / "phu-luc-unicode.txt"
+    utf16.write_bytes(utf8.read_bytes().decode("utf-8").encode("utf-16"))
+    assert _content(read_appendix(utf16)) == _content(read_appendix(utf8))

@@ -932,8 +932,10 @@ def read_appendix(path: Path) -> ParsedAppendix:
             f"{path.name} là tệp Word/Excel cũ (.doc, .xls); mở bằng Word/Excel và lưu lại dạng .docx/.xlsx"
         )
     else:
+        # Excel's "Unicode Text" is tab-separated UTF-16 with a byte-order mark.
+        encoding = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
         try:
-            text = path.read_bytes().decode("utf-8-sig")
+            text = path.read_bytes().decode(encoding)
         except UnicodeDecodeError:
             raise AppendixError(
                 f"{path.name} không phải văn bản UTF-8 cũng không phải .docx/.xlsx; lưu lại với mã hóa UTF-8"
