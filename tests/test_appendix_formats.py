@@ -345,3 +345,53 @@ def test_excel_unicode_text_utf16_reads_like_utf8(tmp_path: Path) -> None:
     utf16 = tmp_path / "phu-luc-unicode.txt"
     utf16.write_bytes(utf8.read_bytes().decode("utf-8").encode("utf-16"))
     assert _content(read_appendix(utf16)) == _content(read_appendix(utf8))
+
+
+def test_a_header_of_two_rows(tmp_path: Path) -> None:
+    """ "Cơ quan thực hiện" merged over "Chủ trì" | "Phối hợp", as Government appendices often have it."""
+    document = Document()
+    table = document.add_table(rows=4, cols=6)
+    top = ("TT", "Tên nhiệm vụ", "Cơ quan thực hiện", "", "Sản phẩm", "Thời hạn")
+    for cell, value in zip(table.rows[0].cells, top, strict=True):
+        cell.text = value
+    table.rows[0].cells[2].merge(table.rows[0].cells[3]).text = "Cơ quan thực hiện"
+    for index in (0, 1, 4, 5):  # merged down over the second header row
+        table.rows[0].cells[index].merge(table.rows[1].cells[index])
+    table.rows[1].cells[2].text = "Chủ trì"
+    table.rows[1].cells[3].text = "Phối hợp"
+    for row, values in zip(
+        table.rows[2:],
+        [("I.", "Nhóm", "", "", "", ""), ("1.", "Việc", "Bộ Tài chính", "Bộ Tư pháp", "Nghị định", "Năm 2027")],
+        strict=True,
+    ):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    source = tmp_path / "a.docx"
+    document.save(str(source))
+    parsed = read_appendix(source)
+    assert parsed.problems == []
+    task = parsed.tasks[0]
+    assert (task.lead, task.partners, task.output, task.deadline) == (
+        ["Bộ Tài chính"],
+        ["Bộ Tư pháp"],
+        "Nghị định",
+        "Năm 2027",
+    )
+    assert len(parsed.columns) == 1
+    assert 'Cơ quan chủ trì ← cột 3 "Cơ quan thực hiện / Chủ trì"' in parsed.columns[0].describe()
+    assert "không nhận ra" not in parsed.columns[0].describe()
+
+
+def test_text_under_a_column_without_heading_is_reported(tmp_path: Path) -> None:
+    parsed = _parse(
+        tmp_path,
+        _md(
+            "| TT | Tên nhiệm vụ | | Thời hạn |",
+            "| I. | Nhóm | | |",
+            "| 1. | Việc | Bộ Tài chính | Năm 2027 |",
+        ),
+    )
+    assert [str(p) for p in parsed.problems] == [
+        "dòng 1: cột 3 không có tiêu đề; 1 ô có nội dung không được nhập "
+        "(đổi tiêu đề cột nếu đó là một cột của Phụ lục, hoặc xóa cột)"
+    ]

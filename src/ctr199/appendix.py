@@ -445,9 +445,18 @@ def parse_rows(rows: Iterable[tuple[str, Sequence[str]]]) -> ParsedAppendix:
     body: list[_Row] = []
     columns: ColumnMap | None = None
     rejected: list[tuple[str, str]] = []
+    after_header = False
     for where, raw_cells in rows:
         raw = list(raw_cells)
         texts = [clean_cell(cell) for cell in raw]
+        if after_header and columns is not None:
+            after_header = False
+            below = _subheader(columns, texts)
+            if below is not None:  # a header of two rows: "Cơ quan thực hiện" over "Chủ trì" | "Phối hợp"
+                if result.columns and result.columns[-1] is columns:
+                    result.columns[-1] = below
+                columns = below
+                continue
         header = _header(where, texts)
         if header is not None:
             if isinstance(header, str):
@@ -458,6 +467,7 @@ def parse_rows(rows: Iterable[tuple[str, Sequence[str]]]) -> ParsedAppendix:
             if columns is None or header.columns != columns.columns:
                 result.columns.append(header)
                 columns = header
+                after_header = True
             result.header_found = True
             continue
         if columns is None:
@@ -492,6 +502,26 @@ def _header(where: str, texts: list[str]) -> ColumnMap | str | None:
     unknown = tuple(i for i, (text, f) in enumerate(zip(texts, fields, strict=True)) if text and f is None)
     mapping = {name: i for i, name in enumerate(fields) if name is not None}
     return ColumnMap(where, mapping, tuple(texts), unknown)
+
+
+def _subheader(columns: ColumnMap, texts: list[str]) -> ColumnMap | None:
+    """The header completed by the row under it, when that row only names the fields of columns the
+    header left without one (a heading merged over several columns)."""
+    # A cell merged down from the header row (Word repeats it) says the same again.
+    filled = [i for i, text in enumerate(texts) if text and (i >= len(columns.headings) or text != columns.headings[i])]
+    if not filled:
+        return None
+    named: dict[Field, int] = {}
+    for index in filled:
+        name = heading_field(texts[index])
+        if name is None or name in columns.columns or name in named or index in columns.columns.values():
+            return None
+        named[name] = index
+    headings = list(columns.headings) + [""] * max(0, len(texts) - len(columns.headings))
+    for index in filled:
+        headings[index] = f"{headings[index]} / {texts[index]}" if headings[index] else texts[index]
+    unknown = tuple(i for i in columns.unknown if i not in named.values())
+    return ColumnMap(columns.where, {**columns.columns, **named}, tuple(headings), unknown)
 
 
 def _numbers_columns(texts: list[str], width: int) -> bool:
@@ -531,17 +561,23 @@ class _Sections:
             if any(row.texts[width:]):
                 extra = "; ".join(text for text in row.texts[width:] if text)
                 self.problem(row.where, f"hàng có hơn {width} cột; phần thừa không được đọc: {extra[:80]}")
-            for index in row.columns.unknown:
-                if index < len(row.texts) and row.texts[index]:
+            read = set(row.columns.columns.values())
+            for index, text in enumerate(row.texts[:width]):
+                if text and index not in read:
                     lost[(row.columns.where, index)] += 1
             self.row(row)
         if self.group is not None:
             self.result.groups.append(self.group)
         for (where, index), count in lost.items():
             heading = next(c for c in self.result.columns if c.where == where).headings[index]
+            named = (
+                f'cột {index + 1} "{heading}" không phải cột nào của nhiệm vụ'
+                if heading
+                else (f"cột {index + 1} không có tiêu đề")
+            )
             self.problem(
                 where,
-                f'cột {index + 1} "{heading}" không phải cột nào của nhiệm vụ; {count} ô có nội dung không được nhập '
+                f"{named}; {count} ô có nội dung không được nhập "
                 "(đổi tiêu đề cột nếu đó là một cột của Phụ lục, hoặc xóa cột)",
             )
 
