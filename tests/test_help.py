@@ -37,7 +37,7 @@ ALLOWED = {
     *("soon_days", "reply_days", "default_letterhead"),
     *("not_started", "in_progress", "on_track", "done_on_time", "done_late", "no_deadline", "b"),
     # file formats, product names, standards, keys
-    *("YAML", "JSON", "Schema", "CSV", "HTML", "UTF", "ISO", "TAB", "Tab", "HEAD", "diff", "git"),
+    *("YAML", "JSON", "Schema", "CSV", "TSV", "tsv", "HTML", "UTF", "ISO", "TAB", "Tab", "HEAD", "diff", "git"),
     *("Word", "Excel", "Markdown", "GitHub", "Actions"),
     # abbreviations of Vietnamese terms and document symbols; placeholders in examples and formats
     *(

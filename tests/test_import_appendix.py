@@ -144,7 +144,7 @@ def test_row_problems_in_the_text_form(tmp_path: Path) -> None:
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "lưu lại dạng .docx"),
         (b"PK\x03\x04 not really a zip", "không mở được"),
         (b"STT\tNhi\xea\xf2m v\xf9\n", "không phải văn bản UTF-8"),
-        ("Chỉ có chữ, không có bảng.\n".encode(), 'cần hàng tiêu đề bắt đầu bằng "STT"'),
+        ("Chỉ có chữ, không có bảng.\n".encode(), 'cần hàng tiêu đề có cột "STT" và cột "Nhiệm vụ"'),
     ],
 )
 def test_unreadable_sources_exit_1_without_writing(tmp_path: Path, content: bytes, message: str) -> None:

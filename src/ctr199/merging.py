@@ -819,10 +819,15 @@ def install(data_dir: Path, command: str) -> Installed:
     if added:
         separator = "" if not current or current.endswith("\n") else "\n"
         atomic_write(attributes, current + separator + "".join(f"{line}\n" for line in added))
+    return Installed(attributes, added, configure(top, command))
+
+
+def configure(top: Path, command: str) -> str:
+    """The repository's `merge.ctr199.*` settings, which the `merge=ctr199` attributes name; the driver line."""
     driver = f"{command} merge-driver %O %A %B %L %P"
     _git(top, "config", f"merge.{DRIVER_NAME}.name", DRIVER_TITLE)
     _git(top, "config", f"merge.{DRIVER_NAME}.driver", driver)
-    return Installed(attributes, added, driver)
+    return driver
 
 
 def driver_command(executable: str | None) -> str:

@@ -120,6 +120,8 @@ _HOSTILE_OPTIONS = [
     ["extend", "37", "--to", "Quý I/2027", "--ref", "Văn bản số 1", "--date", "2026-02-30"],
     ["extend", "37", "--to", "Quý I/2027"],
     ["extend", "abc", "--to", "Quý I/2027", "--ref", "x"],
+    ["init", "moi", "--from", "khong-co.docx"],
+    ["init", "moi", "--from", "khong-co.docx", "--year", "abc"],
     ["forms", "-o", "phieu", "--reply-by", "2026-02-30"],
     ["forms", "-o", "phieu", "--agency", "Công"],
     ["collect", "khong-co.xlsx"],
@@ -137,9 +139,11 @@ def test_every_command_is_exercised() -> None:
 def test_hostile_input_gets_only_vietnamese(data: Path, args: list[str]) -> None:
     _break(data)
     extra = (
-        [] if "--as-of" in args or args[0] in ("schema", "fmt", "import-appendix", "agencies") else ["--as-of", AS_OF]
+        []
+        if "--as-of" in args or args[0] in ("schema", "fmt", "import-appendix", "agencies", "init")
+        else ["--as-of", AS_OF]
     )
-    data_option = [] if args[0] in ("schema", "validate", "fmt", "import-appendix") else ["-d", "data"]
+    data_option = [] if args[0] in ("schema", "validate", "fmt", "import-appendix", "init") else ["-d", "data"]
     before = tree_digest(data.parent)
     result = invoke(*args, *data_option, *extra)
     assert result.exit_code != 0, result.stdout

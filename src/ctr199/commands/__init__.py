@@ -32,6 +32,7 @@ COMMANDS = {
     "changes": "changes",
     "export": "export",
     "import-appendix": "import_appendix",
+    "init": "init",
     "brief": "brief",
     "remind": "remind",
     "forms": "forms",

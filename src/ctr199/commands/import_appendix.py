@@ -1,4 +1,4 @@
-"""`ctr199 import-appendix`: a programme's appendix table (.docx or tab-separated text) to task files."""
+"""`ctr199 import-appendix`: a programme's appendix table (.docx, .xlsx, Markdown, CSV/TSV) to task files."""
 
 from __future__ import annotations
 
@@ -14,16 +14,18 @@ def register(app: typer.Typer) -> None:
     app.command(
         "import-appendix",
         help=(
-            "Đọc bảng Phụ lục nhiệm vụ (tệp Word .docx hoặc văn bản phân cách bằng TAB) và ghi mỗi nhiệm vụ "
-            "thành một tệp YAML trong --out; groups.yaml ghi vào thư mục cha của --out. Không ghi đè tệp đã có "
-            "(khác nội dung) trừ khi dùng --force; nếu có tệp bị từ chối thì không ghi tệp nào."
+            "Đọc bảng Phụ lục nhiệm vụ (Word .docx, Excel .xlsx, bảng Markdown, CSV, TSV hoặc văn bản phân cách "
+            "bằng TAB; các cột nhận theo tiêu đề, thứ tự nào cũng được) và ghi mỗi nhiệm vụ thành một tệp YAML "
+            "trong --out; groups.yaml ghi vào thư mục cha của --out. Không ghi đè tệp đã có (khác nội dung) trừ khi "
+            "dùng --force; nếu có tệp bị từ chối thì không ghi tệp nào."
         ),
     )(import_appendix)
 
 
 def import_appendix(
     source: Annotated[
-        Path, typer.Argument(metavar="TỆP", help="Tệp Phụ lục: .docx hoặc văn bản UTF-8 phân cách bằng TAB.")
+        Path,
+        typer.Argument(metavar="TỆP", help="Tệp Phụ lục: .docx, .xlsx, .md, .csv, .tsv hoặc văn bản UTF-8."),
     ],
     out: Annotated[
         Path | None,
@@ -49,6 +51,8 @@ def import_appendix(
     except OSError as exc:
         fail(f"không ghi được vào {out}: {exc.strerror or exc}", EXIT_FINDINGS)
 
+    for columns in result.parsed.columns:
+        typer.echo(f"Cột ({columns.where}): {columns.describe()}")
     for problem in result.parsed.problems:
         typer.echo(f"{source}: {problem}", err=True)
     if not result.written:
