@@ -23,6 +23,8 @@ from ctr199.models import (
     ProgrammeFile,
     Status,
     Task,
+    UnreadDate,
+    date_problem,
     model_in,
 )
 from ctr199.programme import Programme, TaskRecord, milestones_of
@@ -93,11 +95,30 @@ class FileChecker:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
+            dated: set[Loc] = set()
             for error in exc.errors():
                 loc = tuple(error["loc"])
+                problem = _date_message(error)
+                if problem is not None:
+                    if loc not in dated:  # one value, one finding (a union reports each of its types)
+                        dated.add(loc)
+                        self.add(loc, "date", problem)
+                    continue
                 at_key = error["type"] == "extra_forbidden"
                 self.add(loc, "schema", _schema_message(error, model), at_key=at_key)
             return None
+
+
+def _date_message(error: Any) -> str | None:
+    """The message of a `date` finding: a date field's refusal, or a value that looks like a date but is none."""
+    loc = ".".join(str(part) for part in error["loc"]) or "(gốc)"
+    if error["type"] == "date":
+        return f"'{loc}': {error['ctx']['reason']}"
+    given = error.get("input")
+    if isinstance(given, UnreadDate):
+        problem = date_problem(given)
+        return f"'{loc}': {problem}; nếu đây là chữ chứ không phải ngày, đặt trong dấu nháy: '{given}'"
+    return None
 
 
 def _schema_message(error: Any, model: type[BaseModel]) -> str:
@@ -307,6 +328,10 @@ def _check_task_alone(checker: FileChecker, task: Task) -> list[Milestone]:
     _check_empty_cells(checker, task)
     milestones = _milestones(checker, task)
     _check_tracking(checker, task, len(milestones))
+    _check_milestone_list(checker, task)
+    _check_progress(checker, task, len(milestones))
+    _check_milestone_log(checker, task, len(milestones))
+    _check_moved(checker, task, milestones)
     return milestones
 
 
@@ -416,6 +441,153 @@ def _check_tracking(checker: FileChecker, task: Task, milestones: int) -> None:
                 f"mốc {item.milestone} ghi hoàn thành hai lần",
             )
         done.add(item.milestone)
+
+
+def _check_milestone_list(checker: FileChecker, task: Task) -> None:
+    """`milestones: []` would make any task "Không thời hạn", never overdue, without a word."""
+    if task.milestones is not None and not task.milestones:
+        checker.add(
+            ("milestones",),
+            "milestones-empty",
+            "'milestones: []' không ghi mốc nào nên nhiệm vụ sẽ thành \"Không thời hạn\"; "
+            "xóa dòng milestones (để dùng thời hạn) hoặc ghi ít nhất một mốc (label, due)",
+            at_key=True,
+        )
+
+
+def _completions(task: Task, count: int) -> dict[int, tuple[int, date]]:
+    """Each recorded milestone that exists: number → (index in completed_milestones, date); the first record wins."""
+    found: dict[int, tuple[int, date]] = {}
+    for index, item in enumerate(task.completed_milestones):
+        if item.milestone <= count:
+            found.setdefault(item.milestone, (index, item.date))
+    return found
+
+
+def _check_progress(checker: FileChecker, task: Task, count: int) -> None:
+    """`status` and `completed_on` against `completed_milestones` (code `progress-status`, `completion-date`)."""
+    done = _completions(task, count)
+    status = task.status.value
+    if count and len(done) == count and task.status is not Status.DONE:
+        last = max(day for _, day in done.values())
+        what = "mốc duy nhất của nhiệm vụ" if count == 1 else f"cả {count} mốc"
+        checker.add(
+            ("status",),
+            "progress-status",
+            f"completed_milestones ghi {what} đã hoàn thành nhưng status là '{status}'; đặt status: done và "
+            f"completed_on: {last:%Y-%m-%d}, hoặc xóa mốc chưa xong khỏi completed_milestones",
+        )
+    elif done and task.status is Status.NOT_STARTED:
+        first = min(done)
+        checker.add(
+            ("status",),
+            "progress-status",
+            f"completed_milestones ghi mốc {first} đã hoàn thành nhưng status là 'not_started'; "
+            "đặt status: in_progress (hoặc xóa mốc khỏi completed_milestones)",
+        )
+    elif done and task.status is Status.DONE and len(done) < count:
+        missing = ", ".join(str(n) for n in range(1, count + 1) if n not in done)
+        checker.add(
+            ("status",),
+            "progress-status",
+            f"status là 'done' nhưng completed_milestones chưa ghi mốc {missing}; ghi thêm các mốc đó "
+            "(ctr199 done ghi đủ mọi mốc) hoặc đặt status: in_progress",
+        )
+    finished = task.completed_on
+    if finished is None:
+        return
+    for number, (_, day) in sorted(done.items()):
+        if day > finished or (count == 1 and day != finished):
+            checker.add(
+                ("completed_on",),
+                "completion-date",
+                f"ngày hoàn thành nhiệm vụ {finished:%d/%m/%Y} {'trước' if day > finished else 'khác'} ngày hoàn "
+                f"thành mốc {number} ({day:%d/%m/%Y}); nhiệm vụ hoàn thành khi mốc cuối cùng hoàn thành — "
+                "sửa completed_on hoặc ngày của mốc cho khớp",
+            )
+            break
+    closing = next((entry for entry in reversed(task.log) if entry.milestone is None), None)
+    if closing is not None and closing.status is Status.DONE and closing.date != finished:
+        checker.add(
+            ("completed_on",),
+            "completion-date",
+            f"ngày hoàn thành {finished:%d/%m/%Y} khác ngày nhật ký ghi hoàn thành ({closing.date:%d/%m/%Y}); "
+            "sửa completed_on hoặc nhật ký cho khớp",
+        )
+
+
+def _check_milestone_log(checker: FileChecker, task: Task, count: int) -> None:
+    """What the log last says of each milestone against `completed_milestones` (code `log-milestone`)."""
+    latest: dict[int, int] = {}
+    for index, entry in enumerate(task.log):
+        if entry.milestone is not None and entry.milestone <= count:
+            latest[entry.milestone] = index
+    done = _completions(task, count)
+    for number, index in sorted(latest.items()):
+        entry = task.log[index]
+        said = f"nhật ký ngày {entry.date:%d/%m/%Y} ghi mốc {number}"
+        if count == 1:  # the one milestone is the task itself
+            if entry.status is Status.DONE and task.status is not Status.DONE:
+                checker.add(
+                    ("log", index, "milestone"),
+                    "log-milestone",
+                    f"{said} (mốc duy nhất) hoàn thành nhưng status là '{task.status.value}'; đặt status: done và "
+                    f"completed_on: {entry.date:%Y-%m-%d}, hoặc sửa nhật ký",
+                )
+            continue
+        recorded = done.get(number)
+        if entry.status is Status.DONE and recorded is None:
+            checker.add(
+                ("log", index, "milestone"),
+                "log-milestone",
+                f"{said} hoàn thành nhưng completed_milestones không có mốc {number}; thêm "
+                f"'- milestone: {number}' với date: {entry.date:%Y-%m-%d} vào completed_milestones, hoặc sửa nhật ký",
+            )
+        elif entry.status is not Status.DONE and recorded is not None:
+            checker.add(
+                ("completed_milestones", recorded[0], "milestone"),
+                "log-milestone",
+                f"completed_milestones ghi mốc {number} hoàn thành nhưng {said} '{entry.status.value}'; "
+                f"xóa mốc {number} khỏi completed_milestones hoặc sửa nhật ký",
+            )
+        elif recorded is not None and recorded[1] != entry.date:
+            checker.add(
+                ("completed_milestones", recorded[0], "date"),
+                "log-milestone",
+                f"ngày hoàn thành mốc {number} ({recorded[1]:%d/%m/%Y}) khác ngày {said} hoàn thành "
+                f"({entry.date:%d/%m/%Y}); sửa cho khớp",
+            )
+
+
+def _same_milestone(label: str, due: date | None, milestone: Milestone) -> bool:
+    return due == milestone.due and " ".join(fold(label).split()) == " ".join(fold(milestone.label).split())
+
+
+def _check_moved(checker: FileChecker, task: Task, milestones: list[Milestone]) -> None:
+    """A completion stays with the milestone it was recorded for (code `milestone-moved`).
+
+    A record carries the label and due date of its milestone (the edit commands write them); when
+    the deadline now gives its number to another milestone, the completion would silently move.
+    """
+    for index, item in enumerate(task.completed_milestones):
+        if item.label is None or not 1 <= item.milestone <= len(milestones):
+            continue
+        now = milestones[item.milestone - 1]
+        if _same_milestone(item.label, item.due, now):
+            continue
+        was = f'"{item.label}"' + (f" (hạn {item.due:%d/%m/%Y})" if item.due else "")
+        current = f'"{now.label}"' + (f" (hạn {now.due:%d/%m/%Y})" if now.due else "")
+        other = next((n for n, m in enumerate(milestones, start=1) if _same_milestone(item.label, item.due, m)), None)
+        if other is not None:
+            fix = f"đổi milestone: {item.milestone} thành {other} (cả trong nhật ký) hoặc sửa lại thời hạn"
+        else:
+            fix = "thời hạn hiện nay không còn mốc đó; sửa lại thời hạn hoặc ghi lại mốc đã hoàn thành"
+        checker.add(
+            ("completed_milestones", index, "milestone"),
+            "milestone-moved",
+            f"mốc {item.milestone} ghi hoàn thành là {was} nhưng theo thời hạn hiện nay mốc {item.milestone} "
+            f"là {current}; {fix}",
+        )
 
 
 def _check_dates(checker: FileChecker, task: Task, *, as_of: date) -> None:

@@ -22,7 +22,7 @@ from ctr199.agencies import AgencyLookupError, Registry, load_registry
 from ctr199.checks import FAILED, FileChecker, check_task
 from ctr199.deadline import DeadlineError, parse_deadline
 from ctr199.fmt import yaml_string
-from ctr199.models import TASK_KEY_ORDER, GroupsFile, Status, Task
+from ctr199.models import TASK_KEY_ORDER, GroupsFile, Milestone, Status, Task
 from ctr199.programme import Programme, milestones_of
 from ctr199.report import Report, display_path
 from ctr199.store import (
@@ -149,7 +149,7 @@ def update_task(root: Path, update: ProgressUpdate, *, as_of: date, write: bool 
             f"chạy `ctr199 fmt {display_path(path)}`, commit, rồi cập nhật"
         )
     _check_date(task, update.on, as_of)
-    plan = _plan(task, update, len(milestones_of(task)))
+    plan = _plan(task, update, milestones_of(task))
     _apply(tree, task, plan)
     after = dump_roundtrip(tree)
     new_task, report = _problems(path, after, programme, as_of)
@@ -212,14 +212,19 @@ def _unix_line_ends(text: str) -> str:
     return text.replace("\r\n", "\n")
 
 
-def _done_record(milestone: int, on: date, ref: str) -> dict[str, Any]:
-    record: dict[str, Any] = {"milestone": milestone, "date": on}
+def _done_record(number: int, milestone: Milestone, on: date, ref: str) -> dict[str, Any]:
+    """A completion, with the label and due date that identify its milestone (see `checks._check_moved`)."""
+    record: dict[str, Any] = {"milestone": number, "label": milestone.label}
+    if milestone.due is not None:  # none for an ongoing milestone
+        record["due"] = milestone.due
+    record["date"] = on
     if ref.strip():
         record["ref"] = ref.strip()
     return record
 
 
-def _plan(task: Task, update: ProgressUpdate, count: int) -> _Plan:
+def _plan(task: Task, update: ProgressUpdate, milestones: list[Milestone]) -> _Plan:
+    count = len(milestones)
     done_on = {item.milestone: item.date for item in task.completed_milestones}
     number = update.milestone
     if number is not None and not 1 <= number <= count:
@@ -228,7 +233,7 @@ def _plan(task: Task, update: ProgressUpdate, count: int) -> _Plan:
     if number is not None and count == 1:
         number = None  # the one milestone is the task itself: record it as such
     if number is None:
-        return _plan_task(task, update, count, done_on)
+        return _plan_task(task, update, milestones, done_on)
 
     status = update.status
     plan = _Plan(number, [_entry(update.on, status, number, update.note, update.ref)], task.status, task.completed_on)
@@ -237,7 +242,7 @@ def _plan(task: Task, update: ProgressUpdate, count: int) -> _Plan:
             raise EditRefused(
                 f"mốc {number} của nhiệm vụ ({task.id}) đã ghi hoàn thành ngày {done_on[number]:%d/%m/%Y}"
             )
-        plan.completed[number] = _done_record(number, update.on, update.ref)
+        plan.completed[number] = _done_record(number, milestones[number - 1], update.on, update.ref)
         done_on[number] = update.on
     elif number in done_on:
         plan.reopened.add(number)
@@ -254,7 +259,8 @@ def _plan(task: Task, update: ProgressUpdate, count: int) -> _Plan:
     return plan
 
 
-def _plan_task(task: Task, update: ProgressUpdate, count: int, done_on: dict[int, date]) -> _Plan:
+def _plan_task(task: Task, update: ProgressUpdate, milestones: list[Milestone], done_on: dict[int, date]) -> _Plan:
+    count = len(milestones)
     status = update.status
     plan = _Plan(None, [_entry(update.on, status, None, update.note, update.ref)], status, None)
     if status is Status.DONE:
@@ -264,7 +270,7 @@ def _plan_task(task: Task, update: ProgressUpdate, count: int, done_on: dict[int
         if count > 1:
             for number in range(1, count + 1):
                 if number not in done_on:
-                    plan.completed[number] = _done_record(number, update.on, update.ref)
+                    plan.completed[number] = _done_record(number, milestones[number - 1], update.on, update.ref)
         plan.completed_on = max([update.on, *done_on.values()])
     elif count > 1 and len(done_on) == count:
         raise EditRefused(f"mọi mốc của nhiệm vụ ({task.id}) đã ghi hoàn thành; dùng --milestone K để mở lại một mốc")

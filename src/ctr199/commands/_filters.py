@@ -186,7 +186,9 @@ def make_filters(programme: Programme, spec: FilterSpec) -> Filters:
 
 
 # Findings that keep a whole file out of the programme (as opposed to a rule one of its tasks breaks).
-_UNREADABLE = frozenset({"yaml-syntax", "yaml-encoding", "yaml-unsafe", "file-shape", "schema", "duplicate-id"})
+_UNREADABLE = frozenset(
+    {"yaml-syntax", "yaml-encoding", "yaml-unsafe", "merge-conflict", "file-shape", "schema", "date", "duplicate-id"}
+)
 SKIPPED_SHOWN = 10
 
 
