@@ -496,7 +496,8 @@ def _check_progress(checker: FileChecker, task: Task, count: int) -> None:
     finished = task.completed_on
     if finished is None:
         return
-    for number, (_, day) in sorted(done.items()):
+    if done:
+        day, number = max((day, number) for number, (_, day) in done.items())  # the last milestone met
         if day > finished or (count == 1 and day != finished):
             checker.add(
                 ("completed_on",),
@@ -505,7 +506,6 @@ def _check_progress(checker: FileChecker, task: Task, count: int) -> None:
                 f"thành mốc {number} ({day:%d/%m/%Y}); nhiệm vụ hoàn thành khi mốc cuối cùng hoàn thành — "
                 "sửa completed_on hoặc ngày của mốc cho khớp",
             )
-            break
     closing = next((entry for entry in reversed(task.log) if entry.milestone is None), None)
     if closing is not None and closing.status is Status.DONE and closing.date != finished:
         checker.add(
