@@ -16,6 +16,7 @@ from ctr199.agencies import AgencyLookupError, Registry
 from ctr199.cache import CheckCache, Key, file_key, rebuild
 from ctr199.cache import enabled as cache_enabled
 from ctr199.models import (
+    DATE_FORMS,
     AgenciesFile,
     GroupsFile,
     IndicatorsFile,
@@ -29,7 +30,7 @@ from ctr199.models import (
 )
 from ctr199.programme import Programme, TaskRecord, milestones_of
 from ctr199.report import Finding, Report, Severity, display_path
-from ctr199.store import TASKS_DIR, DataDir, YamlError, load_fast_located, locate_node, read_text
+from ctr199.store import TASKS_DIR, DataDir, YamlError, load_fast_located, locate_node, read_text, scalar_at
 from ctr199.text import fold
 
 M = TypeVar("M", bound=BaseModel)
@@ -87,6 +88,11 @@ class FileChecker:
             )
             return FAILED
 
+    def _written(self, loc: Loc) -> str | None:
+        """The value at `loc` as the file writes it (`12:30`, which YAML reads as the number 750)."""
+        self.position(loc)  # loads the positions if need be
+        return scalar_at(self._nodes, loc) if self._nodes is not None else None
+
     def validate(self, model: type[M], data: Any, what: str) -> M | None:
         if not isinstance(data, dict):
             shape = {type(None): "rỗng", list: "một danh sách"}.get(type(data), "một giá trị đơn")
@@ -98,7 +104,7 @@ class FileChecker:
             dated: set[Loc] = set()
             for error in exc.errors():
                 loc = tuple(error["loc"])
-                problem = _date_message(error)
+                problem = _date_message(error, self._written(loc))
                 if problem is not None:
                     if loc not in dated:  # one value, one finding (a union reports each of its types)
                         dated.add(loc)
@@ -109,10 +115,16 @@ class FileChecker:
             return None
 
 
-def _date_message(error: Any) -> str | None:
-    """The message of a `date` finding: a date field's refusal, or a value that looks like a date but is none."""
+def _date_message(error: Any, written: str | None) -> str | None:
+    """The message of a `date` finding: a date field's refusal, or a value that looks like a date but is none.
+
+    A number or a boolean is named as written (`12:30`, `yes`), not as YAML read it.
+    """
     loc = ".".join(str(part) for part in error["loc"]) or "(gốc)"
     if error["type"] == "date":
+        given = error.get("input")
+        if isinstance(given, bool | int | float) and written is not None:
+            return f"'{loc}': \"{written}\" không phải một ngày; viết {DATE_FORMS}"
         return f"'{loc}': {error['ctx']['reason']}"
     given = error.get("input")
     if isinstance(given, UnreadDate):

@@ -87,7 +87,11 @@ def _programme(root: Path) -> Programme:
             programme.registry = load_registry(data.agencies)
         if data.groups.exists():
             programme.groups = GroupsFile.model_validate(load_fast(data.groups)).groups
-    except (YamlError, ValueError):
+    except YamlError as exc:  # say where: a merge conflict left in agencies.yaml, say, is named as such
+        raise EditRefused(
+            f"{display_path(exc.path)}:{exc.line}:{exc.col}: {exc.message}; sửa trước (ctr199 validate)"
+        ) from None
+    except ValueError:
         raise EditRefused(
             "danh mục cơ quan hoặc nhóm nhiệm vụ đang có lỗi; chạy ctr199 validate rồi sửa trước"
         ) from None

@@ -159,7 +159,12 @@ def _safe_loader() -> Any:
             return super().construct_mapping(node, deep)
 
         def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
-            """A date as YAML reads it; one that is no date (2026-02-30) is kept as written, for the checks."""
+            """A date as YAML reads it; one that is no date (2026-02-30) or has a time of day is kept as written.
+
+            Data files hold days only: the checks then name the value as the file has it.
+            """
+            if len(node.value) > len("2026-03-15"):  # a time follows the day
+                return UnreadDate(node.value)
             try:
                 return super().construct_yaml_timestamp(node)
             except ValueError:
@@ -412,6 +417,21 @@ def locate_node(root: Any, loc: tuple[str | int, ...], *, at_key: bool = False) 
         else:
             break
     return line, col
+
+
+def scalar_at(root: Any, loc: tuple[str | int, ...]) -> str | None:
+    """The text of the plain value at `loc` in a tree from `load_fast_located`, as the file writes it (or None)."""
+    import yaml
+
+    node = root
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = next((value for key, value in node.value if _is_key(key, part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+        else:
+            return None
+    return node.value if isinstance(node, yaml.ScalarNode) else None
 
 
 def _is_key(node: Any, part: str | int) -> bool:
