@@ -566,7 +566,7 @@ def _check_milestone_log(checker: FileChecker, task: Task, count: int) -> None:
             checker.add(
                 ("completed_milestones", recorded[0], "date"),
                 "log-milestone",
-                f"ngày hoàn thành mốc {number} ({recorded[1]:%d/%m/%Y}) khác ngày {said} hoàn thành "
+                f"ngày hoàn thành mốc {number} ({recorded[1]:%d/%m/%Y}) khác ngày nhật ký ghi mốc {number} hoàn thành "
                 f"({entry.date:%d/%m/%Y}); sửa cho khớp",
             )
 
