@@ -18,6 +18,10 @@ from .common import error_line, invoke
 AS_OF = "2026-11-28"
 MULTI = "tasks/065.yaml"  # '- Khởi công Quý I năm 2026; - Hoàn thành trong năm 2028.': two milestones
 SINGLE = "tasks/036.yaml"  # 'Quý II/2026': one milestone
+# What `update 65 --milestone 1 -s done --date 2026-03-10` logs: the milestone, then the task's new status.
+MILESTONE_1_LOG = (
+    "log:\n  - date: 2026-03-10\n    status: done\n    milestone: 1\n  - date: 2026-03-10\n    status: in_progress\n"
+)
 
 
 def _set_tracking(data: Path, name: str, tracking: str, *, before: str = "") -> None:
@@ -88,8 +92,7 @@ CASES = [
     ),
     pytest.param(
         MULTI,
-        "status: in_progress\ncompleted_on:\ncompleted_milestones: []\n"
-        "log:\n  - date: 2026-03-10\n    status: done\n    milestone: 1\n  - date: 2026-03-10\n    status: in_progress\n",
+        "status: in_progress\ncompleted_on:\ncompleted_milestones: []\n" + MILESTONE_1_LOG,
         "",
         "17:16: error[log-milestone]: nhật ký ngày 10/03/2026 ghi mốc 1 hoàn thành nhưng completed_milestones "
         "không có mốc 1; thêm '- milestone: 1' với date: 2026-03-10 vào completed_milestones, hoặc sửa nhật ký",
@@ -98,8 +101,8 @@ CASES = [
     pytest.param(
         MULTI,
         "status: in_progress\ncompleted_on:\ncompleted_milestones:\n  - milestone: 1\n    date: 2026-03-10\n"
-        "log:\n  - date: 2026-03-10\n    status: done\n    milestone: 1\n  - date: 2026-03-10\n    status: in_progress\n"
-        "  - date: 2026-04-01\n    status: in_progress\n    milestone: 1\n",
+        + MILESTONE_1_LOG
+        + "  - date: 2026-04-01\n    status: in_progress\n    milestone: 1\n",
         "",
         "14:16: error[log-milestone]: completed_milestones ghi mốc 1 hoàn thành nhưng nhật ký ngày 01/04/2026 ghi "
         "mốc 1 'in_progress'; xóa mốc 1 khỏi completed_milestones hoặc sửa nhật ký",
@@ -108,7 +111,7 @@ CASES = [
     pytest.param(
         MULTI,
         "status: in_progress\ncompleted_on:\ncompleted_milestones:\n  - milestone: 1\n    date: 2026-03-12\n"
-        "log:\n  - date: 2026-03-10\n    status: done\n    milestone: 1\n  - date: 2026-03-10\n    status: in_progress\n",
+        + MILESTONE_1_LOG,
         "",
         "15:11: error[log-milestone]: ngày hoàn thành mốc 1 (12/03/2026) khác ngày nhật ký ghi mốc 1 hoàn thành "
         "(10/03/2026); sửa cho khớp",
@@ -240,6 +243,6 @@ def test_records_without_label_are_not_questioned(data: Path) -> None:
         data,
         MULTI,
         "status: in_progress\ncompleted_on:\ncompleted_milestones:\n  - milestone: 1\n    date: 2026-03-10\n"
-        "log:\n  - date: 2026-03-10\n    status: done\n    milestone: 1\n  - date: 2026-03-10\n    status: in_progress\n",
+        + MILESTONE_1_LOG,
     )
     assert invoke("validate", "data", "--as-of", AS_OF).exit_code == 0
