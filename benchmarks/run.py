@@ -215,10 +215,10 @@ def _tree_stamp(root: Path) -> str:
 
 def _taskwarrior_json(root: Path, size: int, today: date) -> str:
     """The tasks as Taskwarrior JSON: due dates moved so that its "today" is our as-of date."""
-    from ctr199.checks import check_programme
+    from ctr199.loading import load_programme
     from ctr199.models import Status
 
-    programme, _ = check_programme(root, as_of=AS_OF, use_cache=False)  # not the user's cache
+    programme, _ = load_programme(root, as_of=AS_OF, use_cache=False)  # not the user's cache
     shift = today - AS_OF
     lines = []
     for record in programme.tasks:

@@ -37,7 +37,6 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from ctr199.brief import CATEGORY_SHORT
-from ctr199.templating import LETTERHEADS, Letterhead
 
 ROOT = Path(__file__).resolve().parent.parent
 FONT = "Times New Roman"
@@ -48,6 +47,7 @@ MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 20, 20, 30, 15
 TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 165 mm
 LEFT_W, RIGHT_W = 68, TEXT_W - 68
 FIXED_TIME = datetime(2026, 1, 1)
+LAYOUTS = ("state", "party")  # the built-in Word layouts a letterhead of programme.yaml names
 
 BODY, HEADING, CELL, CELL_HEAD = "Nội dung", "Đề mục", "Bảng", "Bảng - đầu cột"
 
@@ -287,13 +287,16 @@ def borderless(document: DocumentObject, widths: Sequence[float]) -> list[_Cell]
 # ---------------------------------------------------------------- shared blocks
 
 
-def letterhead(document: DocumentObject, head: Letterhead, *, number: str, subject: str = "") -> None:
-    """Issuing body (left) and motto (right), each with a rule; number, subject and place-and-date below."""
+def letterhead(document: DocumentObject, layout: str, *, number: str, subject: str = "") -> None:
+    """Issuing body (left) and motto (right), each with a rule; number, subject and place-and-date below.
+
+    The words come from the letterhead of programme.yaml (`letterhead.*`); the layout only draws them.
+    """
     left, right = borderless(document, (LEFT_W, RIGHT_W))
     centre = WD_ALIGN_PARAGRAPH.CENTER
-    first_paragraph(left, Run(head.issuer, size=12), "Normal", centre)
-    para(left, Run(head.office, bold=True, size=12), "Normal", align=centre)
-    if head.key == "party":
+    first_paragraph(left, Run("{{ letterhead.parent_body }}", size=12), "Normal", centre)
+    para(left, Run("{{ letterhead.issuer }}", bold=True, size=12), "Normal", align=centre)
+    if layout == "party":
         para(left, Run("*", size=13), "Normal", align=centre)
     else:
         rule(left, LEFT_W, 22)
@@ -301,21 +304,32 @@ def letterhead(document: DocumentObject, head: Letterhead, *, number: str, subje
     if subject:
         para(left, Run(subject, size=12), "Normal", align=centre)
 
-    first_paragraph(right, Run(head.motto[0], bold=True, size=12 if len(head.motto) > 1 else 14), "Normal", centre)
-    for line in head.motto[1:]:
-        para(right, Run(line, bold=True, size=14), "Normal", align=centre)
-    rule(right, RIGHT_W, 60 if head.key == "state" else 62)
+    # The state motto's first line is set smaller than the second (Decree 30); the Party's single line is not.
+    motto_size = 12 if layout == "state" else 14
+    first_paragraph(right, Run("{{ letterhead.motto[0] }}", bold=True, size=motto_size), "Normal", centre)
+    para(right, "{%p for line in letterhead.motto[1:] %}", "Normal", align=centre)
+    para(right, Run("{{ line }}", bold=True, size=14), "Normal", align=centre)
+    para(right, "{%p endfor %}", "Normal", align=centre)
+    rule(right, RIGHT_W, 60 if layout == "state" else 62)
     date_line = para(right, Run("{{ place_date }}", italic=True), "Normal", align=centre)
     date_line.paragraph_format.space_before = Pt(6)
 
 
-def signature(document: DocumentObject, head: Letterhead, recipients: Sequence[str]) -> None:
+def signature(document: DocumentObject, recipients: str) -> None:
+    """ "Nơi nhận" (the letterhead's list named `recipients`) on the left, the signer on the right."""
     para(document, "")
     left, right = borderless(document, (80, TEXT_W - 80))
     first_paragraph(left, Run("Nơi nhận:", bold=True, italic=True, size=12), "Normal")
-    for line in recipients:
-        para(left, Run(line, size=11), "Normal")
-    first_paragraph(right, Run(head.signer, bold=True), "Normal", WD_ALIGN_PARAGRAPH.CENTER)
+    para(left, "{%p for r in letterhead." + recipients + " %}", "Normal")
+    para(left, Run("- {{ r }}", size=11), "Normal")
+    para(left, "{%p endfor %}", "Normal")
+    centre = WD_ALIGN_PARAGRAPH.CENTER
+    first_paragraph(right, Run("{{ letterhead.signer_title }}", bold=True), "Normal", centre)
+    para(right, "{%p if letterhead.signer_name %}", "Normal", align=centre)
+    for _ in range(3):  # room for the signature and the seal
+        para(right, "", "Normal", align=centre)
+    para(right, Run("{{ letterhead.signer_name }}", bold=True), "Normal", align=centre)
+    para(right, "{%p endif %}", "Normal", align=centre)
 
 
 def items_table(document: DocumentObject, last_header: str) -> Table:
@@ -353,9 +367,9 @@ def heading(document: DocumentObject, text: str) -> None:
 # ---------------------------------------------------------------- the weekly brief
 
 
-def brief(head: Letterhead) -> DocumentObject:
-    document = new_document("Báo cáo tuần - Chương trình hành động 199-KL/TW và 244/2025/QH15")
-    letterhead(document, head, number=head.brief_number)
+def brief(layout: str) -> DocumentObject:
+    document = new_document("Báo cáo tuần")
+    letterhead(document, layout, number="{{ letterhead.brief_number }}")
     centre = WD_ALIGN_PARAGRAPH.CENTER
     para(document, "")
     para(document, Run("BÁO CÁO", bold=True), "Normal", align=centre)
@@ -476,20 +490,20 @@ def brief(head: Letterhead) -> DocumentObject:
     para(document, Run("(Chưa có kiến nghị.)", italic=True))
     tag(document, "endfor")
 
-    signature(document, head, ("- Lãnh đạo thành phố (để báo cáo);", "- Lưu: VT."))
+    signature(document, "brief_recipients")
     return document
 
 
 # ---------------------------------------------------------------- the reminder letter
 
 
-def reminder(head: Letterhead) -> DocumentObject:
-    document = new_document("Công văn đôn đốc thực hiện nhiệm vụ - Chương trình hành động 199-KL/TW và 244/2025/QH15")
+def reminder(layout: str) -> DocumentObject:
+    document = new_document("Công văn đôn đốc thực hiện nhiệm vụ")
     letterhead(
         document,
-        head,
-        number=head.letter_number,
-        subject="V/v đôn đốc thực hiện nhiệm vụ theo Chương trình hành động năm 2026",
+        layout,
+        number="{{ letterhead.letter_number }}",
+        subject="V/v đôn đốc thực hiện nhiệm vụ theo {{ short_title }} năm {{ year }}",
     )
     para(document, "")
     para(document, ["Kính gửi: ", "{{ agency }}."], "Normal", align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -517,9 +531,9 @@ def reminder(head: Letterhead) -> DocumentObject:
         document,
         "Văn phòng đề nghị {{ agency }} chỉ đạo thực hiện các nhiệm vụ nêu trên; báo cáo kết quả thực hiện, "
         "khó khăn, vướng mắc (nếu có) bằng văn bản về Văn phòng trước ngày {{ reply_by }} để tổng hợp, "
-        "báo cáo lãnh đạo thành phố./.",
+        "báo cáo {{ leadership }}./.",
     )
-    signature(document, head, ("- Như trên;", "- Lưu: VT."))
+    signature(document, "letter_recipients")
     return document
 
 
@@ -543,10 +557,10 @@ def reproducible_bytes(document: DocumentObject) -> bytes:
 def build_all(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for key, head in LETTERHEADS.items():
+    for layout in LAYOUTS:
         for name, make in (("brief", brief), ("remind", reminder)):
-            path = folder / f"{name}-{key}.docx"
-            path.write_bytes(reproducible_bytes(make(head)))
+            path = folder / f"{name}-{layout}.docx"
+            path.write_bytes(reproducible_bytes(make(layout)))
             written.append(path)
     return written
 

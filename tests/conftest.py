@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # The programme's source text sits beside the checkout (as in CI); CTR199_SEED points elsewhere.
-SEED = Path(os.environ.get("CTR199_SEED", ROOT.parent / "shared" / "seed" / "000_cfd5cebddc2be35e.txt"))
+# The programme's source text (the published document), kept in the repository so a clean clone tests alone.
+SEED = Path(os.environ.get("CTR199_SEED", ROOT / "data" / "source" / "chuong-trinh-hanh-dong.txt"))
 AS_OF = date(2026, 11, 28)
 # The columns of the programme's appendix table, in order: what import-appendix reads, what export writes first.
 APPENDIX_COLUMNS = (

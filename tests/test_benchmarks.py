@@ -10,7 +10,7 @@ import pytest
 from benchmarks import edit_one, run
 from benchmarks.generate import DEFAULT_AS_OF, generate
 
-from ctr199.checks import check_programme
+from ctr199.loading import load_programme
 from ctr199.models import AgenciesFile, Status
 from ctr199.store import DataDir, load_fast
 
@@ -32,7 +32,7 @@ def test_generator_is_deterministic(generated: Path, tmp_path: Path) -> None:
 
 
 def test_generated_data_validates_and_looks_like_the_real_thing(generated: Path) -> None:
-    programme, report = check_programme(generated, as_of=DEFAULT_AS_OF)
+    programme, report = load_programme(generated, as_of=DEFAULT_AS_OF)
     assert not report.errors, "\n".join(map(str, report.errors))
     assert len(programme.tasks) == 200
     statuses = Counter(record.task.status for record in programme.tasks)
@@ -60,7 +60,7 @@ def test_edit_one_changes_a_file_and_keeps_it_valid(tmp_path: Path) -> None:
     root = generate(20, tmp_path / "n20")
     path = edit_one.edit(root)
     assert path.read_text(encoding="utf-8").count(edit_one.MARKER) == 1
-    _, report = check_programme(root, as_of=DEFAULT_AS_OF, use_cache=False)
+    _, report = load_programme(root, as_of=DEFAULT_AS_OF, use_cache=False)
     assert not report.errors
     edit_one.edit(root)
     assert edit_one.MARKER not in path.read_text(encoding="utf-8")

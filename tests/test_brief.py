@@ -28,8 +28,8 @@ from ctr199.brief import (
     read_recommendations,
 )
 from ctr199.cli import app
+from ctr199.loading import load_programme
 from ctr199.models import Actual, Indicator, Target
-from ctr199.programme import load_programme
 from ctr199.templating import Format, builtin_dir, choose_template, render_text
 
 from .brief_helpers import OVERDUE, SNAPSHOTS, W48, brief_data, docx_tables, docx_text, parse_html, run, runner
@@ -132,9 +132,9 @@ def test_iso_weeks_and_place_date() -> None:
         parse_week("2027-W53")
     assert choose_period(AS_OF, week=None, start=None, end=None).week == "2026-W48"
     # Decree 30: leading zero for days below 10 and for January and February only.
-    assert place_date(date(2026, 2, 5)) == "Hải Phòng, ngày 05 tháng 02 năm 2026"
-    assert place_date(date(2026, 3, 9)) == "Hải Phòng, ngày 09 tháng 3 năm 2026"
-    assert place_date(AS_OF) == "Hải Phòng, ngày 28 tháng 11 năm 2026"
+    assert place_date(date(2026, 2, 5), "Hải Phòng") == "Hải Phòng, ngày 05 tháng 02 năm 2026"
+    assert place_date(date(2026, 3, 9), "Hải Phòng") == "Hải Phòng, ngày 09 tháng 3 năm 2026"
+    assert place_date(AS_OF, "Hải Phòng") == "Hải Phòng, ngày 28 tháng 11 năm 2026"
 
 
 def test_filters_by_agency_and_group(tmp_path: Path) -> None:
@@ -189,14 +189,16 @@ def test_recorded_changes_and_verdicts_reach_every_template(tmp_path: Path) -> N
     )
     request = BriefRequest(period=iso_week(AS_OF), as_of=AS_OF)
     data = build_brief(programme, request, recorded_changes=[change]).model_dump(mode="json")
-    markdown = render_text(choose_template("brief", Format.md, None), data)
+    markdown = render_text(choose_template("brief", Format.md, None, programme.identity), data)
     assert "| 24/11/2026 | (37) | Dự án Cảng Nam Đồ sơn (Bên khởi động) | Trạng thái: Chưa thực hiện → Đang" in markdown
-    html_source = render_text(choose_template("brief", Format.html, None), data)
+    html_source = render_text(choose_template("brief", Format.html, None, programme.identity), data)
     assert "Đang thực hiện &amp; &lt;b&gt; (Nguyễn Văn A)" in html_source
     html = parse_html(html_source).visible_text()
     assert "Nguyễn Văn A" in html and "14,8% (Tháng 10/2026) Chưa đạt" in html
     without = build_brief(programme, request, recorded_changes=[]).model_dump(mode="json")
-    assert "Không có thay đổi dữ liệu nào trong kỳ." in render_text(choose_template("brief", Format.md, None), without)
+    assert "Không có thay đổi dữ liệu nào trong kỳ." in render_text(
+        choose_template("brief", Format.md, None, programme.identity), without
+    )
 
 
 def test_cumulative_indicators_are_judged_against_the_plan_to_date(tmp_path: Path) -> None:
@@ -466,7 +468,7 @@ def test_user_template_renders_in_a_sandbox(tmp_path: Path) -> None:
     (folder / "ngan.md").write_text(
         "{{ period.label }}: {{ counts.by_key.overdue }} quá hạn\n{% include 'chan.md' %}", "utf-8"
     )
-    (folder / "chan.md").write_text("{{ letterhead.office }}\n", "utf-8")
+    (folder / "chan.md").write_text("{{ letterhead.issuer }}\n", "utf-8")
     code, output = run("brief", "-d", root, *W48, "--template", folder / "ngan.md")
     assert code == 0, output
     assert output == "Tuần 48/2026 (từ 23/11/2026 đến 29/11/2026): 4 quá hạn\nVĂN PHÒNG\n"

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from ctr199 import cache, checks
-from ctr199.checks import check_programme
+from ctr199 import cache, checks, loading
 from ctr199.cli import app
+from ctr199.loading import load_programme
 from ctr199.models import AgenciesFile, GroupsFile, IndicatorsFile, Milestone, Task
 from ctr199.programme import Programme, milestones_of
 from ctr199.report import Report
@@ -86,14 +86,14 @@ def _same(first: tuple[Programme, Report], second: tuple[Programme, Report]) -> 
 
 def test_cached_run_reads_no_file_and_answers_the_same(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     parsed = ParseCounter(monkeypatch)
-    fresh = check_programme(mixed, as_of=AS_OF, use_cache=False)
+    fresh = load_programme(mixed, as_of=AS_OF, use_cache=False)
     assert len(parsed.take()) == 75 + len(_BROKEN) + 4
     codes = {f.code for f in fresh[1].findings}
     assert {"yaml-syntax", "schema", "unknown-agency", "log-future", "duplicate-id", "deadline"} <= codes
 
-    check_programme(mixed, as_of=AS_OF)  # fills the cache
+    load_programme(mixed, as_of=AS_OF)  # fills the cache
     parsed.take()
-    cached = check_programme(mixed, as_of=AS_OF)
+    cached = load_programme(mixed, as_of=AS_OF)
     # Only the files with findings from their context are parsed again, for the positions.
     assert parsed.take() == ["092.yaml", "093.yaml", "094.yaml"]
     _same(fresh, cached)
@@ -103,16 +103,16 @@ def test_cached_run_reads_no_file_and_answers_the_same(mixed: Path, monkeypatch:
 def test_clean_cached_run_parses_nothing(shipped_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _age(shipped_copy)
     parsed = ParseCounter(monkeypatch)
-    first = check_programme(shipped_copy, as_of=AS_OF)
+    first = load_programme(shipped_copy, as_of=AS_OF)
     assert len(parsed.take()) == 79
-    second = check_programme(shipped_copy, as_of=AS_OF)
+    second = load_programme(shipped_copy, as_of=AS_OF)
     assert parsed.take() == []
     _same(first, second)
     assert [len(r.milestones) for r in second[0].tasks] == [len(milestones_of(r.task)) for r in second[0].tasks]
 
 
 def test_edited_file_is_checked_again(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    check_programme(mixed, as_of=AS_OF)
+    load_programme(mixed, as_of=AS_OF)
     parsed = ParseCounter(monkeypatch)
     path = mixed / "tasks" / "033.yaml"
     text = path.read_text(encoding="utf-8")
@@ -121,31 +121,31 @@ def test_edited_file_is_checked_again(mixed: Path, monkeypatch: pytest.MonkeyPat
     )
     path.write_text(edited, encoding="utf-8")
 
-    result = check_programme(mixed, as_of=AS_OF)
+    result = load_programme(mixed, as_of=AS_OF)
     assert "033.yaml" in parsed.take()
     record = result[0].task(33)
     assert record is not None and record.task.status.value == "in_progress" and len(record.task.log) == 1
-    _same(result, check_programme(mixed, as_of=AS_OF, use_cache=False))
+    _same(result, load_programme(mixed, as_of=AS_OF, use_cache=False))
 
 
 def test_only_the_changed_part_of_the_cache_is_written(mixed: Path) -> None:
-    check_programme(mixed, as_of=AS_OF)
+    load_programme(mixed, as_of=AS_OF)
     before = {file: file.stat().st_mtime_ns for file in _shard_files()}
-    check_programme(mixed, as_of=AS_OF)
+    load_programme(mixed, as_of=AS_OF)
     assert {file: file.stat().st_mtime_ns for file in _shard_files()} == before  # nothing changed
 
     path = mixed / "tasks" / "040.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("not_started", "in_progress"), encoding="utf-8")
     past = time.time() - 60
     os.utime(path, (past, past))
-    check_programme(mixed, as_of=AS_OF)
+    load_programme(mixed, as_of=AS_OF)
     rewritten = [file for file in _shard_files() if file.stat().st_mtime_ns != before[file]]
     assert rewritten == [_shard_file("tasks/040.yaml")]
 
 
 def test_same_size_edit_with_old_mtime_is_seen(mixed: Path) -> None:
     """An edit that keeps the size (and even sets an old time) changes ctime and is not missed."""
-    check_programme(mixed, as_of=AS_OF)
+    load_programme(mixed, as_of=AS_OF)
     path = mixed / "tasks" / "001.yaml"
     before = path.stat()
     text = path.read_text(encoding="utf-8")
@@ -153,19 +153,19 @@ def test_same_size_edit_with_old_mtime_is_seen(mixed: Path) -> None:
     path.write_text(text.replace("deadline: Trong năm 2026", "deadline: Trong năm 2027"), encoding="utf-8")
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert path.stat().st_size == before.st_size
-    record = check_programme(mixed, as_of=AS_OF)[0].task(1)
+    record = load_programme(mixed, as_of=AS_OF)[0].task(1)
     assert record is not None and record.task.deadline == "Trong năm 2027"
     assert record.milestones[0].due == date(2027, 12, 31)
 
 
 def test_removed_and_added_files(mixed: Path) -> None:
-    check_programme(mixed, as_of=AS_OF)
+    load_programme(mixed, as_of=AS_OF)
     (mixed / "tasks" / "075.yaml").unlink()
     shutil.copy(mixed / "tasks" / "074.yaml", mixed / "tasks" / "076.yaml")
-    programme, report = check_programme(mixed, as_of=AS_OF)
+    programme, report = load_programme(mixed, as_of=AS_OF)
     assert programme.task(75) is None
     assert any(f.code == "filename" and f.path.endswith("076.yaml") for f in report.findings)
-    _same((programme, report), check_programme(mixed, as_of=AS_OF, use_cache=False))
+    _same((programme, report), load_programme(mixed, as_of=AS_OF, use_cache=False))
 
 
 def _shard_files() -> list[Path]:
@@ -191,22 +191,22 @@ def _shard_file(name: str) -> Path:
     ids=["empty", "truncated", "altered", "garbage", "wrong-shape"],
 )
 def test_damaged_cache_is_ignored_and_rebuilt(mixed: Path, monkeypatch: pytest.MonkeyPatch, damage: Any) -> None:
-    expected = check_programme(mixed, as_of=AS_OF, use_cache=False)
-    check_programme(mixed, as_of=AS_OF)
+    expected = load_programme(mixed, as_of=AS_OF, use_cache=False)
+    load_programme(mixed, as_of=AS_OF)
     for file in _shard_files():
         file.write_bytes(damage(file.read_bytes()))
 
     parsed = ParseCounter(monkeypatch)
-    _same(expected, check_programme(mixed, as_of=AS_OF))
+    _same(expected, load_programme(mixed, as_of=AS_OF))
     assert len(parsed.take()) == 75 + len(_BROKEN) + 4  # nothing taken from the damaged cache
-    _same(expected, check_programme(mixed, as_of=AS_OF))
+    _same(expected, load_programme(mixed, as_of=AS_OF))
     assert len(parsed.take()) == 3  # rebuilt: used again
 
 
 def test_entry_of_the_wrong_shape_is_checked_again(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Even behind a valid header and checksum, an entry that is not what this code writes is not used."""
-    expected = check_programme(mixed, as_of=AS_OF, use_cache=False)
-    check_programme(mixed, as_of=AS_OF)
+    expected = load_programme(mixed, as_of=AS_OF, use_cache=False)
+    load_programme(mixed, as_of=AS_OF)
     for name, wrong in (("tasks/001.yaml", "không phải một mục"), ("tasks/002.yaml", [None, None])):
         file = _shard_file(name)
         header_line, body = file.read_bytes().split(b"\n", 1)
@@ -218,13 +218,13 @@ def test_entry_of_the_wrong_shape_is_checked_again(mixed: Path, monkeypatch: pyt
         file.write_bytes(json.dumps(header).encode() + b"\n" + forged)
 
     parsed = ParseCounter(monkeypatch)
-    _same(expected, check_programme(mixed, as_of=AS_OF))
+    _same(expected, load_programme(mixed, as_of=AS_OF))
     assert {"001.yaml", "002.yaml"} <= set(parsed.take())
 
 
 def test_entry_this_code_cannot_use_is_checked_again(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = check_programme(mixed, as_of=AS_OF, use_cache=False)
-    check_programme(mixed, as_of=AS_OF)
+    expected = load_programme(mixed, as_of=AS_OF, use_cache=False)
+    load_programme(mixed, as_of=AS_OF)
     real_rebuild = cache.rebuild
 
     def failing(model: Any, data: Any) -> Any:
@@ -232,59 +232,59 @@ def test_entry_this_code_cannot_use_is_checked_again(mixed: Path, monkeypatch: p
             raise KeyError("status")
         return real_rebuild(model, data)
 
-    monkeypatch.setattr(checks, "rebuild", failing)
+    monkeypatch.setattr(loading, "rebuild", failing)
     monkeypatch.setattr(cache, "rebuild", failing)
     parsed = ParseCounter(monkeypatch)
-    _same(expected, check_programme(mixed, as_of=AS_OF))
+    _same(expected, load_programme(mixed, as_of=AS_OF))
     assert "005.yaml" in parsed.take()
 
 
 def test_another_users_cache_is_not_read(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    check_programme(mixed, as_of=AS_OF)
+    load_programme(mixed, as_of=AS_OF)
     monkeypatch.setattr(os, "getuid", lambda: 12345)
     parsed = ParseCounter(monkeypatch)
-    check_programme(mixed, as_of=AS_OF)
+    load_programme(mixed, as_of=AS_OF)
     assert len(parsed.take()) == 75 + len(_BROKEN) + 4
 
 
 def test_cache_made_by_other_code_is_not_used(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    check_programme(mixed, as_of=AS_OF)
+    load_programme(mixed, as_of=AS_OF)
     monkeypatch.setattr(cache, "code_digest", lambda: "other version of ctr199")
     parsed = ParseCounter(monkeypatch)
-    check_programme(mixed, as_of=AS_OF)
+    load_programme(mixed, as_of=AS_OF)
     assert len(parsed.take()) == 75 + len(_BROKEN) + 4
 
 
 def test_changed_registry_and_groups_take_effect(mixed: Path) -> None:
-    check_programme(mixed, as_of=AS_OF)
+    load_programme(mixed, as_of=AS_OF)
     agencies = mixed / "agencies.yaml"
     agencies.write_text(agencies.read_text(encoding="utf-8").replace("Sở Xây dựng", "Sở Xây dựng mới"), "utf-8")
     groups = mixed / "groups.yaml"
     groups.write_text(groups.read_text(encoding="utf-8").replace("  - id: 9\n", "  - id: 19\n"), "utf-8")
 
-    programme, report = check_programme(mixed, as_of=AS_OF)
+    programme, report = load_programme(mixed, as_of=AS_OF)
     unknown = [f for f in report.findings if f.code == "unknown-agency" and "Sở Xây dựng" in f.message]
     assert len(unknown) > 10  # every task led by the renamed agency
     assert any(f.code == "unknown-group" for f in report.findings)
-    _same((programme, report), check_programme(mixed, as_of=AS_OF, use_cache=False))
+    _same((programme, report), load_programme(mixed, as_of=AS_OF, use_cache=False))
 
 
 def test_as_of_checks_run_on_cached_tasks(mixed: Path) -> None:
-    late = check_programme(mixed, as_of=date(2026, 12, 31))[1]
+    late = load_programme(mixed, as_of=date(2026, 12, 31))[1]
     assert not [f for f in late.findings if f.code == "log-future"]
-    early = check_programme(mixed, as_of=date(2026, 2, 1))[1]
+    early = load_programme(mixed, as_of=date(2026, 2, 1))[1]
     future = [f for f in early.findings if f.code == "log-future"]
     assert any(f.path.endswith("093.yaml") and (f.line, f.col) == (7, 11) for f in future)
-    assert early == check_programme(mixed, as_of=date(2026, 2, 1), use_cache=False)[1]
+    assert early == load_programme(mixed, as_of=date(2026, 2, 1), use_cache=False)[1]
 
 
 def test_unwritable_cache_folder_is_silent(mixed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setenv("CTR199_CACHE_DIR", str(blocker / "cache"))
-    expected = check_programme(mixed, as_of=AS_OF, use_cache=False)
-    _same(expected, check_programme(mixed, as_of=AS_OF))
-    _same(expected, check_programme(mixed, as_of=AS_OF))
+    expected = load_programme(mixed, as_of=AS_OF, use_cache=False)
+    _same(expected, load_programme(mixed, as_of=AS_OF))
+    _same(expected, load_programme(mixed, as_of=AS_OF))
 
 
 runner = CliRunner()

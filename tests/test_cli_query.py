@@ -275,7 +275,7 @@ def test_json_keys(demo: Path) -> None:
         "title",
         "group",
         "lead",
-        "deadline_text",
+        "deadline",
         "milestones",
         "status",
         "status_label",
@@ -284,8 +284,8 @@ def test_json_keys(demo: Path) -> None:
     assert item["lead"] == ["Sở Xây dựng"]
     assert item["due"] == "2028-12-31"
     first = item["milestones"][0]
-    assert {"number", "label", "due", "done", "done_on", "category"} <= set(first)
-    assert (first["label"], first["due"], first["done"], first["done_on"], first["category"]) == (
+    assert {"number", "label", "due", "done", "done_on", "status"} <= set(first)
+    assert (first["label"], first["due"], first["done"], first["done_on"], first["status"]) == (
         "Khởi công",
         "2026-03-31",
         True,
@@ -480,3 +480,12 @@ def test_readme_usage_examples_are_real_output(monkeypatch: pytest.MonkeyPatch) 
         assert output == shown.rstrip("\n") + "\n", command
         checked += 1
     assert checked >= 5
+
+
+def test_list_and_export_describe_a_task_with_the_same_record(demo: Path) -> None:
+    """One JSON record model: `list -f json` and `export -f json` agree key for key."""
+    listed = {item["id"]: item for item in as_json(demo, "list", "--as-of", "2026-07-01")}
+    exported = runner.invoke(app, ["export", "-d", str(demo), "-f", "json", "--as-of", "2026-07-01"])
+    assert exported.exit_code == 0, exported.output
+    tasks = json.loads(exported.stdout)["tasks"]
+    assert tasks and all(task == listed[task["id"]] for task in tasks)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ctr199.checks import check_programme
 from ctr199.cli import app
 from ctr199.edit import EditRefused, ProgressUpdate, update_task
+from ctr199.loading import load_programme
 from ctr199.models import Status
 
 from .conftest import read_task
@@ -37,7 +37,7 @@ def _invoke(*args: str) -> tuple[int, str, str]:
 
 
 def _no_errors(data: Path, as_of: date = date(2026, 3, 31)) -> None:
-    _, report = check_programme(data, as_of=as_of)
+    _, report = load_programme(data, as_of=as_of)
     assert not report.errors, "\n".join(map(str, report.errors))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ctr199.checks import check_programme
+from ctr199.loading import load_programme
 from ctr199.programme import Programme
 from ctr199.report import Report, Severity
 
@@ -35,7 +35,7 @@ def _expected(case: Path) -> list[re.Match[str]]:
 def _assert_reported(case: Path, tmp_path: Path) -> tuple[Programme, Report]:
     """Check `case` and assert it reports exactly what its expected.txt lists; return what was loaded."""
     root = make_data_dir(tmp_path / "data", case)
-    programme, report = check_programme(root, as_of=AS_OF)
+    programme, report = load_programme(root, as_of=AS_OF)
     expected = _expected(case)
     for want in expected:
         hits = [

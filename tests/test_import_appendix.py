@@ -29,10 +29,11 @@ def _import(*args: str) -> Any:
 
 
 def _data_root(tmp_path: Path) -> Path:
-    """A data folder holding only the agency registry, as for a new programme."""
+    """A data folder holding only the programme's identity and agency registry, as for a new programme."""
     root = tmp_path / "data"
     root.mkdir()
     shutil.copy(SHIPPED / "agencies.yaml", root / "agencies.yaml")
+    shutil.copy(SHIPPED / "programme.yaml", root / "programme.yaml")
     return root
 
 

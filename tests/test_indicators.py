@@ -379,6 +379,7 @@ def test_refused_requests_write_nothing(
         "groups.yaml",
         "indicators.yaml",
         "programme.yaml",
+        "source",
         "tasks",
     ]
 
@@ -422,13 +423,13 @@ def test_broken_file_is_refused_untouched(shipped_copy: Path) -> None:
 
 
 def test_recorded_data_validates(shipped_copy: Path) -> None:
-    from ctr199.checks import check_programme
+    from ctr199.loading import load_programme
 
     record_actual(shipped_copy, "14.pci", "2025", "4", as_of=date(2026, 4, 10))
     record_actual(shipped_copy, "21", "2026-Q3", "6", as_of=date(2026, 10, 5))
-    _, report = check_programme(shipped_copy, as_of=date(2026, 11, 28))
+    _, report = load_programme(shipped_copy, as_of=date(2026, 11, 28))
     assert not report.errors
-    _, early = check_programme(shipped_copy, as_of=date(2026, 10, 1))
+    _, early = load_programme(shipped_copy, as_of=date(2026, 10, 1))
     assert [f.code for f in early.errors] == ["log-future"]
 
 

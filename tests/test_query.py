@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ctr199.checks import check_programme
+from ctr199.loading import load_programme
 from ctr199.models import Task
 from ctr199.output import Column, Table, display_width, plain_table, render_table, styled, write_csv, write_json
 from ctr199.payload import ITEM_CSV_FIELDS, TASK_CSV_FIELDS, csv_row, item_payload, task_payload
@@ -47,7 +47,7 @@ C = Category
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Programme:
     root = make_data_dir(tmp_path_factory.mktemp("demo") / "data", DEMO)
-    programme, report = check_programme(root, as_of=JULY_1)
+    programme, report = load_programme(root, as_of=JULY_1)
     assert not report.findings, "\n".join(map(str, report.findings))
     return programme
 
@@ -384,7 +384,7 @@ def test_task_payload_data_model(demo: Programme) -> None:
     payload = task_payload(state)
     assert payload["id"] == 8
     assert payload["lead"] == ["Sở Tài chính", "Sở Xây dựng"]
-    assert payload["deadline_text"] == "Trình đề án tháng 3/2026; Ban hành tháng 5/2026"
+    assert payload["deadline"] == "Trình đề án tháng 3/2026; Ban hành tháng 5/2026"
     assert (payload["status"], payload["status_label"], payload["days_overdue"]) == (
         "overdue",
         "Đang thực hiện quá hạn",
@@ -398,7 +398,8 @@ def test_task_payload_data_model(demo: Programme) -> None:
         "ongoing": False,
         "done": False,
         "done_on": None,
-        "category": "overdue",
+        "status": "overdue",
+        "status_label": "Đang thực hiện quá hạn",
         "days_overdue": 31,
     }
     row = item_payload(overdue_items([state])[1])

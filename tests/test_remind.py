@@ -9,7 +9,7 @@ from docx import Document
 from docx.shared import Mm
 
 from ctr199.brief import build_reminders
-from ctr199.programme import load_programme
+from ctr199.loading import load_programme
 
 from .brief_helpers import W48, brief_data, docx_tables, docx_text, run
 

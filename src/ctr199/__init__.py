@@ -1,3 +1,3 @@
-"""ctr199: theo dõi Chương trình hành động 199-KL/TW & 244/2025/QH15 bằng dữ liệu YAML."""
+"""ctr199: theo dõi việc thực hiện một chương trình hành động bằng dữ liệu YAML trong git."""
 
 __version__ = "0.1.0"

@@ -27,7 +27,6 @@ from ctr199.numbers import format_number
 from ctr199.output import appendix_number, vn_date
 from ctr199.programme import Programme, TaskRecord
 from ctr199.query import (
-    DEFAULT_SOON_DAYS,
     Category,
     Filters,
     Item,
@@ -41,9 +40,6 @@ from ctr199.query import (
 )
 from ctr199.text import ascii_slug, fold, shorten
 
-PROGRAMME_TITLE = "Chương trình hành động thực hiện Kết luận số 199-KL/TW và Nghị quyết số 244/2025/QH15 năm 2026"
-PLACE = "Hải Phòng"
-REPLY_DAYS = 7
 NO_LEAD = "(chưa rõ cơ quan chủ trì)"
 
 # Column headers for tables with one column per category.
@@ -67,7 +63,7 @@ class BriefError(ValueError):
 # ---------------------------------------------------------------- dates in documents
 
 
-def place_date(day: date, place: str = PLACE) -> str:
+def place_date(day: date, place: str) -> str:
     """The place-and-date line of an official document (Decree 30/2020/NĐ-CP).
 
     Days below 10 and the months January and February take a leading zero; other months do not.
@@ -239,6 +235,9 @@ class IndicatorItem(_Data):
 
 class Brief(_Data):
     programme: str
+    short_title: str
+    year: int
+    leadership: str
     period: PeriodData
     as_of: str
     as_of_iso: date
@@ -266,7 +265,7 @@ class BriefRequest:
     as_of: date
     filters: Filters = field(default_factory=Filters)
     recommendations: tuple[str, ...] = ()
-    soon_days: int = DEFAULT_SOON_DAYS
+    soon_days: int | None = None  # None: the programme's soon_days
 
 
 def build_brief(
@@ -280,8 +279,10 @@ def build_brief(
     `recorded_changes` are the changes committed to git in the period (`git_changes`); None when
     there is no git history, which the brief says rather than showing "no changes".
     """
+    info = programme.identity
+    soon_days = request.soon_days or info.soon_days
     filters = request.filters
-    states = select(programme, filters, request.as_of, request.soon_days)
+    states = select(programme, filters, request.as_of, soon_days)
     summary = summarise(states, programme.registry)
     period = request.period
     overdue = overdue_items(states)
@@ -289,7 +290,10 @@ def build_brief(
     counts = _counts(summary.overall, summary.total)
     described = period.describe()
     return Brief(
-        programme=PROGRAMME_TITLE,
+        programme=info.title,
+        short_title=info.short_title,
+        year=info.year,
+        leadership=info.leadership,
         period=PeriodData(
             start=vn_date(period.start),
             end=vn_date(period.end),
@@ -301,15 +305,15 @@ def build_brief(
         ),
         as_of=vn_date(request.as_of),
         as_of_iso=request.as_of,
-        place_date=place_date(request.as_of),
+        place_date=place_date(request.as_of, info.place),
         scope=_scope(programme, request),
-        soon_days=request.soon_days,
+        soon_days=soon_days,
         categories=counts.categories,
         counts=counts,
         groups=[_group_counts(programme, group_id, counter) for group_id, counter in summary.by_group.items()],
         overdue=_by_lead(overdue, programme, only=only),
         overdue_count=len(overdue),
-        upcoming=[_item(item, programme) for item in upcoming_items(states, request.soon_days)],
+        upcoming=[_item(item, programme) for item in upcoming_items(states, soon_days)],
         log_changes=_log_changes(states, period),
         recorded_changes=_in_scope(recorded_changes, states, request),
         indicators=_indicators(programme, request.as_of),
@@ -454,6 +458,9 @@ class Reminder(_Data):
     """One reminder letter (công văn đôn đốc) to one lead agency."""
 
     programme: str
+    short_title: str
+    year: int
+    leadership: str
     agency: str
     agency_code: str
     file_stem: str
@@ -473,14 +480,16 @@ def build_reminders(
     *,
     reply_by: date | None = None,
     agency: Agency | None = None,
-    soon_days: int = DEFAULT_SOON_DAYS,
+    soon_days: int | None = None,
 ) -> list[Reminder]:
     """A letter for every named lead agency with overdue items or items due within `soon_days`.
 
     Generic leads ("Các sở, ngành liên quan") and names missing from the registry have no
     addressee and get no letter.
     """
-    reply_by = reply_by or as_of + timedelta(days=REPLY_DAYS)
+    info = programme.identity
+    soon_days = soon_days or info.soon_days
+    reply_by = reply_by or as_of + timedelta(days=info.reply_days)
     if reply_by < as_of:
         raise BriefError(f"hạn báo cáo {vn_date(reply_by)} trước ngày đối chiếu {vn_date(as_of)}")
     states = select(programme, Filters(agency=agency), as_of, soon_days)
@@ -499,13 +508,16 @@ def build_reminders(
         lead = agencies[code]
         letters.append(
             Reminder(
-                programme=PROGRAMME_TITLE,
+                programme=info.title,
+                short_title=info.short_title,
+                year=info.year,
+                leadership=info.leadership,
                 agency=lead.name,
                 agency_code=lead.code,
                 file_stem=f"don-doc-{ascii_slug(lead.name, max_words=12)}",
                 as_of=vn_date(as_of),
                 as_of_iso=as_of,
-                place_date=place_date(as_of),
+                place_date=place_date(as_of, info.place),
                 reply_by=vn_date(reply_by),
                 reply_by_iso=reply_by,
                 soon_days=soon_days,

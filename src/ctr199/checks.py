@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,24 +11,20 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ctr199.agencies import AgencyLookupError, Registry
-from ctr199.cache import CheckCache, Key, file_key, rebuild
-from ctr199.cache import enabled as cache_enabled
 from ctr199.models import (
     DATE_FORMS,
     AgenciesFile,
-    GroupsFile,
     IndicatorsFile,
     Milestone,
-    ProgrammeFile,
     Status,
     Task,
     UnreadDate,
     date_problem,
     model_in,
 )
-from ctr199.programme import Programme, TaskRecord, milestones_of
+from ctr199.programme import Programme, milestones_of
 from ctr199.report import Finding, Report, Severity, display_path
-from ctr199.store import TASKS_DIR, DataDir, YamlError, load_fast_located, locate_node, read_text, scalar_at
+from ctr199.store import YamlError, load_fast_located, locate_node, read_text, scalar_at
 from ctr199.text import fold
 
 M = TypeVar("M", bound=BaseModel)
@@ -186,149 +180,16 @@ def _known_fields(model: type[BaseModel], loc: Iterable[Any]) -> list[str]:
     return list(current.model_fields) if current is not None else []
 
 
-# ---------------------------------------------------------------- the whole directory
-
-
-def check_programme(root: Path, *, as_of: date, use_cache: bool | None = None) -> tuple[Programme, Report]:
-    """Load every file of the data directory and collect every finding.
-
-    What a file says on its own is taken from the cache while the file is unchanged (see `cache`);
-    `use_cache=None` follows `--no-cache` / `CTR199_NO_CACHE`. Checks against other files and
-    against `as_of` run every time, so the result is the same with or without the cache.
-    """
-    with _collector_paused():
-        return _check_programme(root, as_of=as_of, use_cache=use_cache)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Loading builds tens of thousands of objects, which sets off full garbage collections again and
-    again (a third of the time for 10,000 tasks); the records hold no reference cycles, so pause it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _check_programme(root: Path, *, as_of: date, use_cache: bool | None) -> tuple[Programme, Report]:
-    data = DataDir(root)
-    report = Report.model_construct(findings=[])
-    programme = Programme(root=root)
-    wanted = cache_enabled() if use_cache is None else use_cache
-    store = CheckCache.open(root) if wanted else CheckCache.disabled()
-
-    programme.info = _checked_file(store, data.programme, ProgrammeFile, "chương trình (programme.yaml)", report)
-    agencies = _checked_file(store, data.agencies, AgenciesFile, "danh mục cơ quan", report, _check_registry)
-    if agencies is not None:
-        programme.registry = Registry(agencies.agencies)
-    groups = _checked_file(store, data.groups, GroupsFile, "nhóm nhiệm vụ", report)
-    if groups is not None:
-        programme.groups = groups.groups
-    if data.indicators.exists():
-        indicators = _checked_file(
-            store, data.indicators, IndicatorsFile, "chỉ tiêu", report, lambda c, m: _check_indicators(c, m, None)
-        )
-        if indicators is not None:
-            programme.indicators = indicators.indicators
-            report.indicators = len(indicators.indicators)
-            _check_indicator_dates(FileChecker(data.indicators, report), indicators, as_of)
-
-    seen: dict[int, Path] = {}
-    files = data.task_files_stat()
-    report.files_checked += len(files)
-    for path, info in files:
-        checker, task, milestones = _task_file(store, path, file_key(info), report)
-        if task is None:
-            continue
-        _check_task_context(checker, task, programme, as_of=as_of)
-        if task.id in seen:
-            checker.add(
-                ("id",),
-                "duplicate-id",
-                f"số thứ tự {task.id} đã dùng ở {display_path(seen[task.id])}; mỗi nhiệm vụ một số",
-            )
-            continue
-        seen[task.id] = path
-        programme.tasks.append(TaskRecord(task, path, milestones))
-    programme.tasks.sort(key=lambda record: record.id)
-    report.tasks = len(programme.tasks)
-    store.save()
-    return programme, report
-
-
-def _task_file(
-    store: CheckCache, path: Path, key: Key, report: Report
-) -> tuple[FileChecker, Task | None, tuple[Milestone, ...]]:
-    """The task of one file and its milestones, from the cache or checked now (on its own)."""
-    checker = FileChecker(path, report)
-    name = f"{TASKS_DIR}/{path.name}"
-    entry = store.get(name, key)
-    if entry is not None:
-        try:
-            task = entry.model(Task)
-            milestones = tuple([rebuild(Milestone, item) for item in entry.extra])
-            report.findings.extend(entry.findings(path))
-            return checker, task, milestones
-        except (TypeError, ValueError, KeyError, AttributeError):
-            store.forget(name)  # an entry this code cannot use: check the file again
-    start = len(report.findings)
-    document = checker.load()
-    task = None if document is FAILED else checker.validate(Task, document, "nhiệm vụ")
-    found: tuple[Milestone, ...] = ()
-    if task is not None:
-        found = tuple(_check_task_alone(checker, task))
-    extra = [milestone.model_dump(mode="json") for milestone in found]
-    store.put(name, key, task, report.findings[start:], extra)
-    return checker, task, found
-
-
-def _checked_file(
-    store: CheckCache,
-    path: Path,
-    model: type[M],
-    what: str,
-    report: Report,
-    check: Callable[[FileChecker, M], None] | None = None,
-) -> M | None:
-    """One of the programme's other files, validated (and checked by `check`), through the cache."""
-    report.files_checked += 1
-    try:
-        key = file_key(path.stat())
-    except OSError:
-        report.add(Finding(path=display_path(path), code="file-shape", message=f"thiếu tệp {what}"))
-        return None
-    name = path.name
-    entry = store.get(name, key)
-    if entry is not None:
-        try:
-            value = entry.model(model)
-            report.findings.extend(entry.findings(path))
-            return value
-        except (TypeError, ValueError, KeyError, AttributeError):
-            store.forget(name)
-    start = len(report.findings)
-    checker = FileChecker(path, report)
-    document = checker.load()
-    value = None if document is FAILED else checker.validate(model, document, what)
-    if value is not None and check is not None:
-        check(checker, value)
-    store.put(name, key, value, report.findings[start:])
-    return value
-
-
 _NUMBERED_NAME = re.compile(r"^0*(\d+)(?:[-_.].*)?$")
 
 
 def check_task(checker: FileChecker, task: Task, programme: Programme, *, as_of: date) -> None:
     """Every rule a single task must satisfy (beyond its schema)."""
-    _check_task_alone(checker, task)
-    _check_task_context(checker, task, programme, as_of=as_of)
+    check_task_alone(checker, task)
+    check_task_context(checker, task, programme, as_of=as_of)
 
 
-def _check_task_alone(checker: FileChecker, task: Task) -> list[Milestone]:
+def check_task_alone(checker: FileChecker, task: Task) -> list[Milestone]:
     """The rules that depend on nothing but the file (so their findings can be cached); the milestones."""
     name = _NUMBERED_NAME.match(checker.path.stem)
     if name is None or int(name.group(1)) != task.id:
@@ -347,7 +208,7 @@ def _check_task_alone(checker: FileChecker, task: Task) -> list[Milestone]:
     return milestones
 
 
-def _check_task_context(checker: FileChecker, task: Task, programme: Programme, *, as_of: date) -> None:
+def check_task_context(checker: FileChecker, task: Task, programme: Programme, *, as_of: date) -> None:
     """The rules that depend on other files (groups, agencies) or on the date: run on every load."""
     _check_group(checker, task, programme)
     _check_agencies(checker, task, programme.registry)
@@ -626,7 +487,7 @@ def _no_milestone(number: int, count: int) -> str:
     return f"mốc {number} không tồn tại (nhiệm vụ có {count} mốc theo thời hạn)"
 
 
-def _check_registry(checker: FileChecker, agencies: AgenciesFile) -> None:
+def check_registry(checker: FileChecker, agencies: AgenciesFile) -> None:
     owners: dict[str, str] = {}
     for index, agency in enumerate(agencies.agencies):
         for key in (agency.code, agency.name, *agency.aliases):
@@ -656,12 +517,12 @@ def check_indicators_file(
     document = checker.load()
     indicators = None if document is FAILED else checker.validate(IndicatorsFile, document, "chỉ tiêu")
     if indicators is not None:
-        _check_indicators(checker, indicators, as_of)
+        check_indicators(checker, indicators, as_of)
         report.indicators = len(indicators.indicators)
     return indicators
 
 
-def _check_indicators(checker: FileChecker, indicators: IndicatorsFile, as_of: date | None) -> None:
+def check_indicators(checker: FileChecker, indicators: IndicatorsFile, as_of: date | None) -> None:
     from ctr199.indicators import actual_problems, ref_of
 
     seen: set[int] = set()
@@ -699,10 +560,10 @@ def _check_indicators(checker: FileChecker, indicators: IndicatorsFile, as_of: d
                 for field, problem in actual_problems(target, actual):
                     checker.add((*at, field), "indicator", f"chỉ tiêu {ref}, kỳ {actual.period}: {problem}")
     if as_of is not None:
-        _check_indicator_dates(checker, indicators, as_of)
+        check_indicator_dates(checker, indicators, as_of)
 
 
-def _check_indicator_dates(checker: FileChecker, indicators: IndicatorsFile, as_of: date) -> None:
+def check_indicator_dates(checker: FileChecker, indicators: IndicatorsFile, as_of: date) -> None:
     """Figures recorded after the as-of date: the one indicator check that depends on that date."""
     for index, indicator in enumerate(indicators.indicators):
         for t_index, target in enumerate(indicator.targets):

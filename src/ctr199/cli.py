@@ -16,17 +16,17 @@ from typing import Annotated, NoReturn
 import typer
 
 from ctr199 import __version__
+from ctr199.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Ctr199Error, error_line
 from ctr199.usage import Commands
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
+__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "error_line", "fail", "main"]
 
 _app = typer.Typer(
     name="ctr199",
     help=(
-        "Theo dõi Chương trình hành động thực hiện Kết luận 199-KL/TW và Nghị quyết 244/2025/QH15 "
-        "(dữ liệu YAML trong git).\n\nMã thoát: 0 = ổn; 1 = dữ liệu có lỗi/phát hiện; 2 = dùng lệnh sai."
+        "Theo dõi việc thực hiện một chương trình, kế hoạch hành động: mỗi nhiệm vụ một tệp YAML trong git; "
+        "tên chương trình, năm và tiêu đề văn bản lấy từ data/programme.yaml.\n\n"
+        "Mã thoát: 0 = ổn; 1 = dữ liệu có lỗi/phát hiện; 2 = dùng lệnh sai."
     ),
     no_args_is_help=True,
     add_completion=True,
@@ -38,16 +38,8 @@ _app = typer.Typer(
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    """Print a one-line Vietnamese error to stderr and exit without a traceback."""
-    typer.echo(error_line(message), err=True)
-    raise typer.Exit(code)
-
-
-def error_line(message: str) -> str:
-    """ "Lỗi: …", with any terminal control character in it (from a file name, say) made visible."""
-    from ctr199.text import visible
-
-    return f"Lỗi: {visible(message, one_line=True)}"
+    """Stop the command with a one-line Vietnamese error; `Commands` prints it and exits with `code`."""
+    raise Ctr199Error(message, code)
 
 
 def _version(value: bool) -> None:
@@ -74,7 +66,7 @@ def _root(
     ] = False,
     no_cache: NoCacheOption = False,
 ) -> None:
-    """Theo dõi Chương trình hành động 199-KL/TW & 244/2025/QH15."""
+    """Theo dõi việc thực hiện một chương trình hành động (dữ liệu YAML trong git)."""
     if no_cache:  # for every command of this run, however it loads the data
         from ctr199 import cache
 
@@ -105,25 +97,10 @@ AsOfOption = Annotated[
 
 
 def resolve_data_dir(given: Path | None) -> Path:
-    """The data directory to use, or a usage error saying how to name one."""
-    from ctr199.store import find_data_dir
+    """The data directory to use, or a usage error saying how to name one (see `ctr199.loading`)."""
+    from ctr199.loading import resolve_data_dir as resolve
 
-    if given is not None:
-        if not given.is_dir():
-            fail(f"không có thư mục dữ liệu {given}")
-        root = data_root(given)
-        if root is None:
-            fail(f"{given} không chứa thư mục tasks/; trỏ --data tới thư mục dữ liệu (ví dụ: data/)")
-        return root
-    found = find_data_dir()
-    if found is None:
-        fail("không tìm thấy thư mục dữ liệu (data/tasks/); chạy lệnh trong kho dữ liệu hoặc dùng --data")
-    return found
-
-
-def data_root(given: Path) -> Path | None:
-    """The data directory a `--data` folder names: itself or its data/, whichever holds tasks/."""
-    return next((folder for folder in (given, given / "data") if (folder / "tasks").is_dir()), None)
+    return resolve(given)
 
 
 def resolve_as_of(text: str | None) -> date:

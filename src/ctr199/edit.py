@@ -18,11 +18,13 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ctr199.agencies import AgencyLookupError, Registry, load_registry
+from ctr199.agencies import AgencyLookupError, Registry
 from ctr199.checks import FAILED, FileChecker, check_task
 from ctr199.deadline import DeadlineError, parse_deadline
+from ctr199.errors import EXIT_FINDINGS, EXIT_USAGE, Ctr199Error, DataError
 from ctr199.fmt import yaml_string
-from ctr199.models import TASK_KEY_ORDER, GroupsFile, Milestone, Status, Task
+from ctr199.loading import edit_context
+from ctr199.models import TASK_KEY_ORDER, Milestone, Status, Task
 from ctr199.programme import Programme, milestones_of
 from ctr199.report import Report, display_path
 from ctr199.store import (
@@ -31,7 +33,6 @@ from ctr199.store import (
     YamlError,
     atomic_write,
     dump_roundtrip,
-    load_fast,
     load_roundtrip,
     read_text,
     render_task,
@@ -40,12 +41,11 @@ from ctr199.store import (
 from ctr199.text import forbidden_char
 
 
-class EditRefused(Exception):
-    """An edit that was not made; `usage` tells a mistake in the request from a rule of the data."""
+class EditRefused(Ctr199Error):
+    """An edit that was not made; `usage` tells a mistake in the request (exit 2) from a rule of the data (exit 1)."""
 
     def __init__(self, message: str, *, usage: bool = False):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, EXIT_USAGE if usage else EXIT_FINDINGS)
         self.usage = usage
 
 
@@ -80,22 +80,10 @@ class UpdateResult:
 
 def _programme(root: Path) -> Programme:
     """Groups and agency registry, the context of the task rules; a broken file refuses the edit."""
-    data = DataDir(root)
-    programme = Programme(root=root)
     try:
-        if data.agencies.exists():
-            programme.registry = load_registry(data.agencies)
-        if data.groups.exists():
-            programme.groups = GroupsFile.model_validate(load_fast(data.groups)).groups
-    except YamlError as exc:  # say where: a merge conflict left in agencies.yaml, say, is named as such
-        raise EditRefused(
-            f"{display_path(exc.path)}:{exc.line}:{exc.col}: {exc.message}; sửa trước (ctr199 validate)"
-        ) from None
-    except ValueError:
-        raise EditRefused(
-            "danh mục cơ quan hoặc nhóm nhiệm vụ đang có lỗi; chạy ctr199 validate rồi sửa trước"
-        ) from None
-    return programme
+        return edit_context(root)
+    except DataError as exc:
+        raise EditRefused(exc.message) from None
 
 
 def _problems(path: Path, text: str, programme: Programme, as_of: date) -> tuple[Task | None, Report]:

@@ -13,17 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ctr199.output import appendix_number, neutralise
-from ctr199.payload import LIST_SEPARATOR, csv_cell, iso
+from ctr199.output import appendix_number
+from ctr199.payload import LIST_SEPARATOR, csv_cell, task_payload
 from ctr199.programme import Programme
 from ctr199.query import Filters, MilestoneState, TaskState, select
-from ctr199.text import shorten
+from ctr199.text import neutralise, shorten, strip_marks
 
-# Part of every calendar UID, so the events of this programme never collide with another's.
-PROGRAMME_KEY = "ctr199-hai-phong-2026"
-CALENDAR_NAME = "Nhiệm vụ Chương trình hành động 199-KL/TW (Hải Phòng 2026)"
+if TYPE_CHECKING:
+    from ctr199.models import ProgrammeFile
+
 TASK_SHEET = "Nhiệm vụ"
 MILESTONE_SHEET = "Mốc thời hạn"
 
@@ -141,13 +141,13 @@ def export(
     """
     states = select(programme, filters, as_of)
     if output_format is ExportFormat.XLSX:
-        return render_xlsx(states, as_of)
+        return render_xlsx(states, as_of, programme.identity)
     if output_format is ExportFormat.CSV:
         task_table, milestone_table = tables(states)
         return render_csv(milestone_table if milestones else task_table)
     if output_format is ExportFormat.JSON:
         return render_json(states, as_of)
-    return render_ics(states, as_of)
+    return render_ics(states, as_of, programme.identity)
 
 
 # ---------------------------------------------------------------- csv
@@ -167,53 +167,20 @@ def render_csv(table: Table) -> bytes:
 
 
 def render_json(states: Sequence[TaskState], as_of: date) -> bytes:
-    """Tasks with their milestones nested; keys as in the data files, statuses as key and label."""
-    payload = {"as_of": as_of.isoformat(), "tasks": [_task_json(state) for state in states]}
+    """Tasks with their milestones nested: the records of `ctr199 list --format json` (`payload.task_payload`)."""
+    payload = {"as_of": as_of.isoformat(), "tasks": [task_payload(state) for state in states]}
     return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def _task_json(state: TaskState) -> dict[str, Any]:
-    task = state.record.task
-    return {
-        "id": task.id,
-        "group": task.group,
-        "subgroup": task.subgroup,
-        "title": task.title,
-        "output": task.output,
-        "deadline": task.deadline,
-        "lead": list(task.lead),
-        "partners": list(task.partners),
-        "authority": task.authority,
-        "due": iso(state.next_due),
-        "status": state.category.value,
-        "status_label": state.category.label,
-        "days_overdue": state.days_overdue,
-        "milestones": [_milestone_json(milestone) for milestone in state.milestones],
-    }
-
-
-def _milestone_json(milestone: MilestoneState) -> dict[str, Any]:
-    return {
-        "number": milestone.number,
-        "label": milestone.label,
-        "due": iso(milestone.due),
-        "ongoing": milestone.ongoing,
-        "done_on": iso(milestone.done_on),
-        "status": milestone.category.value,
-        "status_label": milestone.category.label,
-        "days_overdue": milestone.days_overdue,
-    }
 
 
 # ---------------------------------------------------------------- xlsx
 
 
-def render_xlsx(states: Sequence[TaskState], as_of: date) -> bytes:
+def render_xlsx(states: Sequence[TaskState], as_of: date, info: ProgrammeFile) -> bytes:
     """A workbook with a task sheet and a milestone sheet, ready to filter, sort and print."""
     from openpyxl import Workbook
 
     workbook = Workbook()
-    workbook.properties.title = f"Chương trình hành động 199-KL/TW — tình hình đến {as_of:%d/%m/%Y}"
+    workbook.properties.title = f"{info.short_title} — tình hình đến {as_of:%d/%m/%Y}"
     for index, table in enumerate(tables(states)):
         sheet = workbook.active if index == 0 else workbook.create_sheet()
         _fill_sheet(sheet, table, as_of)
@@ -265,7 +232,7 @@ def _xlsx_value(value: Cell, illegal: Any) -> str | int | date | None:
 # ---------------------------------------------------------------- ics
 
 
-def render_ics(states: Sequence[TaskState], as_of: date) -> bytes:
+def render_ics(states: Sequence[TaskState], as_of: date, info: ProgrammeFile) -> bytes:
     """One all-day event per dated milestone; ongoing milestones have no date and no event.
 
     UIDs depend only on programme, task and milestone, so a re-exported calendar updates the
@@ -274,18 +241,18 @@ def render_ics(states: Sequence[TaskState], as_of: date) -> bytes:
     from icalendar import Calendar, Event
 
     calendar = Calendar()
-    calendar.add("prodid", "-//ctr199//Chuong trinh hanh dong 199-KL/TW//VI")
+    calendar.add("prodid", f"-//ctr199//{strip_marks(info.short_title)}//VI")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", CALENDAR_NAME)
+    calendar.add("x-wr-calname", f"Nhiệm vụ {info.short_title} ({info.place} {info.year})")
     stamp = datetime.combine(as_of, time(0, 0), tzinfo=UTC)
     for state in states:
         for milestone in state.milestones:
             if milestone.due is None or milestone.ongoing:
                 continue
             event = Event()
-            event.add("uid", event_uid(state.task_id, milestone.number))
+            event.add("uid", event_uid(info.code, state.task_id, milestone.number))
             event.add("dtstamp", stamp)
             event.add("dtstart", milestone.due)
             event.add("dtend", milestone.due + timedelta(days=1))
@@ -297,8 +264,9 @@ def render_ics(states: Sequence[TaskState], as_of: date) -> bytes:
     return data
 
 
-def event_uid(task_id: int, milestone: int) -> str:
-    return f"{PROGRAMME_KEY}-nhiem-vu-{task_id:03d}-moc-{milestone}@ctr199"
+def event_uid(programme_code: str, task_id: int, milestone: int) -> str:
+    """Stable across exports; the programme's code keeps two programmes' events apart in one calendar."""
+    return f"{programme_code}-nhiem-vu-{task_id:03d}-moc-{milestone}@ctr199"
 
 
 def event_summary(state: TaskState, milestone: MilestoneState) -> str:

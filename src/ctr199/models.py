@@ -349,6 +349,7 @@ class IndicatorsFile(_Record):
 class LetterheadSpec(_Record):
     """One letterhead of the office's documents (Decree 30/2020/NĐ-CP): who issues, number lines, signer."""
 
+    layout: Literal["state", "party"] = "state"  # which built-in Word layout draws it
     parent_body: NFCStr = Field(min_length=1)
     issuer: NFCStr = Field(min_length=1)
     motto: list[NFCStr] = Field(min_length=1)

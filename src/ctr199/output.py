@@ -12,7 +12,6 @@ place that refuses to replace an existing file without `--force`.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -21,6 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, TextIO, TypeVar
 
+from ctr199.errors import DataError, UsageError
 from ctr199.text import visible
 
 PAGE_ROWS = 30
@@ -197,48 +197,27 @@ def refuse_existing(paths: Sequence[Path], *, force: bool) -> None:
 
     A usage error (exit 2): the user must choose `--force` or another `-o`.
     """
-    from ctr199.cli import fail
-
     existing = [path for path in paths if path.exists()]
     if existing and not force:
         which = f"tệp {existing[0]}" if len(existing) == 1 else f"{len(existing)} tệp (ví dụ {existing[0]})"
-        fail(f"{which} đã có; dùng --force để ghi đè hoặc chọn -o khác")
+        raise UsageError(f"{which} đã có; dùng --force để ghi đè hoặc chọn -o khác")
 
 
 def check_output(path: Path, *, force: bool) -> None:
     """Stop (exit 2) unless `path` can take a result file: no folder, no file unless `force`, its folder exists."""
-    from ctr199.cli import fail
-
     if path.is_dir():
-        fail(f"{path} là một thư mục; -o cần tên tệp")
+        raise UsageError(f"{path} là một thư mục; -o cần tên tệp")
     refuse_existing([path], force=force)
     if not path.parent.is_dir():
-        fail(f"không có thư mục {path.parent}")
+        raise UsageError(f"không có thư mục {path.parent}")
 
 
 def write_output(path: Path, content: str | bytes, *, force: bool) -> None:
     """Write a result file atomically (`store.atomic_write`) after `check_output`; exit 1 if the system refuses."""
-    from ctr199.cli import EXIT_FINDINGS, fail
     from ctr199.store import atomic_write
 
     check_output(path, force=force)
     try:
         atomic_write(path, content)
     except OSError as exc:
-        fail(f"không ghi được {path}: {exc.strerror or exc}", EXIT_FINDINGS)
-
-
-# What a spreadsheet may take as the start of a formula (OWASP "CSV injection"), full-width forms included.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-# A pattern, not compiled here: output is imported on every run, neutralise only by CSV and xlsx.
-_SIGNED_NUMBER = r"[-+]\d+(?:[.,]\d+)*%?"
-
-
-def neutralise(text: str) -> str:
-    """Text a spreadsheet will show as text: a leading formula character gets a "'" before it.
-
-    A bare signed number ("-2,5", "+3%") is left alone: it is a number, not a formula.
-    """
-    if text.startswith(_FORMULA_START) and not re.fullmatch(_SIGNED_NUMBER, text):
-        return f"'{text}"
-    return text
+        raise DataError(f"không ghi được {path}: {exc.strerror or exc}") from None

@@ -11,8 +11,8 @@ from datetime import date
 from typing import Any
 
 from ctr199.models import Group
-from ctr199.output import neutralise
 from ctr199.query import AgencyLoad, Category, Item, MilestoneState, Summary, TaskState
+from ctr199.text import neutralise
 
 Payload = dict[str, Any]
 
@@ -21,7 +21,7 @@ TASK_CSV_FIELDS = (
     "group",
     "title",
     "lead",
-    "deadline_text",
+    "deadline",
     "due",
     "status",
     "status_label",
@@ -35,7 +35,7 @@ ITEM_CSV_FIELDS = (
     "milestone",
     "milestone_label",
     "lead",
-    "deadline_text",
+    "deadline",
     "due",
     "days_overdue",
     "days_left",
@@ -60,20 +60,29 @@ def milestone_payload(milestone: MilestoneState) -> Payload:
         "ongoing": milestone.ongoing,
         "done": milestone.done,
         "done_on": iso(milestone.done_on),
-        "category": milestone.category.value,
+        "status": milestone.category.value,
+        "status_label": milestone.category.label,
         "days_overdue": milestone.days_overdue,
     }
 
 
 def task_payload(state: TaskState) -> Payload:
-    """A task as judged on `state.as_of`; `due` is its next open due date (the last one once all are met)."""
+    """A task as judged on `state.as_of`: the one record of `list`, `overdue`, `show` and `export` in JSON.
+
+    The appendix columns keep the data files' keys; `due` is the next open due date (the last one once
+    all are met); `status` is the computed category (the reported status is `show`'s `reported_status`).
+    """
     task = state.record.task
     return {
         "id": task.id,
-        "title": task.title,
         "group": task.group,
+        "subgroup": task.subgroup,
+        "title": task.title,
+        "output": task.output,
+        "deadline": task.deadline,
         "lead": list(task.lead),
-        "deadline_text": task.deadline,
+        "partners": list(task.partners),
+        "authority": task.authority,
         "milestones": [milestone_payload(m) for m in state.milestones],
         "status": state.category.value,
         "status_label": state.category.label,
@@ -101,10 +110,6 @@ def task_detail_payload(state: TaskState) -> Payload:
     task = state.record.task
     payload = task_payload(state)
     payload.update(
-        subgroup=task.subgroup,
-        output=task.output,
-        partners=list(task.partners),
-        authority=task.authority,
         reported_status=task.status.value,
         reported_status_label=task.status.label,
         completed_on=iso(task.completed_on),

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
 from ctr199.agencies import Registry
 from ctr199.models import Group, Indicator, Milestone, ProgrammeFile, Task
-from ctr199.report import Report
 
 
 def milestones_of(task: Task) -> list[Milestone]:
@@ -57,19 +55,20 @@ class Programme:
         self.indicators: list[Indicator] = []
         self.info: ProgrammeFile | None = None  # programme.yaml: title, year, letterheads (None when unreadable)
 
+    @property
+    def identity(self) -> ProgrammeFile:
+        """programme.yaml, which every document needs (title, place, letterheads)."""
+        if self.info is None:
+            from ctr199.errors import DataError
+
+            raise DataError(
+                f"thiếu hoặc lỗi tệp {self.root / 'programme.yaml'} (tên chương trình, năm, tiêu đề văn bản); "
+                "chạy ctr199 validate rồi sửa, hoặc tạo kho dữ liệu mới bằng ctr199 init"
+            )
+        return self.info
+
     def task(self, task_id: int) -> TaskRecord | None:
         return next((record for record in self.tasks if record.id == task_id), None)
 
     def group(self, group_id: int) -> Group | None:
         return next((group for group in self.groups if group.id == group_id), None)
-
-
-def load_programme(root: Path, *, as_of: date, use_cache: bool | None = None) -> tuple[Programme, Report]:
-    """Load and check every file under `root`; bad files are reported, never fatal.
-
-    Unchanged files come from the cache of checked files unless `use_cache` is False (None follows
-    `ctr199 --no-cache` and `CTR199_NO_CACHE`).
-    """
-    from ctr199.checks import check_programme
-
-    return check_programme(root, as_of=as_of, use_cache=use_cache)

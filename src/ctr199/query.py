@@ -371,8 +371,13 @@ def record_matches(record: TaskRecord, filters: Filters, registry: Registry) -> 
     return True
 
 
-def select(programme: Programme, filters: Filters, as_of: date, soon_days: int = DEFAULT_SOON_DAYS) -> list[TaskState]:
-    """Tasks that pass every filter, judged as of `as_of`, in programme order."""
+def select(programme: Programme, filters: Filters, as_of: date, soon_days: int | None = None) -> list[TaskState]:
+    """Tasks that pass every filter, judged as of `as_of`, in programme order.
+
+    "Due soon" means within `soon_days`, by default the programme's own (programme.yaml).
+    """
+    if soon_days is None:
+        soon_days = programme.info.soon_days if programme.info is not None else DEFAULT_SOON_DAYS
     registry = programme.registry
     states = (
         classify(record, as_of, soon_days) for record in programme.tasks if record_matches(record, filters, registry)

@@ -114,18 +114,6 @@ def _directory(folder: Path) -> Iterator[Callable[[str], os.stat_result]]:
         os.close(fd)
 
 
-def find_data_dir(start: Path | None = None) -> Path | None:
-    """The nearest `data/` holding `tasks/`, from `start` upwards (so any sub-folder works)."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / TASKS_DIR).is_dir() and (folder / GROUPS_FILE).exists():
-            return folder
-        candidate = folder / "data"
-        if (candidate / TASKS_DIR).is_dir():
-            return candidate
-    return None
-
-
 # ---------------------------------------------------------------- fast safe reading
 
 _STR_TAG = "tag:yaml.org,2002:str"

@@ -19,15 +19,17 @@ import os
 import re
 import sys
 import types
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jinja2 import Environment
-
 from ctr199.text import shorten
+
+if TYPE_CHECKING:
+    from ctr199.models import LetterheadSpec, ProgrammeFile
 
 TEMPLATES = "templates"
 _MARKER = "brief.md"  # a built-in template every templates folder has
@@ -49,38 +51,18 @@ class TemplateChoiceError(ValueError):
 
 @dataclass(frozen=True)
 class Letterhead:
-    """The header block of an official document: issuing body on the left, motto on the right."""
+    """The letterhead a document is made with: its key in programme.yaml and what it says there.
+
+    `layout` names the built-in Word layout (`state`: two-line national motto under a rule; `party`:
+    the Party's one-line motto and the star under the issuer), whatever the office calls the letterhead.
+    """
 
     key: str
-    issuer: str
-    office: str
-    motto: tuple[str, ...]
-    brief_number: str
-    letter_number: str
-    signer: str
+    spec: LetterheadSpec
 
-
-LETTERHEADS = {
-    "state": Letterhead(
-        key="state",
-        issuer="UBND THÀNH PHỐ HẢI PHÒNG",
-        office="VĂN PHÒNG",
-        motto=("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"),
-        brief_number="Số:        /BC-VP",
-        letter_number="Số:        /VP-TH",
-        signer="CHÁNH VĂN PHÒNG",
-    ),
-    "party": Letterhead(
-        key="party",
-        issuer="THÀNH ỦY HẢI PHÒNG",
-        office="VĂN PHÒNG THÀNH ỦY",
-        motto=("ĐẢNG CỘNG SẢN VIỆT NAM",),
-        brief_number="Số        -BC/VPTU",
-        letter_number="Số        -CV/VPTU",
-        signer="CHÁNH VĂN PHÒNG",
-    ),
-}
-DEFAULT_LETTERHEAD = "state"
+    @property
+    def layout(self) -> str:
+        return self.spec.layout
 
 
 @dataclass(frozen=True)
@@ -126,24 +108,29 @@ def format_of(path: Path) -> Format | None:
     return None
 
 
-def choose_template(document: str, output: Format, spec: str | None) -> Template:
-    """`--template`: empty, "state" or "party" for a built-in letterhead, else a template file."""
-    key = (spec or DEFAULT_LETTERHEAD).strip().lower()
-    if key in LETTERHEADS:
-        path = builtin_dir() / builtin_file(document, output, key)
+def choose_template(document: str, output: Format, spec: str | None, programme: ProgrammeFile) -> Template:
+    """`--template`: empty for the programme's default letterhead, a letterhead's key, else a template file."""
+    key = (spec or programme.default_letterhead).strip().lower()
+    if key in programme.letterheads:
+        head = Letterhead(key, programme.letterheads[key])
+        path = builtin_dir() / builtin_file(document, output, head.layout)
         if not path.is_file():
             raise TemplateChoiceError(f"không có mẫu {path.name} cho định dạng {output.value}")
-        return Template(path, output, LETTERHEADS[key], builtin=True)
+        return Template(path, output, head, builtin=True)
     path = Path(spec or "")
     if not path.is_file():
-        names = ", ".join(LETTERHEADS)
-        raise TemplateChoiceError(f'không có tệp mẫu "{spec}" (dùng {names} hoặc đường dẫn tới một tệp mẫu)')
+        names = ", ".join(programme.letterheads)
+        raise TemplateChoiceError(
+            f'không có tệp mẫu "{spec}" (dùng tên một tiêu đề trong programme.yaml: {names}; '
+            "hoặc đường dẫn tới một tệp mẫu)"
+        )
     is_docx = path.suffix.lower() == ".docx"
     if is_docx != (output is Format.docx):
         raise TemplateChoiceError(
             f"mẫu {path.name} không dùng được cho định dạng {output.value}: mẫu Word (.docx) chỉ dùng với --format docx"
         )
-    return Template(path.resolve(), output, LETTERHEADS[DEFAULT_LETTERHEAD], builtin=False)
+    default = programme.default_letterhead
+    return Template(path.resolve(), output, Letterhead(default, programme.letterheads[default]), builtin=False)
 
 
 # ---------------------------------------------------------------- Jinja environments
@@ -174,8 +161,8 @@ def environment(template: Template, *, autoescape: bool) -> Environment:
 
 def context_for(template: Template, data: dict[str, Any]) -> dict[str, Any]:
     """What a template sees: the document data plus the letterhead (text templates draw it themselves)."""
-    letterhead = template.letterhead
-    return {**data, "letterhead": {**asdict(letterhead), "motto": list(letterhead.motto)}}
+    head = template.letterhead
+    return {**data, "letterhead": {"key": head.key, **head.spec.model_dump(mode="json")}}
 
 
 def render(template: Template, data: dict[str, Any]) -> str | bytes:

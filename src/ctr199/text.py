@@ -67,6 +67,12 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", stripped.casefold()).strip()
 
 
+def strip_marks(text: str) -> str:
+    """The text in plain ASCII letters, case kept ("Kế hoạch số 12/KH" → "Ke hoach so 12/KH")."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).encode("ascii", "ignore").decode()
+
+
 def ascii_slug(text: str, max_words: int = 6) -> str:
     """A short ASCII file-name-safe slug, e.g. for export file names."""
     words = re.findall(r"[a-z0-9]+", fold(text))
@@ -100,3 +106,19 @@ def spelling_key(text: str) -> str:
         tones = "".join(ch for ch in word if ch in TONE_MARKS)
         words.append("".join(ch for ch in word if ch not in TONE_MARKS) + tones)
     return unicodedata.normalize("NFC", " ".join(words))
+
+
+# What a spreadsheet may take as the start of a formula (OWASP "CSV injection"), full-width forms included.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# A pattern, not compiled here: output is imported on every run, neutralise only by CSV and xlsx.
+_SIGNED_NUMBER = r"[-+]\d+(?:[.,]\d+)*%?"
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet will show as text: a leading formula character gets a "'" before it.
+
+    A bare signed number ("-2,5", "+3%") is left alone: it is a number, not a formula.
+    """
+    if text.startswith(_FORMULA_START) and not re.fullmatch(_SIGNED_NUMBER, text):
+        return f"'{text}"
+    return text

@@ -29,7 +29,7 @@ class Commands(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        from ctr199.cli import EXIT_FINDINGS
+        from ctr199.errors import EXIT_FINDINGS, Ctr199Error
 
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
@@ -42,6 +42,8 @@ class Commands(TyperGroup):
         except click_errors.NoArgsIsHelpError as exc:
             exc.show()
             sys.exit(exc.exit_code)
+        except Ctr199Error as exc:  # raised by ctr199 itself: the message and exit code it carries
+            _stop(exc.message, exc.exit_code)
         except click_errors.ClickException as exc:
             _stop(usage_message(exc), exc.exit_code)
         except typer.Abort:
@@ -51,8 +53,8 @@ class Commands(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-def _stop(message: str, code: int = 2) -> NoReturn:  # 2: EXIT_USAGE of ctr199.cli
-    from ctr199.cli import error_line
+def _stop(message: str, code: int = 2) -> NoReturn:  # 2: EXIT_USAGE
+    from ctr199.errors import error_line
 
     typer.echo(error_line(message), err=True)
     sys.exit(code)

@@ -30,6 +30,7 @@ def _import(tmp_path: Path, text: str | bytes) -> tuple[Any, Path]:
     data = tmp_path / "data"
     (data / "tasks").mkdir(parents=True)
     shutil.copy(SHIPPED / "agencies.yaml", data / "agencies.yaml")
+    shutil.copy(SHIPPED / "programme.yaml", data / "programme.yaml")
     return invoke("import-appendix", str(source), "--out", str(data / "tasks")), data
 
 

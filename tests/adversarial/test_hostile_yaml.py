@@ -90,7 +90,7 @@ def test_tolerated_encodings_validate_cleanly(tmp_path: Path, content: str) -> N
 def test_nfd_text_is_accepted_and_normalised(tmp_path: Path) -> None:
     import unicodedata
 
-    from ctr199.programme import load_programme
+    from ctr199.loading import load_programme
 
     root = make_data_dir(tmp_path / "data")
     _write(root, unicodedata.normalize("NFD", GOOD))

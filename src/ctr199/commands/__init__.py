@@ -33,6 +33,7 @@ COMMANDS = {
     "import-appendix": "import_appendix",
     "brief": "brief",
     "remind": "remind",
+    "merge-driver": "merge_driver",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 

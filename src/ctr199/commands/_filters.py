@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand
@@ -19,9 +19,9 @@ from typer.core import TyperCommand
 from ctr199.output import OutputFormat
 
 if TYPE_CHECKING:
+    from ctr199.loading import QueryLoad
     from ctr199.programme import Programme
     from ctr199.query import Filters, FilterSpec, TaskState
-    from ctr199.report import Finding
 
 
 def complete_agency(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -60,8 +60,7 @@ def _agency_names(ctx: Any, param: Any, incomplete: str) -> list[str]:
 
 
 def _completion_root(ctx: typer.Context | None) -> Path | None:
-    from ctr199.cli import data_root
-    from ctr199.store import find_data_dir
+    from ctr199.loading import data_root, find_data_dir
 
     params: dict[str, Any] = getattr(ctx, "params", None) or {}
     given = params.get("data_dir") or os.environ.get("CTR199_DATA")
@@ -115,7 +114,8 @@ YearOption = Annotated[
     typer.Option("--year", "-y", metavar="NĂM", help="Có mốc đến hạn trong năm, ví dụ 2026.", show_default=False),
 ]
 GroupOption = Annotated[
-    int | None, typer.Option("--group", "-g", metavar="NHÓM", help="Nhóm nhiệm vụ (1–9).", show_default=False)
+    int | None,
+    typer.Option("--group", "-g", metavar="NHÓM", help="Số nhóm nhiệm vụ (trong groups.yaml).", show_default=False),
 ]
 StatusOption = Annotated[
     list[str] | None,
@@ -185,45 +185,20 @@ def make_filters(programme: Programme, spec: FilterSpec) -> Filters:
         fail(str(exc))
 
 
-# Findings that keep a whole file out of the programme (as opposed to a rule one of its tasks breaks).
-_UNREADABLE = frozenset(
-    {"yaml-syntax", "yaml-encoding", "yaml-unsafe", "merge-conflict", "file-shape", "schema", "date", "duplicate-id"}
-)
 SKIPPED_SHOWN = 10
 
 
-class Loaded(NamedTuple):
-    """The programme as read for a query, and how many data errors may make the answer incomplete."""
+def load(data_dir: Path | None, as_of: date) -> QueryLoad:
+    """Read the data directory for a query (`loading.for_query`); broken files are named by `finish`."""
+    from ctr199.loading import for_query, resolve_data_dir
 
-    programme: Programme
-    errors: int
-    skipped: list[Finding]  # the first reason of each file left out
-
-    def skipped_file(self, path: Path) -> Finding | None:
-        from ctr199.report import display_path
-
-        return next((finding for finding in self.skipped if finding.path == display_path(path)), None)
+    return for_query(resolve_data_dir(data_dir), as_of=as_of)
 
 
-def load(data_dir: Path | None, as_of: date) -> Loaded:
-    """Read the data directory. Broken files are left out and reported by `finish`."""
-    from ctr199.cli import resolve_data_dir
-    from ctr199.programme import load_programme
-
-    programme, report = load_programme(resolve_data_dir(data_dir), as_of=as_of)
-    # A report dated after --as-of is no error for a query: classify ignores what was not yet reported.
-    errors = [finding for finding in report.errors if finding.code != "log-future"]
-    skipped: dict[str, Finding] = {}
-    for finding in errors:
-        if finding.code in _UNREADABLE:
-            skipped.setdefault(finding.path, finding)
-    return Loaded(programme, len(errors), list(skipped.values()))
-
-
-def select_tasks(data_dir: Path | None, day: date, spec: FilterSpec) -> tuple[Loaded, Filters, list[TaskState]]:
+def select_tasks(data_dir: Path | None, day: date, spec: FilterSpec) -> tuple[QueryLoad, Filters, list[TaskState]]:
     """Read the data directory and pick the tasks `spec` lets through, judged as of `day`.
 
-    Pass the `Loaded` to `finish` once the answer is written.
+    Pass the `QueryLoad` to `finish` once the answer is written.
     """
     from ctr199.query import select
 
@@ -232,7 +207,7 @@ def select_tasks(data_dir: Path | None, day: date, spec: FilterSpec) -> tuple[Lo
     return loaded, filters, select(loaded.programme, filters, day)
 
 
-def finish(loaded: Loaded) -> None:
+def finish(loaded: QueryLoad) -> None:
     """Exit 1 after the answer when the data has errors: the answer may be missing tasks.
 
     Each file left out is named on stderr (the first few), with where and why it could not be read.

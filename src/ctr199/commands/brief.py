@@ -19,7 +19,12 @@ if TYPE_CHECKING:
 
 TemplateOption = Annotated[
     str | None,
-    typer.Option("--template", "-t", help="state (mặc định, văn bản hành chính), party (văn bản Đảng) hoặc tệp mẫu."),
+    typer.Option(
+        "--template",
+        "-t",
+        help="Tên một tiêu đề văn bản trong programme.yaml (mặc định: default_letterhead, ví dụ state, party) "
+        "hoặc đường dẫn tới tệp mẫu.",
+    ),
 ]
 
 
@@ -76,8 +81,8 @@ def brief(
         period = choose_period(day, week=week, start=option_date("--from", date_from), end=option_date("--to", date_to))
     except BriefError as exc:
         fail(str(exc))
-    chosen = template_for("brief", fmt, template)
     programme = checked_programme(resolve_data_dir(data_dir), day)
+    chosen = template_for("brief", fmt, template, programme)
     items = list(recommendation or [])
     if recommendations_file is not None:
         try:
@@ -107,12 +112,12 @@ def _format(given: str | None, output: Path | None, template: str | None) -> For
     return Format.md
 
 
-def template_for(document: str, fmt: Format, spec: str | None) -> Template:
+def template_for(document: str, fmt: Format, spec: str | None, programme: Programme) -> Template:
     """The `--template` to render `document` with; a template that cannot be used is a usage error."""
     from ctr199.templating import TemplateChoiceError, TemplateFailure, choose_template
 
     try:
-        return choose_template(document, fmt, spec)
+        return choose_template(document, fmt, spec, programme.identity)
     except TemplateChoiceError as exc:
         fail(str(exc))
     except TemplateFailure as exc:  # the built-in templates are missing: a broken installation
@@ -130,17 +135,10 @@ def rendered(chosen: Template, data: dict[str, object]) -> str | bytes:
 
 
 def checked_programme(root: Path, day: date) -> Programme:
-    """The loaded programme; a brief is never built from data that fails validation."""
-    from ctr199.programme import load_programme
+    """The loaded programme; a document is never built from data that fails validation (exit 1)."""
+    from ctr199.loading import for_document
 
-    programme, report = load_programme(root, as_of=day)
-    if report.errors:
-        fail(
-            f"dữ liệu có {len(report.errors)} lỗi (đầu tiên: {report.errors[0]}); "
-            "chạy ctr199 validate rồi sửa trước khi lập báo cáo",
-            EXIT_FINDINGS,
-        )
-    return programme
+    return for_document(root, as_of=day)
 
 
 def _default_name(slug: str, agency: Agency | None) -> str:

@@ -130,7 +130,10 @@ def describe(result: Recorded) -> str:
 
 @indicator_app.command("show", help="Xem một chỉ tiêu: nguyên văn, các mục tiêu, toàn bộ số liệu đã ghi và đánh giá.")
 def show(
-    ref: Annotated[str, typer.Argument(metavar="ID", help="Số thứ tự chỉ tiêu (1–22).", show_default=False)],
+    ref: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="Số thứ tự chỉ tiêu (xem ctr199 indicators).", show_default=False),
+    ],
     as_of: AsOfOption = None,
     data: DataOption = None,
 ) -> None:

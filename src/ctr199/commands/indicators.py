@@ -74,7 +74,7 @@ def render_csv(rows: list[IndicatorRow]) -> str:
 
 
 def _csv_cell(value: object) -> object:
-    from ctr199.output import neutralise
+    from ctr199.text import neutralise
 
     if isinstance(value, bool):
         return "true" if value else "false"

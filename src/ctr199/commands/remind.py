@@ -31,7 +31,11 @@ def remind(
     template: TemplateOption = None,
     reply_by: Annotated[
         str | None,
-        typer.Option("--reply-by", help="Hạn cơ quan gửi báo cáo (mặc định: 7 ngày sau --as-of).", show_default=False),
+        typer.Option(
+            "--reply-by",
+            help="Hạn cơ quan gửi báo cáo (mặc định: reply_days ngày sau --as-of, theo programme.yaml).",
+            show_default=False,
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ghi đè công văn đã có trong thư mục.")] = False,
     data_dir: DataOption = None,
@@ -47,15 +51,16 @@ def remind(
     fmt = Format(output_format.lower())
     if output.exists() and not output.is_dir():
         fail(f"{output} là một tệp; -o cần một thư mục")
-    chosen = template_for("remind", fmt, template)
     programme = checked_programme(resolve_data_dir(data_dir), day)
+    chosen = template_for("remind", fmt, template, programme)
     filters = make_filters(programme, FilterSpec(agency=agency))
     try:
         letters = build_reminders(programme, day, reply_by=option_date("--reply-by", reply_by), agency=filters.agency)
     except BriefError as exc:
         fail(str(exc))
     if not letters:
-        typer.echo("Không có cơ quan nào có nhiệm vụ quá hạn hoặc đến hạn trong 14 ngày tới; không soạn công văn.")
+        soon = programme.identity.soon_days
+        typer.echo(f"Không có cơ quan nào có nhiệm vụ quá hạn hoặc đến hạn trong {soon} ngày tới; không soạn công văn.")
         return
 
     paths = [output / f"{letter.file_stem}.{fmt.value}" for letter in letters]

@@ -20,11 +20,16 @@ class SchemaKind(StrEnum):
 
 
 def register(app: typer.Typer) -> None:
-    app.command("schema", help="In JSON Schema của tệp dữ liệu: nhiệm vụ, chỉ tiêu, cơ quan, nhóm, chương trình (cho trình soạn thảo gợi ý).")(schema)
+    app.command(
+        "schema",
+        help="In JSON Schema của tệp dữ liệu: nhiệm vụ, chỉ tiêu, cơ quan, nhóm, chương trình (cho trình soạn thảo).",
+    )(schema)
 
 
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="task | indicators | agencies | groups | programme")] = SchemaKind.task,
+    kind: Annotated[
+        SchemaKind, typer.Argument(help="task | indicators | agencies | groups | programme")
+    ] = SchemaKind.task,
 ) -> None:
     import json
 

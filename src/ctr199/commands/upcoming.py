@@ -26,8 +26,15 @@ if TYPE_CHECKING:
     from ctr199.query import Item
 
 WithinOption = Annotated[
-    int,
-    typer.Option("--within", "-w", min=0, metavar="SỐ-NGÀY", help="Số ngày tính từ ngày đối chiếu (tính cả ngày đó)."),
+    int | None,
+    typer.Option(
+        "--within",
+        "-w",
+        min=0,
+        metavar="SỐ-NGÀY",
+        help="Số ngày tính từ ngày đối chiếu, tính cả ngày đó (mặc định: soon_days của programme.yaml).",
+        show_default=False,
+    ),
 ]
 
 
@@ -40,7 +47,7 @@ def register(app: typer.Typer) -> None:
 
 
 def upcoming(
-    within: WithinOption = 14,
+    within: WithinOption = None,
     agency: AgencyOption = None,
     role: RoleOption = "lead",
     group: GroupOption = None,
@@ -51,11 +58,14 @@ def upcoming(
     data_dir: DataOption = None,
 ) -> None:
     from ctr199.payload import ITEM_CSV_FIELDS, item_payload
-    from ctr199.query import FilterSpec, upcoming_items
+    from ctr199.query import DEFAULT_SOON_DAYS, FilterSpec, upcoming_items
 
     day = resolve_as_of(as_of)
     spec = FilterSpec(agency=agency, role=role, group=group, search=search)
     loaded, _, states = select_tasks(data_dir, day, spec)
+    if within is None:
+        info = loaded.programme.info
+        within = info.soon_days if info is not None else DEFAULT_SOON_DAYS
     items = upcoming_items(states, within)
     write_records(
         items, output_format, item_payload, ITEM_CSV_FIELDS, lambda: show_table(items, day, within, show_all=show_all)

@@ -37,10 +37,10 @@ def validate(
     limit: Annotated[int, typer.Option("--limit", min=0, help="Số dòng tối đa in ra ở dạng text (0 = tất cả).")] = 200,
     no_cache: NoCacheOption = False,
 ) -> None:
-    from ctr199.checks import check_programme
+    from ctr199.loading import load_programme
 
     root = resolve_data_dir(data_dir)
-    _, report = check_programme(root, as_of=resolve_as_of(as_of), use_cache=False if no_cache else None)
+    _, report = load_programme(root, as_of=resolve_as_of(as_of), use_cache=False if no_cache else None)
     typer.echo(render(report, output_format, limit=limit))
     raise typer.Exit(EXIT_FINDINGS if report.failed(strict=strict) else EXIT_OK)
 

@@ -1,0 +1,286 @@
+"""The one loading layer: where the data folder is, reading its files (through the cache), building
+the whole programme, and what a broken file means for each kind of command.
+
+- `resolve_data_dir` finds the data folder (`--data`, else the nearest `data/` upwards).
+- `load_programme` reads and checks every file — programme.yaml, agencies, groups, indicators,
+  tasks — and returns the `Programme` with a `Report` of every finding. A file that cannot be read
+  is left out and reported, never fatal: one broken file does not hide the others.
+- The policies built on it:
+  * queries (`for_query`) answer from what loads; the CLI prints the answer, names what was left
+    out and exits 1;
+  * documents and edits (`for_document`, `edit_context`) refuse while the data has errors
+    (`DataError`, exit 1), so nothing official is made from, or written into, broken data;
+  * `validate` prints the whole report.
+
+The rules themselves live in `checks`; this module only drives them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import NamedTuple, TypeVar
+
+from pydantic import BaseModel
+
+from ctr199.agencies import Registry
+from ctr199.cache import CheckCache, Key, file_key, rebuild
+from ctr199.cache import enabled as cache_enabled
+from ctr199.checks import (
+    FAILED,
+    FileChecker,
+    check_indicator_dates,
+    check_indicators,
+    check_registry,
+    check_task_alone,
+    check_task_context,
+)
+from ctr199.errors import DataError, UsageError
+from ctr199.models import AgenciesFile, GroupsFile, IndicatorsFile, Milestone, ProgrammeFile, Task
+from ctr199.programme import Programme, TaskRecord
+from ctr199.report import Finding, Report, display_path
+from ctr199.store import GROUPS_FILE, TASKS_DIR, DataDir
+
+M = TypeVar("M", bound=BaseModel)
+
+# Findings that leave a whole file out of the programme (the others only flag a value in it).
+UNREADABLE = frozenset(
+    {"yaml-syntax", "yaml-encoding", "yaml-unsafe", "merge-conflict", "file-shape", "schema", "date", "duplicate-id"}
+)
+
+
+# ---------------------------------------------------------------- where the data is
+
+
+def find_data_dir(start: Path | None = None) -> Path | None:
+    """The nearest `data/` holding `tasks/`, from `start` upwards (so any sub-folder works)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / TASKS_DIR).is_dir() and (folder / GROUPS_FILE).exists():
+            return folder
+        candidate = folder / "data"
+        if (candidate / TASKS_DIR).is_dir():
+            return candidate
+    return None
+
+
+def data_root(given: Path) -> Path | None:
+    """The data directory a `--data` folder names: itself or its data/, whichever holds tasks/."""
+    return next((folder for folder in (given, given / "data") if (folder / TASKS_DIR).is_dir()), None)
+
+
+def resolve_data_dir(given: Path | None) -> Path:
+    """The data directory to use; `UsageError` saying how to name one when there is none."""
+    if given is not None:
+        if not given.is_dir():
+            raise UsageError(f"không có thư mục dữ liệu {given}")
+        root = data_root(given)
+        if root is None:
+            raise UsageError(f"{given} không chứa thư mục tasks/; trỏ --data tới thư mục dữ liệu (ví dụ: data/)")
+        return root
+    found = find_data_dir()
+    if found is None:
+        raise UsageError("không tìm thấy thư mục dữ liệu (data/tasks/); chạy lệnh trong kho dữ liệu hoặc dùng --data")
+    return found
+
+
+# ---------------------------------------------------------------- the whole programme
+
+
+def load_programme(root: Path, *, as_of: date, use_cache: bool | None = None) -> tuple[Programme, Report]:
+    """Load every file of the data directory and collect every finding.
+
+    What a file says on its own is taken from the cache while the file is unchanged (see `cache`);
+    `use_cache=None` follows `--no-cache` / `CTR199_NO_CACHE`. Checks against other files and
+    against `as_of` run every time, so the result is the same with or without the cache.
+    """
+    with _collector_paused():
+        return _load(root, as_of=as_of, use_cache=use_cache)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading builds tens of thousands of objects, which sets off full garbage collections again and
+    again (a third of the time for 10,000 tasks); the records hold no reference cycles, so pause it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(root: Path, *, as_of: date, use_cache: bool | None) -> tuple[Programme, Report]:
+    data = DataDir(root)
+    report = Report.model_construct(findings=[])
+    programme = Programme(root=root)
+    wanted = cache_enabled() if use_cache is None else use_cache
+    store = CheckCache.open(root) if wanted else CheckCache.disabled()
+
+    programme.info = _checked_file(store, data.programme, ProgrammeFile, "chương trình (programme.yaml)", report)
+    agencies = _checked_file(store, data.agencies, AgenciesFile, "danh mục cơ quan", report, check_registry)
+    if agencies is not None:
+        programme.registry = Registry(agencies.agencies)
+    groups = _checked_file(store, data.groups, GroupsFile, "nhóm nhiệm vụ", report)
+    if groups is not None:
+        programme.groups = groups.groups
+    if data.indicators.exists():
+        indicators = _checked_file(
+            store, data.indicators, IndicatorsFile, "chỉ tiêu", report, lambda c, m: check_indicators(c, m, None)
+        )
+        if indicators is not None:
+            programme.indicators = indicators.indicators
+            report.indicators = len(indicators.indicators)
+            check_indicator_dates(FileChecker(data.indicators, report), indicators, as_of)
+
+    seen: dict[int, Path] = {}
+    files = data.task_files_stat()
+    report.files_checked += len(files)
+    for path, info in files:
+        checker, task, milestones = _task_file(store, path, file_key(info), report)
+        if task is None:
+            continue
+        check_task_context(checker, task, programme, as_of=as_of)
+        if task.id in seen:
+            checker.add(
+                ("id",),
+                "duplicate-id",
+                f"số thứ tự {task.id} đã dùng ở {display_path(seen[task.id])}; mỗi nhiệm vụ một số",
+            )
+            continue
+        seen[task.id] = path
+        programme.tasks.append(TaskRecord(task, path, milestones))
+    programme.tasks.sort(key=lambda record: record.id)
+    report.tasks = len(programme.tasks)
+    store.save()
+    return programme, report
+
+
+def _task_file(
+    store: CheckCache, path: Path, key: Key, report: Report
+) -> tuple[FileChecker, Task | None, tuple[Milestone, ...]]:
+    """The task of one file and its milestones, from the cache or checked now (on its own)."""
+    checker = FileChecker(path, report)
+    name = f"{TASKS_DIR}/{path.name}"
+    entry = store.get(name, key)
+    if entry is not None:
+        try:
+            task = entry.model(Task)
+            milestones = tuple([rebuild(Milestone, item) for item in entry.extra])
+            report.findings.extend(entry.findings(path))
+            return checker, task, milestones
+        except (TypeError, ValueError, KeyError, AttributeError):
+            store.forget(name)  # an entry this code cannot use: check the file again
+    start = len(report.findings)
+    document = checker.load()
+    task = None if document is FAILED else checker.validate(Task, document, "nhiệm vụ")
+    found: tuple[Milestone, ...] = ()
+    if task is not None:
+        found = tuple(check_task_alone(checker, task))
+    extra = [milestone.model_dump(mode="json") for milestone in found]
+    store.put(name, key, task, report.findings[start:], extra)
+    return checker, task, found
+
+
+def _checked_file(
+    store: CheckCache,
+    path: Path,
+    model: type[M],
+    what: str,
+    report: Report,
+    check: Callable[[FileChecker, M], None] | None = None,
+) -> M | None:
+    """One of the programme's other files, validated (and checked by `check`), through the cache."""
+    report.files_checked += 1
+    try:
+        key = file_key(path.stat())
+    except OSError:
+        report.add(Finding(path=display_path(path), code="file-shape", message=f"thiếu tệp {what}"))
+        return None
+    name = path.name
+    entry = store.get(name, key)
+    if entry is not None:
+        try:
+            value = entry.model(model)
+            report.findings.extend(entry.findings(path))
+            return value
+        except (TypeError, ValueError, KeyError, AttributeError):
+            store.forget(name)
+    start = len(report.findings)
+    checker = FileChecker(path, report)
+    document = checker.load()
+    value = None if document is FAILED else checker.validate(model, document, what)
+    if value is not None and check is not None:
+        check(checker, value)
+    store.put(name, key, value, report.findings[start:])
+    return value
+
+
+# ---------------------------------------------------------------- policies for broken files
+
+
+class QueryLoad(NamedTuple):
+    """The programme as read for a query, and how many data errors may make the answer incomplete."""
+
+    programme: Programme
+    report: Report
+    errors: int
+    skipped: list[Finding]  # the first reason of each file left out
+
+    def skipped_file(self, path: Path) -> Finding | None:
+        return next((finding for finding in self.skipped if finding.path == display_path(path)), None)
+
+
+def for_query(root: Path, *, as_of: date, use_cache: bool | None = None) -> QueryLoad:
+    """What a query answers from: every file that loads. The caller reports the rest and exits 1."""
+    programme, report = load_programme(root, as_of=as_of, use_cache=use_cache)
+    # A report dated after --as-of is no error for a query: classify ignores what was not yet reported.
+    errors = [finding for finding in report.errors if finding.code != "log-future"]
+    skipped: dict[str, Finding] = {}
+    for finding in errors:
+        if finding.code in UNREADABLE:
+            skipped.setdefault(finding.path, finding)
+    return QueryLoad(programme, report, len(errors), list(skipped.values()))
+
+
+def for_document(root: Path, *, as_of: date, what: str = "lập báo cáo") -> Programme:
+    """The programme a document is made from; `DataError` while any file has errors."""
+    programme, report = load_programme(root, as_of=as_of)
+    if report.errors:
+        raise DataError(
+            f"dữ liệu có {len(report.errors)} lỗi (đầu tiên: {report.errors[0]}); "
+            f"chạy ctr199 validate rồi sửa trước khi {what}"
+        )
+    return programme
+
+
+def edit_context(root: Path) -> Programme:
+    """What the task rules need besides the task (identity, agency registry, groups) — no tasks.
+
+    An edit is checked against these; one of them broken refuses the edit (`DataError`).
+    """
+    data = DataDir(root)
+    report = Report.model_construct(findings=[])
+    programme = Programme(root=root)
+    store = CheckCache.open(root) if cache_enabled() else CheckCache.disabled()
+    if data.programme.exists():
+        programme.info = _checked_file(store, data.programme, ProgrammeFile, "chương trình (programme.yaml)", report)
+    if data.agencies.exists():
+        agencies = _checked_file(store, data.agencies, AgenciesFile, "danh mục cơ quan", report, check_registry)
+        if agencies is not None:
+            programme.registry = Registry(agencies.agencies)
+    if data.groups.exists():
+        groups = _checked_file(store, data.groups, GroupsFile, "nhóm nhiệm vụ", report)
+        if groups is not None:
+            programme.groups = groups.groups
+    store.save()
+    if report.errors:
+        raise DataError(
+            f"{report.errors[0]}; danh mục cơ quan, nhóm nhiệm vụ hoặc programme.yaml đang có lỗi: "
+            "chạy ctr199 validate rồi sửa trước"
+        )
+    return programme
