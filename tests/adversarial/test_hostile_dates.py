@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ctr199.checks import check_programme
+from ctr199.loading import load_programme as check_programme
 from ctr199.models import UnreadDate, parse_day
 from ctr199.store import YamlError, load_fast, load_roundtrip
 

@@ -153,7 +153,8 @@ def test_conflict_in_the_registry_refuses_new_and_names_it(tmp_path: Path, monke
     )  # fmt: skip
     assert result.exit_code == 1
     assert error_line(result) == (
-        f"Lỗi: data/agencies.yaml:5:1: còn dấu xung đột git (dòng 5–9) {HOW}; sửa trước (ctr199 validate)"
+        f"Lỗi: data/agencies.yaml:5:1: error[merge-conflict]: còn dấu xung đột git (dòng 5–9) {HOW}; "
+        "danh mục cơ quan, nhóm nhiệm vụ hoặc programme.yaml đang có lỗi: chạy ctr199 validate rồi sửa trước"
     )
     assert tree_digest(data) == before
     # Every query still answers (without the registry) and says why the answer may be incomplete.
