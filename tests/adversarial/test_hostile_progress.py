@@ -237,3 +237,54 @@ def test_records_without_label_are_not_questioned(data: Path) -> None:
         + MILESTONE_1_LOG,
     )
     assert invoke("validate", "data", "--as-of", AS_OF).exit_code == 0
+
+
+def test_merge_driver_does_not_move_a_completion_either() -> None:
+    """One branch adds a segment at the front of the deadline, the other completes milestone 1: merging
+    both would hand the completion to another milestone, so the driver leaves the conflict to a person."""
+    from ctr199.merging import merge_texts
+
+    from ..conftest import SHIPPED
+
+    base = (SHIPPED / MULTI).read_text(encoding="utf-8")
+    ours = base.replace("deadline: '- Khởi công", "deadline: 'Chuẩn bị đầu tư Tháng 2/2026; - Khởi công")
+    theirs = base.replace(
+        "status: not_started\ncompleted_on:\ncompleted_milestones: []\nlog: []\n",
+        "status: in_progress\ncompleted_on:\ncompleted_milestones:\n  - milestone: 1\n    label: Khởi công\n"
+        "    due: 2026-03-31\n    date: 2026-03-10\n" + MILESTONE_1_LOG,
+    )
+    result = merge_texts(base, ours, theirs, "data/tasks/065.yaml")
+    assert not result.clean
+    assert 'mốc 1 ghi hoàn thành là "Khởi công"' in result.message
+    assert b"<<<<<<< ours" in result.text
+
+
+@pytest.mark.parametrize(
+    ("name", "tracking"),
+    [
+        pytest.param(
+            MULTI,
+            "status: done\ncompleted_on: 2026-09-10\ncompleted_milestones:\n  - milestone: 1\n    date: 2026-03-10\n"
+            + MILESTONE_1_LOG
+            + "  - date: 2026-09-10\n    status: done\n",
+            id="done-unlisted-milestones-met-on-completed-on",
+        ),
+        pytest.param(
+            SINGLE,
+            "status: done\ncompleted_on: 2026-05-01\ncompleted_milestones: []\n"
+            "log:\n  - date: 2026-05-01\n    status: done\n",
+            id="single-milestone-done",
+        ),
+        pytest.param(
+            MULTI,
+            "status: in_progress\ncompleted_on:\ncompleted_milestones: []\n"
+            + MILESTONE_1_LOG
+            + "  - date: 2026-04-01\n    status: in_progress\n    milestone: 1\n",
+            id="milestone-reopened-in-the-log-and-records",
+        ),
+    ],
+)
+def test_consistent_progress_passes(data: Path, name: str, tracking: str) -> None:
+    _set_tracking(data, name, tracking)
+    result = invoke("validate", "data", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
