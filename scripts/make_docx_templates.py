@@ -386,11 +386,16 @@ def brief(layout: str) -> DocumentObject:
     heading(document, "I. KẾT QUẢ CHUNG")
     para(document, "Tổng số nhiệm vụ theo dõi: {{ counts.total }}, trong đó:")
     tag(document, "for c in counts.categories")
-    para(document, "- {{ c.label }}: {{ c.count }} nhiệm vụ ({{ c.percent }}){{ '.' if loop.last else ';' }}")
+    para(
+        document,
+        "- {{ c.label }}: {{ c.count }} nhiệm vụ ({{ c.percent }})"
+        "{{ ', trong đó chưa triển khai: %d' % c.not_started if c.not_started is not none else '' }}"
+        "{{ '.' if loop.last else ';' }}",
+    )
     tag(document, "endfor")
     para(document, "Kết quả theo nhóm nhiệm vụ:")
     keys = [category.value for category in CATEGORY_SHORT]
-    table = data_table(document, ("Nhóm nhiệm vụ", "Tổng số", *CATEGORY_SHORT.values()), (63, 17, *[17] * 5))
+    table = data_table(document, ("Nhóm nhiệm vụ", "Tổng số", *CATEGORY_SHORT.values()), (48, 17, *[20] * 5))
     loop_row(table, "for g in groups")
     data_row(
         table,
@@ -404,8 +409,9 @@ def brief(layout: str) -> DocumentObject:
         centred=range(1, 7),
         bold=True,
     )
+    para(document, Run("Ghi chú: HT = hoàn thành.", italic=True))
 
-    heading(document, "II. NHIỆM VỤ ĐANG THỰC HIỆN QUÁ HẠN")
+    heading(document, "II. NHIỆM VỤ CHƯA HOÀN THÀNH QUÁ HẠN")
     tag(document, "if overdue")
     para(
         document,
@@ -511,7 +517,8 @@ def reminder(layout: str) -> DocumentObject:
     para(
         document,
         "Thực hiện {{ programme }}, Văn phòng theo dõi, tổng hợp tình hình thực hiện nhiệm vụ của các cơ quan. "
-        "Tính đến ngày {{ as_of }}, {{ agency }} được giao chủ trì các nhiệm vụ sau cần khẩn trương hoàn thành:",
+        "Tính đến ngày {{ as_of }}, {{ agency }} còn các nhiệm vụ được giao chủ trì sau đây "
+        "cần khẩn trương hoàn thành:",
     )
     tag(document, "if overdue")
     para(document, Run("1. Nhiệm vụ đã quá thời hạn ({{ overdue|length }}):", bold=True))

@@ -76,7 +76,7 @@ def test_markdown_content_is_what_the_fixture_implies(tmp_path: Path) -> None:
     assert code == 0, output
     assert "Tuần 48/2026 (từ 23/11/2026 đến 29/11/2026)" in output
     assert "Tổng số nhiệm vụ theo dõi: **9**" in output
-    assert "- Đang thực hiện quá hạn: 4 nhiệm vụ (44,4%)" in output
+    assert "- Chưa hoàn thành quá hạn: 4 nhiệm vụ (44,4%)" in output
     assert "| **Tổng cộng** | **9** | **1** | **1** | **2** | **4** | **1** |" in output
     # Overdue grouped by lead agency, most items first, each with its appendix number and days late.
     assert (
@@ -406,7 +406,7 @@ def test_html_page(tmp_path: Path) -> None:
     # The chart: one bar segment per non-zero category of each group, with its count as a tooltip.
     bars = [attrs for tag, attrs in page.tags if tag == "rect" and attrs.get("height") == "18"]
     assert len(bars) == 8
-    assert "Nhóm 5 — Đang thực hiện quá hạn: 2" in text
+    assert "Nhóm 5 — Chưa hoàn thành quá hạn: 2" in text
     assert "@page { size: A4" in source
 
 

@@ -76,6 +76,15 @@ def test_refusals_exit_codes_and_nothing_written(shipped_copy: Path) -> None:
         assert result.exit_code == code, (args, result.output)
         assert result.output.startswith("Lỗi: ") and "Traceback" not in result.output
         assert path.read_bytes() == before, args
+    # The recording date is --date; --as-of, the reference date of every other command, is not taken here.
+    for args in (("--as-of", "2026-10-05"), ("--date", "31/02/2026")):
+        result = runner.invoke(
+            app, ["indicator", "set", "-d", str(shipped_copy), "7", "-p", "2026-08", "-v", "1", *args]
+        )
+        assert result.exit_code == 2 and result.output.startswith(
+            f"Lỗi: {'không có tùy chọn --as-of' if args[0] == '--as-of' else '--date: '}"
+        )
+        assert path.read_bytes() == before, args
     replaced = runner.invoke(app, [*base, "7", "--period", "2026-09", "--value", "40", "--replace"])
     assert replaced.exit_code == 0 and "Thay cho số đã ghi trước: 39,2 tỷ USD" in replaced.output
 

@@ -69,16 +69,16 @@ def test_every_category_from_progress_marked_on_time_and_late(demo: Path) -> Non
     }
     labels = {item["status"]: item["status_label"] for item in items}
     assert labels == {
-        "done_on_time": "Hoàn thành đúng hạn",
-        "done_late": "Hoàn thành quá hạn",
-        "on_track": "Đang thực hiện trong hạn",
-        "overdue": "Đang thực hiện quá hạn",
+        "done_on_time": "Đã hoàn thành đúng hạn",
+        "done_late": "Đã hoàn thành quá hạn",
+        "on_track": "Chưa hoàn thành trong hạn",
+        "overdue": "Chưa hoàn thành quá hạn",
         "no_deadline": "Không thời hạn",
     }
     table = run(demo, "list", "--as-of", "01/07/2026")
     for label in labels.values():
         assert label in table.stdout
-    assert "Tổng: 8 nhiệm vụ — 1 hoàn thành đúng hạn, 1 hoàn thành quá hạn" in table.stdout
+    assert "Tổng: 8 nhiệm vụ — 1 đã hoàn thành đúng hạn, 1 đã hoàn thành quá hạn" in table.stdout
 
 
 def test_boundary_day(demo: Path) -> None:
@@ -263,7 +263,7 @@ def test_filters_combine(demo: Path) -> None:
     assert listed(demo, "--agency", "SXD", "--quarter", "I/2026", "--status", "quá hạn") == [8]
     assert listed(demo, "--agency", "SXD", "--role", "any", "--year", "2026", "--search", "benh vien") == [7]
     result = run(demo, "list", "--as-of", "2026-07-01", "--agency", "SXD", "--status", "overdue", "--group", "5")
-    assert "Tổng: 1 nhiệm vụ — 1 đang thực hiện quá hạn." in result.stdout
+    assert "Tổng: 1 nhiệm vụ — 1 chưa hoàn thành quá hạn." in result.stdout
     empty = run(demo, "list", "--agency", "SYT", "--status", "done")
     assert empty.exit_code == 0 and "Không có nhiệm vụ nào thỏa điều kiện lọc" in empty.stdout
 
@@ -299,7 +299,7 @@ def test_csv_list(demo: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [row["id"] for row in rows] == ["3", "6", "8"]
     assert rows[2]["milestones"] == "1. Trình đề án: 2026-03-31; 2. Ban hành: 2026-05-31"
-    assert rows[2]["status_label"] == "Đang thực hiện quá hạn"
+    assert rows[2]["status_label"] == "Chưa hoàn thành quá hạn"
 
 
 # ---------------------------------------------------------------- output for people and pipes
@@ -364,10 +364,10 @@ def test_show(demo: Path) -> None:
     out = result.stdout
     assert out.startswith("Nhiệm vụ 5 (nhóm 5)\n")
     assert "Xây dựng cầu vượt sông Cấm" in out and "Công trình hoàn thành, đưa vào sử dụng" in out
-    assert "Đánh giá đến 01/07/2026  Đang thực hiện trong hạn" in out
+    assert "Đánh giá đến 01/07/2026  Chưa hoàn thành trong hạn" in out
     milestone_rows = [line.split() for line in out.splitlines() if line.strip().startswith(("1  ", "2  "))]
     assert milestone_rows[0][:5] == ["1", "Khởi", "công", "31/03/2026", "10/04/2026"]
-    assert "Hoàn thành quá hạn" in out and "31/12/2028" in out
+    assert "Đã hoàn thành quá hạn" in out and "31/12/2028" in out
     assert "Nhật ký tiến độ" in out and "10/04/2026  Đang thực hiện" in out and "Đã khởi công" in out
     detail = as_json(demo, "show", "2", "--as-of", "2026-07-01")
     assert detail["status"] == "done_late"
@@ -390,7 +390,15 @@ def test_show_unknown_task(demo: Path) -> None:
 def test_summary(demo: Path) -> None:
     payload = as_json(demo, "summary", "--as-of", "2026-07-01")
     assert payload["total"] == 8
-    assert payload["overall"] == {"done_on_time": 1, "done_late": 1, "on_track": 2, "overdue": 3, "no_deadline": 1}
+    assert payload["overall"] == {
+        "done_on_time": 1,
+        "done_late": 1,
+        "on_track": 2,
+        "overdue": 3,
+        "no_deadline": 1,
+        "not_started": 1,
+    }
+    assert payload["not_started"] == {"on_track": 0, "overdue": 1}
     group_6 = next(g for g in payload["groups"] if g["group"] == 6)
     assert (group_6["total"], group_6["overdue"], group_6["on_track"]) == (2, 1, 1)
     assert payload["leads"][0] == {
@@ -401,14 +409,26 @@ def test_summary(demo: Path) -> None:
         "on_track": 1,
         "overdue": 2,
         "no_deadline": 0,
+        "not_started": 0,
     }
     table = run(demo, "summary", "--as-of", "2026-07-01")
     assert "Tình hình thực hiện tính đến ngày 01/07/2026: 8 nhiệm vụ" in table.stdout
-    assert "Đang thực hiện quá hạn 3 37,5%" in [" ".join(line.split()) for line in table.stdout.splitlines()]
+    lines = [" ".join(line.split()) for line in table.stdout.splitlines()]
+    assert "Chưa hoàn thành quá hạn 3 37,5%" in lines
+    overdue_row = lines.index("Chưa hoàn thành quá hạn 3 37,5%")
+    assert lines[overdue_row + 1] == "– trong đó chưa triển khai 1"
+    assert lines[overdue_row - 1] == "– trong đó chưa triển khai 0"
+    assert "Chưa HT quá hạn Không thời hạn Chưa triển khai" in " ".join(lines)
+    assert "Chưa triển khai: nhiệm vụ chưa hoàn thành mà chưa ghi tiến độ nào" in table.stdout
     filtered = as_json(demo, "summary", "--as-of", "2026-07-01", "--quarter", "II/2026")
     assert filtered["total"] == 2 and filtered["overall"]["overdue"] == 2
     rows = list(csv.DictReader(io.StringIO(run(demo, "summary", "--as-of", "2026-07-01", "-f", "csv").stdout)))
-    assert (rows[0]["scope"], rows[0]["total"], rows[0]["overdue"]) == ("overall", "8", "3")
+    assert (rows[0]["scope"], rows[0]["total"], rows[0]["overdue"], rows[0]["not_started"]) == (
+        "overall",
+        "8",
+        "3",
+        "1",
+    )
 
 
 def test_agencies(demo: Path) -> None:
@@ -489,3 +509,19 @@ def test_list_and_export_describe_a_task_with_the_same_record(demo: Path) -> Non
     assert exported.exit_code == 0, exported.output
     tasks = json.loads(exported.stdout)["tasks"]
     assert tasks and all(task == listed[task["id"]] for task in tasks)
+
+
+def test_agencies_are_printed_as_the_registry_names_them() -> None:
+    """Task 52 was imported as "Sở Văn hoá, …"; the registry says "Sở Văn hóa, …": answers use the registry's."""
+    data = str(ROOT / "data")
+    verbatim, canonical = "Sở Văn hoá, Thể thao và Du lịch", "Sở Văn hóa, Thể thao và Du lịch"
+    assert verbatim in (ROOT / "data" / "tasks" / "052.yaml").read_text(encoding="utf-8")
+    outputs = [
+        runner.invoke(app, ["show", "52", "-d", data, "--as-of", "2026-07-01"]).stdout,
+        runner.invoke(app, ["list", "-d", data, "--as-of", "2026-07-01", "--quarter", "III/2026"]).stdout,
+        runner.invoke(app, ["list", "-d", data, "--as-of", "2026-07-01", "-f", "json"]).stdout,
+        runner.invoke(app, ["export", "-d", data, "--as-of", "2026-07-01", "-f", "csv"]).stdout,
+        runner.invoke(app, ["summary", "-d", data, "--as-of", "2026-07-01"]).stdout,
+    ]
+    for output in outputs:
+        assert canonical in output and verbatim not in output

@@ -83,7 +83,7 @@ def test_csv_of_the_shipped_data(shipped_copy: Path) -> None:
     by_id = {int(row[0]): row for row in rows[1:]}
     assert sorted(by_id) == list(range(1, 76))
     assert by_id[2][3:5] == ["Tháng 3/2026", "Sở Tài chính"]
-    assert by_id[2][8:] == ["2026-03-31", "Đang thực hiện quá hạn", str((date(2026, 11, 28) - date(2026, 3, 31)).days)]
+    assert by_id[2][8:] == ["2026-03-31", "Chưa hoàn thành quá hạn", str((date(2026, 11, 28) - date(2026, 3, 31)).days)]
     assert by_id[33][4] == "Sở Xây dựng; Ban QLDA liên quan"
     assert by_id[49][2].startswith("'- Được UNESCO vinh danh")  # readable, and no formula
     assert by_id[31][3] == "" and by_id[31][8] == "" and by_id[31][9] == "Không thời hạn"
@@ -105,11 +105,11 @@ def test_csv_milestones_and_filters(progress: Path) -> None:
         "Số ngày quá hạn",
     ]
     assert [(row[0], row[1], row[3], row[4], row[6], row[7]) for row in rows[1:]] == [
-        ("1", "1", "Trong năm 2026", "2026-12-31", "Hoàn thành đúng hạn", "2026-05-20"),
-        ("2", "1", "Khởi công", "2026-03-31", "Hoàn thành đúng hạn", "2026-03-15"),
-        ("2", "2", "Hoàn thành", "2028-12-31", "Đang thực hiện trong hạn", ""),
-        ("3", "1", "Báo cáo", "2026-09-30", "Đang thực hiện quá hạn", ""),
-        ("4", "1", "Tháng 6/2026", "2026-06-30", "Đang thực hiện quá hạn", ""),
+        ("1", "1", "Trong năm 2026", "2026-12-31", "Đã hoàn thành đúng hạn", "2026-05-20"),
+        ("2", "1", "Khởi công", "2026-03-31", "Đã hoàn thành đúng hạn", "2026-03-15"),
+        ("2", "2", "Hoàn thành", "2028-12-31", "Chưa hoàn thành trong hạn", ""),
+        ("3", "1", "Báo cáo", "2026-09-30", "Chưa hoàn thành quá hạn", ""),
+        ("4", "1", "Tháng 6/2026", "2026-06-30", "Chưa hoàn thành quá hạn", ""),
     ]
     hostile = _csv_rows(_export(progress, "-f", "csv", "--status", "overdue").stdout_bytes)
     assert [row[0] for row in hostile[1:]] == ["3", "4"]
@@ -128,7 +128,7 @@ def test_json_nests_milestones_with_iso_dates(progress: Path) -> None:
     tasks = {task["id"]: task for task in payload["tasks"]}
     assert sorted(tasks) == [1, 2, 3, 4]
     two = tasks[2]
-    assert (two["due"], two["status"], two["status_label"]) == ("2028-12-31", "on_track", "Đang thực hiện trong hạn")
+    assert (two["due"], two["status"], two["status_label"]) == ("2028-12-31", "on_track", "Chưa hoàn thành trong hạn")
     assert [(m["number"], m["label"], m["due"], m["done_on"]) for m in two["milestones"]] == [
         (1, "Khởi công", "2026-03-31", "2026-03-15"),
         (2, "Hoàn thành", "2028-12-31", None),
@@ -197,7 +197,7 @@ def test_xlsx_workbook(progress: Path, tmp_path: Path) -> None:
     assert hostile[5].value == "'@SUM(A1:A2)\n+Sở Tài chính"
 
     done = [cell.value for cell in milestones[2]]
-    assert done[:2] == [1, 1] and done[6] == "Hoàn thành đúng hạn" and done[7] == datetime(2026, 5, 20)
+    assert done[:2] == [1, 1] and done[6] == "Đã hoàn thành đúng hạn" and done[7] == datetime(2026, 5, 20)
     assert milestones.cell(row=2, column=8).number_format == "DD/MM/YYYY"
 
 

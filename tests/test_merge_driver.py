@@ -212,7 +212,7 @@ def test_the_same_field_changed_differently_is_left_as_a_conflict(repo: Path) ->
 
 def test_figures_of_indicators_on_two_branches_merge(repo: Path) -> None:
     def record(ref: str, period: str, value: str, on: str) -> None:
-        args = ["indicator", "set", ref, "--period", period, "--value", value, "--as-of", on]
+        args = ["indicator", "set", ref, "--period", period, "--value", value, "--date", on]
         result = runner.invoke(app, [*args, "--data", str(repo / "data")])
         assert result.exit_code == 0, result.output
 
@@ -237,7 +237,7 @@ def test_figures_of_indicators_on_two_branches_merge(repo: Path) -> None:
 def test_different_figures_for_one_period_are_a_conflict(repo: Path) -> None:
     for branch, value in (("lan", "9,8"), ("minh", "9,6")):
         _branch(repo, branch, "main")
-        args = ["indicator", "set", "1.grdp", "--period", "2026-Q1", "--value", value, "--as-of", "2026-05-01"]
+        args = ["indicator", "set", "1.grdp", "--period", "2026-Q1", "--value", value, "--date", "2026-05-01"]
         assert runner.invoke(app, [*args, "--data", str(repo / "data")]).exit_code == 0
         commit(repo, f"{branch}: quý I")
     result = _git_merge(repo, "lan")

@@ -32,6 +32,7 @@ from ctr199.query import (
     overdue_items,
     parse_categories,
     select,
+    started_by,
     summarise,
     upcoming_items,
 )
@@ -192,6 +193,11 @@ def test_due_soon_flags_open_items_within_14_days() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("Đã hoàn thành đúng hạn", {C.DONE_ON_TIME}),
+        ("da hoan thanh qua han", {C.DONE_LATE}),
+        ("Chưa hoàn thành trong hạn", {C.ON_TRACK}),
+        ("chưa hoàn thành, quá hạn", {C.OVERDUE}),
+        # the names of earlier versions
         ("Hoàn thành đúng hạn", {C.DONE_ON_TIME}),
         ("hoan thanh qua han", {C.DONE_LATE}),
         ("ĐANG THỰC HIỆN TRONG HẠN", {C.ON_TRACK}),
@@ -206,6 +212,7 @@ def test_due_soon_flags_open_items_within_14_days() -> None:
         ("done", {C.DONE_ON_TIME, C.DONE_LATE}),
         ("Hoàn thành", {C.DONE_ON_TIME, C.DONE_LATE}),
         ("open", {C.ON_TRACK, C.OVERDUE}),
+        ("Chưa hoàn thành", {C.ON_TRACK, C.OVERDUE}),
     ],
 )
 def test_category_names(text: str, expected: set[Category]) -> None:
@@ -214,7 +221,13 @@ def test_category_names(text: str, expected: set[Category]) -> None:
 
 def test_category_parse_wants_exactly_one() -> None:
     assert Category.parse("Đang thực hiện quá hạn") is C.OVERDUE
-    assert C.OVERDUE.label == "Đang thực hiện quá hạn"
+    assert [c.label for c in Category] == [
+        "Đã hoàn thành đúng hạn",
+        "Đã hoàn thành quá hạn",
+        "Chưa hoàn thành trong hạn",
+        "Chưa hoàn thành quá hạn",
+        "Không thời hạn",
+    ]
     with pytest.raises(ValueError, match="nhiều trạng thái"):
         Category.parse("done")
     with pytest.raises(ValueError, match="không có trạng thái"):
@@ -338,6 +351,31 @@ def test_summary_counts(demo: Programme) -> None:
     assert list(result.by_lead)[:2] == ["Sở Xây dựng", "Sở Tài chính"]
     assert result.by_lead["Sở Xây dựng"] == {C.DONE_ON_TIME: 1, C.OVERDUE: 2, C.ON_TRACK: 1}
     assert result.by_lead["Sở Văn hóa, Thể thao và Du lịch"] == {C.OVERDUE: 1}
+    # Of the open tasks, only (6) has nothing recorded: "chưa triển khai".
+    assert result.not_started == {C.OVERDUE: 1}
+    assert [s.task_id for s in select(demo, Filters(), JULY_1) if s.not_started] == [6]
+    assert result.not_started_by_group == {1: 0, 3: 0, 5: 0, 6: 0, 7: 1}
+    assert result.not_started_by_lead["Sở Văn hóa, Thể thao và Du lịch"] == 1
+    assert result.not_started_by_lead["Sở Xây dựng"] == 0
+
+
+def test_not_started_counts_what_was_recorded_by_the_date(demo: Programme) -> None:
+    """On 01/05/2026 (3) and (7), in progress today, had no log entry yet; (5) and (8) had; (4) has no due date."""
+    states = select(demo, Filters(), date(2026, 5, 1))
+    assert [(s.task_id, s.category) for s in states if s.not_started] == [
+        (3, C.ON_TRACK),
+        (6, C.OVERDUE),
+        (7, C.ON_TRACK),
+    ]
+    assert summarise(states, demo.registry).not_started == {C.ON_TRACK: 2, C.OVERDUE: 1}
+
+
+def test_a_status_past_not_started_without_a_log_counts_as_started() -> None:
+    assert started_by(record(status="in_progress"), JULY_1)
+    assert not started_by(record(), JULY_1)
+    later = [{"date": "2026-08-01", "status": "in_progress"}]
+    assert not started_by(record(status="in_progress", log=later), JULY_1)
+    assert started_by(record(status="in_progress", log=later), date(2026, 8, 1))
 
 
 def test_lead_names_registry_names_each_once(demo: Programme) -> None:
@@ -387,7 +425,7 @@ def test_task_payload_data_model(demo: Programme) -> None:
     assert payload["deadline"] == "Trình đề án tháng 3/2026; Ban hành tháng 5/2026"
     assert (payload["status"], payload["status_label"], payload["days_overdue"]) == (
         "overdue",
-        "Đang thực hiện quá hạn",
+        "Chưa hoàn thành quá hạn",
         92,
     )
     assert payload["due"] == "2026-03-31"
@@ -399,7 +437,7 @@ def test_task_payload_data_model(demo: Programme) -> None:
         "done": False,
         "done_on": None,
         "status": "overdue",
-        "status_label": "Đang thực hiện quá hạn",
+        "status_label": "Chưa hoàn thành quá hạn",
         "days_overdue": 31,
     }
     row = item_payload(overdue_items([state])[1])

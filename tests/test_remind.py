@@ -26,6 +26,7 @@ def test_one_markdown_letter_per_lead_agency(tmp_path: Path) -> None:
     assert "Đã soạn 3 công văn đôn đốc" in output
     letter = (out / "don-doc-so-tai-chinh.md").read_text(encoding="utf-8")
     assert "**Kính gửi: Sở Tài chính.**" in letter
+    assert "Sở Tài chính còn các nhiệm vụ được giao chủ trì sau đây cần khẩn trương hoàn thành:" in letter
     assert "**1. Nhiệm vụ đã quá thời hạn (1):**" in letter and "| (65) |" in letter and "| 242 |" in letter
     assert "**2. Nhiệm vụ đến hạn trong 14 ngày tới (1):**" in letter and "| (46) |" in letter
     assert "trước ngày 05/12/2026" in letter  # 7 days after --as-of

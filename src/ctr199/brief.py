@@ -27,6 +27,7 @@ from ctr199.numbers import format_number
 from ctr199.output import appendix_number, vn_date
 from ctr199.programme import Programme, TaskRecord
 from ctr199.query import (
+    OPEN_CATEGORIES,
     Category,
     Filters,
     Item,
@@ -42,12 +43,12 @@ from ctr199.text import ascii_slug, fold, shorten
 
 NO_LEAD = "(chưa rõ cơ quan chủ trì)"
 
-# Column headers for tables with one column per category.
+# Column headers for tables with one column per category (the templates explain "HT" under them).
 CATEGORY_SHORT = {
-    Category.DONE_ON_TIME: "HT đúng hạn",
-    Category.DONE_LATE: "HT quá hạn",
-    Category.ON_TRACK: "Trong hạn",
-    Category.OVERDUE: "Quá hạn",
+    Category.DONE_ON_TIME: "Đã HT đúng hạn",
+    Category.DONE_LATE: "Đã HT quá hạn",
+    Category.ON_TRACK: "Chưa HT trong hạn",
+    Category.OVERDUE: "Chưa HT quá hạn",
     Category.NO_DEADLINE: "Không thời hạn",
 }
 
@@ -158,6 +159,8 @@ class CategoryCount(_Data):
     short: str
     count: int
     percent: str
+    # Of an open category's tasks, those nothing has been recorded for ("chưa triển khai"); None otherwise.
+    not_started: int | None = None
 
 
 class Counts(_Data):
@@ -287,7 +290,7 @@ def build_brief(
     period = request.period
     overdue = overdue_items(states)
     only = filters.agency.name if filters.agency is not None else None
-    counts = _counts(summary.overall, summary.total)
+    counts = _counts(summary.overall, summary.total, summary.not_started)
     described = period.describe()
     return Brief(
         programme=info.title,
@@ -349,7 +352,7 @@ def _scope(programme: Programme, request: BriefRequest) -> str:
     return "; ".join(parts)
 
 
-def _counts(counter: Counter[Category], total: int) -> Counts:
+def _counts(counter: Counter[Category], total: int, not_started: Counter[Category] | None = None) -> Counts:
     categories = [
         CategoryCount(
             key=category.value,
@@ -357,6 +360,7 @@ def _counts(counter: Counter[Category], total: int) -> Counts:
             short=CATEGORY_SHORT[category],
             count=counter[category],
             percent=_percent(counter[category], total),
+            not_started=not_started[category] if not_started is not None and category in OPEN_CATEGORIES else None,
         )
         for category in Category
     ]

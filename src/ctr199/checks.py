@@ -466,7 +466,7 @@ def _check_dates(checker: FileChecker, task: Task, *, as_of: date) -> None:
             checker.add(
                 ("log", index, "date"),
                 "log-future",
-                f"ngày {entry.date:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}; không ghi trước tiến độ tương lai",
+                f"ngày {entry.date:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}; không ghi tiến độ cho ngày chưa đến",
             )
     if task.completed_on is not None and task.completed_on > as_of:
         checker.add(

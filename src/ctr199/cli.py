@@ -81,6 +81,7 @@ DataOption = Annotated[
     typer.Option(
         "--data",
         "-d",
+        metavar="THƯ-MỤC",
         envvar="CTR199_DATA",
         help="Thư mục dữ liệu (chứa tasks/). Mặc định: tìm data/ từ thư mục hiện tại trở lên.",
         show_default=False,
@@ -90,6 +91,7 @@ AsOfOption = Annotated[
     str | None,
     typer.Option(
         "--as-of",
+        metavar="NGÀY",
         help="Ngày đối chiếu YYYY-MM-DD hoặc dd/mm/yyyy (mặc định: hôm nay).",
         show_default=False,
     ),

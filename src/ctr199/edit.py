@@ -166,7 +166,7 @@ def update_task(root: Path, update: ProgressUpdate, *, as_of: date, write: bool 
 def _check_date(task: Task, on: date, as_of: date) -> None:
     if on > as_of:
         raise EditRefused(
-            f"ngày {on:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y} (--as-of); không ghi trước tiến độ tương lai"
+            f"ngày {on:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y} (--as-of); không ghi tiến độ cho ngày chưa đến"
         )
     if task.log:
         latest = max(entry.date for entry in task.log)

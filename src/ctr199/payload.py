@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from ctr199.models import Group
-from ctr199.query import AgencyLoad, Category, Item, MilestoneState, Summary, TaskState
+from ctr199.query import OPEN_CATEGORIES, AgencyLoad, Category, Item, MilestoneState, Summary, TaskState
 from ctr199.text import neutralise
 
 Payload = dict[str, Any]
@@ -43,7 +43,7 @@ ITEM_CSV_FIELDS = (
     "status_label",
 )
 AGENCY_CSV_FIELDS = ("code", "name", "aliases", "generic", "leads", "partners")
-SUMMARY_CSV_FIELDS = ("scope", "key", "name", "total", *(c.value for c in Category))
+SUMMARY_CSV_FIELDS = ("scope", "key", "name", "total", *(c.value for c in Category), "not_started")
 # How a list (agencies, milestones) is written in one CSV cell or one line.
 LIST_SEPARATOR = "; "
 
@@ -138,13 +138,26 @@ def summary_payload(summary: Summary, groups: Iterable[Group], as_of: date) -> P
     return {
         "as_of": iso(as_of),
         "total": summary.total,
-        "overall": counts_payload(summary.overall),
+        "overall": {**counts_payload(summary.overall), "not_started": summary.not_started.total()},
+        # Of the open tasks (on_track, overdue), those nothing has been recorded for yet.
+        "not_started": {c.value: summary.not_started[c] for c in Category if c in OPEN_CATEGORIES},
         "groups": [
-            {"group": group, "title": titles.get(group, ""), "total": counts.total(), **counts_payload(counts)}
+            {
+                "group": group,
+                "title": titles.get(group, ""),
+                "total": counts.total(),
+                **counts_payload(counts),
+                "not_started": summary.not_started_by_group[group],
+            }
             for group, counts in summary.by_group.items()
         ],
         "leads": [
-            {"agency": name, "total": counts.total(), **counts_payload(counts)}
+            {
+                "agency": name,
+                "total": counts.total(),
+                **counts_payload(counts),
+                "not_started": summary.not_started_by_lead[name],
+            }
             for name, counts in summary.by_lead.items()
         ],
     }

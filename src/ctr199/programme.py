@@ -72,3 +72,38 @@ class Programme:
 
     def group(self, group_id: int) -> Group | None:
         return next((group for group in self.groups if group.id == group_id), None)
+
+
+class RegistryNames:
+    """A task record with every agency as the registry names it ("Văn hoá" → "Văn hóa", "SXD" → "Sở Xây
+    dựng"), for answers and documents; names the registry does not know stay as written. Only the
+    record in memory changes: the task file keeps the text as it was typed or imported."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.kept: set[str] = set()  # names printed as written: the registry's own, or unknown to it
+        self.respelled: dict[str, str] = {}  # the others, with the registry's name
+
+    def __call__(self, record: TaskRecord) -> TaskRecord:
+        task = record.task
+        kept, respelled = self.kept, self.respelled
+        if kept.issuperset(task.lead) and kept.issuperset(task.partners):
+            return record  # nearly every task, once its names have been seen
+        for name in (*task.lead, *task.partners):
+            if name not in kept and name not in respelled:
+                agency = self.registry.find(name)
+                if agency is None or agency.name == name:
+                    kept.add(name)
+                else:
+                    respelled[name] = agency.name
+        lead = list(dict.fromkeys(respelled.get(name, name) for name in task.lead))
+        partners = list(dict.fromkeys(respelled.get(name, name) for name in task.partners))
+        if lead == task.lead and partners == task.partners:
+            return record
+        return record._replace(task=task.model_copy(update={"lead": lead, "partners": partners}))
+
+
+def use_registry_names(programme: Programme) -> None:
+    """Every task of `programme` with its agencies as the registry names them (see `RegistryNames`)."""
+    respell = RegistryNames(programme.registry)
+    programme.tasks = [respell(record) for record in programme.tasks]

@@ -37,19 +37,24 @@ class Category(StrEnum):
         return next(iter(found))
 
 
+# As the Government Office reports tasks: "đã hoàn thành đúng hạn / quá hạn; chưa hoàn thành trong hạn /
+# quá hạn"; tasks with no due date apart.
 CATEGORY_LABELS = {
-    Category.DONE_ON_TIME: "Hoàn thành đúng hạn",
-    Category.DONE_LATE: "Hoàn thành quá hạn",
-    Category.ON_TRACK: "Đang thực hiện trong hạn",
-    Category.OVERDUE: "Đang thực hiện quá hạn",
+    Category.DONE_ON_TIME: "Đã hoàn thành đúng hạn",
+    Category.DONE_LATE: "Đã hoàn thành quá hạn",
+    Category.ON_TRACK: "Chưa hoàn thành trong hạn",
+    Category.OVERDUE: "Chưa hoàn thành quá hạn",
     Category.NO_DEADLINE: "Không thời hạn",
 }
-# Short names staff type. "quá hạn" alone means still open and late, as in the Office's reports.
+# What an open task nothing has been recorded for is called, counted inside its category.
+NOT_STARTED_LABEL = "chưa triển khai"
+# Short names staff type, and the names of earlier versions. "quá hạn" alone means still open and
+# late, as in the Office's reports.
 _ALIASES = {
     Category.DONE_ON_TIME: ("dung_han", "hoan_thanh_dung_han", "on_time"),
-    Category.DONE_LATE: ("hoan_thanh_tre", "hoan_thanh_tre_han"),
-    Category.ON_TRACK: ("trong_han",),
-    Category.OVERDUE: ("qua_han", "tre_han"),
+    Category.DONE_LATE: ("hoan_thanh_tre", "hoan_thanh_tre_han", "hoan_thanh_qua_han"),
+    Category.ON_TRACK: ("trong_han", "dang_thuc_hien_trong_han"),
+    Category.OVERDUE: ("qua_han", "tre_han", "dang_thuc_hien_qua_han"),
     Category.NO_DEADLINE: ("thuong_xuyen", "ongoing", "khong_han", "khong_thoi_han"),
 }
 DONE_CATEGORIES = frozenset({Category.DONE_ON_TIME, Category.DONE_LATE})
@@ -66,7 +71,7 @@ _GROUP_ALIASES = {
 
 
 def _status_key(text: str) -> str:
-    return "_".join(fold(text).replace("-", " ").replace("_", " ").split())
+    return "_".join(fold(text).replace("-", " ").replace("_", " ").replace(",", " ").split())
 
 
 def _known_categories() -> str:
@@ -127,6 +132,11 @@ class TaskState(NamedTuple):
         return any(m.due_soon for m in self.milestones)
 
     @property
+    def not_started(self) -> bool:
+        """Open, and nothing recorded for it by `as_of` ("chưa triển khai")."""
+        return self.category in OPEN_CATEGORIES and not started_by(self.record, self.as_of)
+
+    @property
     def next_due(self) -> date | None:
         """The earliest due date still open; when all are met, the last one."""
         open_dues = [m.due for m in self.milestones if m.due and not m.done]
@@ -134,6 +144,15 @@ class TaskState(NamedTuple):
             return min(open_dues)
         dues = [m.due for m in self.milestones if m.due]
         return max(dues) if dues else None
+
+
+def started_by(record: TaskRecord, as_of: date) -> bool:
+    """Whether work on the task had begun by `as_of`: a log entry or a met milestone dated by then,
+    or a status past "not started" that no later log entry accounts for."""
+    task = record.task
+    if any(entry.date <= as_of for entry in task.log) or any(m.date <= as_of for m in task.completed_milestones):
+        return True
+    return task.status is not Status.NOT_STARTED and not task.log
 
 
 def milestone_done_on(record: TaskRecord, number: int, as_of: date) -> date | None:
@@ -422,11 +441,15 @@ def upcoming_items(states: list[TaskState], within_days: int) -> list[Item]:
 
 
 class Summary(NamedTuple):
-    """Counts per category: overall, per group and per lead agency."""
+    """Counts per category: overall, per group and per lead agency; and of the open tasks, how many
+    have not started (overall per category, per group and per lead agency in all)."""
 
     overall: Counter[Category]
     by_group: dict[int, Counter[Category]]
     by_lead: dict[str, Counter[Category]]
+    not_started: Counter[Category]
+    not_started_by_group: dict[int, int]
+    not_started_by_lead: dict[str, int]
 
     @property
     def total(self) -> int:
@@ -442,17 +465,30 @@ def summarise(states: list[TaskState], registry: Registry) -> Summary:
     overall: Counter[Category] = Counter()
     by_group: dict[int, Counter[Category]] = {}
     by_lead: dict[str, Counter[Category]] = {}
+    not_started: Counter[Category] = Counter()
+    not_started_by_group: Counter[int] = Counter()
+    not_started_by_lead: Counter[str] = Counter()
     for state in states:
+        idle = state.not_started
+        group = state.record.task.group
         overall[state.category] += 1
-        by_group.setdefault(state.record.task.group, Counter())[state.category] += 1
+        if idle:
+            not_started[state.category] += 1
+        by_group.setdefault(group, Counter())[state.category] += 1
+        not_started_by_group[group] += idle
         for name in lead_names(state.record, registry) or [UNKNOWN_LEAD]:
             by_lead.setdefault(name, Counter())[state.category] += 1
+            not_started_by_lead[name] += idle
     # Busiest agencies first; ties in registry order, names outside the registry last.
     order = {agency.name: index for index, agency in enumerate(registry.agencies)}
+    leads = dict(sorted(by_lead.items(), key=lambda item: (-item[1].total(), order.get(item[0], len(order)), item[0])))
     return Summary(
         overall,
         dict(sorted(by_group.items())),
-        dict(sorted(by_lead.items(), key=lambda item: (-item[1].total(), order.get(item[0], len(order)), item[0]))),
+        leads,
+        not_started,
+        {group: not_started_by_group[group] for group in sorted(by_group)},
+        {name: not_started_by_lead[name] for name in leads},
     )
 
 

@@ -433,10 +433,10 @@ def _yaml_code(exc: Any) -> str:
 
 
 _SYNTAX_HINTS = (
-    ("end of stream", "quoted scalar", "dấu ngoặc mở ở đây nhưng không đóng; thêm dấu ngoặc đóng cuối chuỗi"),
+    ("end of stream", "quoted scalar", "dấu nháy mở ở đây nhưng không đóng; thêm dấu nháy đóng cuối chuỗi"),
     ("did not find expected ',' or ']'", "", "dấu [ mở ở đây nhưng không đóng (hoặc thiếu dấu phẩy)"),
     ("did not find expected ',' or '}'", "", "dấu { mở ở đây nhưng không đóng (hoặc thiếu dấu phẩy)"),
-    ("mapping values are not allowed", "", "dấu ':' không hợp lệ ở đây; đặt cả giá trị trong dấu ngoặc kép \"…\""),
+    ("mapping values are not allowed", "", "dấu ':' không hợp lệ ở đây; đặt cả giá trị trong dấu nháy kép \"…\""),
     ("could not find expected ':'", "", "thiếu dấu ':' sau tên trường"),
     ("did not find expected key", "", "thụt lề không khớp với các dòng trên"),
     ("did not find expected '-'", "", "thụt lề của danh sách không khớp"),

@@ -1,9 +1,11 @@
-"""How a run ends when the command line itself is wrong, or the operating system refuses a file.
+"""How the command line speaks: its help, and how a run ends when the command line is wrong.
 
-Typer (its bundled click) reports a bad option in English over several lines ("Usage: … Error:
-Invalid value for '--group'…"); staff read Vietnamese. `Commands` is the group class of the app:
-it reports those mistakes, command-line text that is not UTF-8, and a file the system will not
-let us read or write, as one Vietnamese line on stderr, with the exit codes of `ctr199.cli`.
+Typer (its bundled click) writes help and reports a bad option in English ("Usage: … Options: …
+Show this message and exit.", "Error: Invalid value for '--group'…"); staff read Vietnamese.
+`Commands` is the group class of the app. Every command under it writes its help with
+`VietnameseHelpFormatter` (headings, placeholders, "[mặc định: …]", "[bắt buộc]"), and it reports
+usage mistakes, command-line text that is not UTF-8, and a file the system will not let us read
+or write, as one Vietnamese line on stderr, with the exit codes of `ctr199.cli`.
 """
 
 from __future__ import annotations
@@ -15,11 +17,141 @@ from typing import Any, NoReturn
 
 import typer
 from typer._click import exceptions as click_errors  # typer 0.29 bundles click; pinned below 0.30
+from typer._click.core import Command, Context, Parameter
+from typer._click.formatting import HelpFormatter
 from typer.core import TyperGroup
+
+# ---------------------------------------------------------------- help, in Vietnamese
+
+# What click and typer write in every help page, and ours.
+_HEADINGS = {"Usage": "Cách dùng", "Options": "Tùy chọn", "Arguments": "Tham số", "Commands": "Lệnh"}
+_USAGE_PIECES = (("[OPTIONS]", "[TÙY-CHỌN]"), ("COMMAND [ARGS]...", "LỆNH [THAM-SỐ]..."))
+_HELP_TEXTS = {
+    "Show this message and exit.": "In hướng dẫn này rồi thoát.",
+    "Install completion for the current shell.": (
+        "Cài tính năng tự hoàn thành lệnh (phím Tab) cho trình dòng lệnh đang dùng."
+    ),
+    "Show completion for the current shell, to copy it or customize the installation.": (
+        "In đoạn mã tự hoàn thành lệnh cho trình dòng lệnh đang dùng, để tự chép hoặc chỉnh khi cài."
+    ),
+    # the same options when typer is told not to detect the shell (a value names it)
+    "Install completion for the specified shell.": "Cài tính năng tự hoàn thành lệnh cho trình dòng lệnh đã chọn.",
+    "Show completion for the specified shell, to copy it or customize the installation.": (
+        "In đoạn mã tự hoàn thành lệnh cho trình dòng lệnh đã chọn, để tự chép hoặc chỉnh khi cài."
+    ),
+}
+# The value placeholder typer writes from a parameter's type, when the parameter names none.
+_TYPE_PLACEHOLDERS = {
+    "str": "CHUỖI",
+    "int": "SỐ",
+    "int range": "SỐ",
+    "float": "SỐ",
+    "float range": "SỐ",
+    "path": "ĐƯỜNG-DẪN",
+    "datetime": "NGÀY-GIỜ",
+    "uuid": "MÃ",
+}
+_TYPE = re.compile(r"<([^<>]+)>")
+_EXTRA = re.compile(r"(?:^|  )\[([^\[\]]*)\]$")  # typer's "  [default: x; x>=0; required]" at the end
+_RANGES = (  # typer's "x>=1", "x<=9", "1<=x<=9"
+    (re.compile(r"x>=(\S+)"), "≥ {}"),
+    (re.compile(r"x<=(\S+)"), "≤ {}"),
+    (re.compile(r"(\S+)<=x<=(\S+)"), "từ {} đến {}"),
+)
+
+
+class VietnameseHelpFormatter(HelpFormatter):
+    """Click's help layout with Vietnamese headings, placeholders and notes."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        for english, vietnamese in _USAGE_PIECES:
+            args = args.replace(english, vietnamese)
+        super().write_usage(prog, args, f"{_HEADINGS['Usage']}: " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_HEADINGS.get(heading, heading))
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
+        super().write_dl([(_term(term), _help(text)) for term, text in rows], col_max, col_spacing)
+
+
+class HelpContext(Context):
+    formatter_class = VietnameseHelpFormatter
+
+
+def _term(term: str) -> str:
+    """ "--as-of <str>" → "--as-of CHUỖI"; an argument ("STT <int range>") keeps its own name only."""
+    argument = not term.startswith("-")
+
+    def placeholder(match: re.Match[str]) -> str:
+        kind = match.group(1)
+        element = re.fullmatch(r"list\[(.*)\]", kind)
+        if element:
+            kind = element.group(1).lower()
+        if "|" in kind:  # choices: the codes themselves
+            return kind
+        return "" if argument else _TYPE_PLACEHOLDERS.get(kind, match.group(0))
+
+    return _TYPE.sub(placeholder, term).rstrip()
+
+
+def _help(text: str) -> str:
+    text = _HELP_TEXTS.get(text, text)
+    extra = _EXTRA.search(text)
+    if extra is None:
+        return text
+    notes = "; ".join(_note(note) for note in extra.group(1).split("; "))
+    return f"{text[: extra.start(1) - 1]}[{notes}]"
+
+
+def _note(note: str) -> str:
+    """One of typer's notes after an option's help, in Vietnamese."""
+    key, _, value = note.partition(": ")
+    if key == "default":
+        return f"mặc định: {value}"
+    if key == "env var":
+        return f"biến môi trường: {value}"
+    if note == "required":
+        return "bắt buộc"
+    if note == "(dynamic)":
+        return "tính khi chạy"
+    for pattern, words in _RANGES:
+        bounds = pattern.fullmatch(note)
+        if bounds:
+            return words.format(*bounds.groups())
+    return note
+
+
+def _speak_vietnamese(command: Command) -> None:
+    """Make `command` and every command under it write its help with `VietnameseHelpFormatter`."""
+    command.context_class = HelpContext
+    for sub in getattr(command, "commands", {}).values():
+        _speak_vietnamese(sub)
+
+
+def _install_completion(ctx: Context, param: Parameter, value: Any) -> Any:
+    """typer's `--install-completion`, saying what it did in Vietnamese."""
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer._completion_shared import install
+
+    shell, path = install(shell=value) if isinstance(value, str) else install()
+    typer.echo(f"Đã cài tự hoàn thành lệnh cho {shell} vào {path}; mở lại cửa sổ dòng lệnh để bắt đầu dùng.")
+    sys.exit(0)
 
 
 class Commands(TyperGroup):
-    """The top-level command group, whose failures end in one Vietnamese line, never a traceback."""
+    """The top-level command group: help in Vietnamese; failures end in one Vietnamese line, never a traceback."""
+
+    context_class = HelpContext
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        _speak_vietnamese(self)
+
+    def add_command(self, cmd: Command, name: str | None = None) -> None:
+        super().add_command(cmd, name)
+        _speak_vietnamese(cmd)
 
     def main(  # type: ignore[override]
         self,
@@ -31,6 +163,9 @@ class Commands(TyperGroup):
     ) -> Any:
         from ctr199.errors import EXIT_FINDINGS, Ctr199Error
 
+        for param in self.params:  # typer adds its completion options after building the group
+            if "--install-completion" in param.opts:
+                param.callback = _install_completion
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         argv = list(sys.argv[1:] if args is None else args)
@@ -96,6 +231,8 @@ def usage_message(exc: click_errors.ClickException) -> str:
             return f"tùy chọn {exc.option_name} cần một giá trị{hint}"
         return f"tùy chọn {exc.option_name} không nhận giá trị{hint}"
     message = exc.format_message()
+    if message == "Missing command.":
+        return f"thiếu lệnh{hint}"
     command = re.match(r"No such command '([^']*)'\.(?: Did you mean '([^']*)'\?)?", message)
     if command:
         close = f"; có phải {command.group(2)!r}?" if command.group(2) else ""

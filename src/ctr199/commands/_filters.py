@@ -123,8 +123,8 @@ StatusOption = Annotated[
         "--status",
         metavar="TRẠNG-THÁI",
         help=(
-            'Trạng thái, theo tên hoặc khóa ngắn: "Đang thực hiện quá hạn" / overdue / qua-han, on_track, '
-            "done_on_time, done_late, no_deadline; done, open = nhiều trạng thái. Lặp lại hoặc ngăn bằng dấu phẩy."
+            'Trạng thái, theo tên hoặc khóa ngắn: "Chưa hoàn thành quá hạn" / overdue / qua-han, on_track, '
+            "done_on_time, done_late, no_deadline; done, open = nhiều trạng thái. Lặp lại hoặc phân cách bằng dấu phẩy."
         ),
         show_default=False,
     ),
@@ -200,11 +200,15 @@ def select_tasks(data_dir: Path | None, day: date, spec: FilterSpec) -> tuple[Qu
 
     Pass the `QueryLoad` to `finish` once the answer is written.
     """
+    from ctr199.programme import RegistryNames
     from ctr199.query import select
 
     loaded = load(data_dir, day)
     filters = make_filters(loaded.programme, spec)
-    return loaded, filters, select(loaded.programme, filters, day)
+    # One spelling of each agency in every answer: the registry's (only for the tasks selected).
+    respell = RegistryNames(loaded.programme.registry)
+    states = select(loaded.programme, filters, day)
+    return loaded, filters, [state._replace(record=respell(state.record)) for state in states]
 
 
 def finish(loaded: QueryLoad) -> None:

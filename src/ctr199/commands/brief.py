@@ -22,6 +22,7 @@ TemplateOption = Annotated[
     typer.Option(
         "--template",
         "-t",
+        metavar="MẪU",
         help="Tên một tiêu đề văn bản trong programme.yaml (mặc định: default_letterhead, ví dụ state, party) "
         "hoặc đường dẫn tới tệp mẫu.",
     ),
@@ -42,28 +43,38 @@ def register(app: typer.Typer) -> None:
 
 def brief(
     week: Annotated[
-        str | None, typer.Option("--week", help="Tuần ISO, ví dụ 2026-W48 (mặc định: tuần chứa --as-of).")
+        str | None,
+        typer.Option("--week", metavar="TUẦN", help="Tuần ISO, ví dụ 2026-W48 (mặc định: tuần chứa --as-of)."),
     ] = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="Ngày đầu kỳ báo cáo.", show_default=False)] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", metavar="NGÀY", help="Ngày đầu kỳ báo cáo.", show_default=False)
+    ] = None,
     date_to: Annotated[
-        str | None, typer.Option("--to", help="Ngày cuối kỳ báo cáo (mặc định: --as-of).", show_default=False)
+        str | None,
+        typer.Option("--to", metavar="NGÀY", help="Ngày cuối kỳ báo cáo (mặc định: --as-of).", show_default=False),
     ] = None,
     as_of: AsOfOption = None,
     agency: AgencyOption = None,
     group: GroupOption = None,
     output_format: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="md | docx | html (mặc định: theo đuôi tệp -o, không có thì md)."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="md|docx|html",
+            help="md | docx | html (mặc định: theo đuôi tệp -o, không có thì md).",
+        ),
     ] = None,
     template: TemplateOption = None,
     recommendations_file: Annotated[
-        Path | None, typer.Option("--recommendations-file", help="Tệp văn bản: mỗi dòng một kiến nghị.")
+        Path | None, typer.Option("--recommendations-file", metavar="TỆP", help="Tệp văn bản: mỗi dòng một kiến nghị.")
     ] = None,
     recommendation: Annotated[
-        list[str] | None, typer.Option("--recommendation", help="Một kiến nghị (dùng nhiều lần được).")
+        list[str] | None,
+        typer.Option("--recommendation", metavar="KIẾN-NGHỊ", help="Một kiến nghị (dùng nhiều lần được)."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Tệp kết quả (md, html: mặc định in ra).")
+        Path | None, typer.Option("--output", "-o", metavar="TỆP", help="Tệp kết quả (md, html: mặc định in ra).")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp kết quả đã có.")] = False,
     data_dir: DataOption = None,

@@ -31,6 +31,7 @@ def changes(
         str | None,
         typer.Option(
             "--since",
+            metavar="NGÀY|PHIÊN-BẢN",
             help="Từ ngày (2026-11-20 hoặc 20/11/2026, tính cả ngày đó) hoặc từ phiên bản git "
             "(không tính phiên bản đó). Mặc định: 7 ngày tính đến --as-of.",
             show_default=False,
@@ -40,12 +41,13 @@ def changes(
         str | None,
         typer.Option(
             "--until",
+            metavar="NGÀY|PHIÊN-BẢN",
             help="Đến ngày (tính cả ngày đó) hoặc phiên bản git. Mặc định: hiện tại (HEAD).",
             show_default=False,
         ),
     ] = None,
     output_format: Annotated[
-        ChangesFormat, typer.Option("--format", "-f", help="table | json | md (Markdown cho bản tin tuần).")
+        ChangesFormat, typer.Option("--format", "-f", help="table | json | md (Markdown cho báo cáo tuần).")
     ] = ChangesFormat.table,
     data: DataOption = None,
     as_of: AsOfOption = None,

@@ -56,7 +56,9 @@ def export(
             show_default=False,
         ),
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Tệp ghi kết quả.", show_default=False)] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="TỆP", help="Tệp ghi kết quả.", show_default=False)
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp -o đã có.")] = False,
     milestones: Annotated[
         bool,
@@ -79,6 +81,7 @@ def export(
     from ctr199.export import ExportFormat
     from ctr199.export import export as render
     from ctr199.output import check_output, write_output
+    from ctr199.programme import use_registry_names
     from ctr199.query import FilterSpec
 
     chosen = _choose_format(output_format, output)
@@ -91,6 +94,7 @@ def export(
         check_output(output, force=force)  # before the work, not only when writing
 
     loaded = load(data_dir, day)
+    use_registry_names(loaded.programme)  # agencies as the registry names them
     spec = FilterSpec(
         agency=agency,
         role=role,

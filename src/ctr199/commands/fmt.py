@@ -12,14 +12,16 @@ from ctr199.cli import EXIT_FINDINGS, EXIT_OK, resolve_data_dir
 
 def register(app: typer.Typer) -> None:
     app.command(
-        "fmt", help="Định dạng tệp dữ liệu theo bố cục chuẩn (thứ tự khóa, thụt lề, dấu ngoặc, xuống dòng cuối)."
+        "fmt", help="Định dạng tệp dữ liệu theo bố cục chuẩn (thứ tự khóa, thụt lề, dấu nháy, xuống dòng cuối)."
     )(fmt)
 
 
 def fmt(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Tệp hoặc thư mục (mặc định: thư mục dữ liệu gần nhất).", show_default=False),
+        typer.Argument(
+            metavar="TỆP", help="Tệp hoặc thư mục (mặc định: thư mục dữ liệu gần nhất).", show_default=False
+        ),
     ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="Không ghi; liệt kê tệp cần định dạng lại và thoát với mã 1 nếu có.")

@@ -22,10 +22,14 @@ def register(app: typer.Typer) -> None:
 
 
 def import_appendix(
-    source: Annotated[Path, typer.Argument(help="Tệp Phụ lục: .docx hoặc văn bản UTF-8 phân cách bằng TAB.")],
+    source: Annotated[
+        Path, typer.Argument(metavar="TỆP", help="Tệp Phụ lục: .docx hoặc văn bản UTF-8 phân cách bằng TAB.")
+    ],
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Thư mục ghi tệp nhiệm vụ, ví dụ data/tasks/.", show_default=False),
+        typer.Option(
+            "--out", "-o", metavar="THƯ-MỤC", help="Thư mục ghi tệp nhiệm vụ, ví dụ data/tasks/.", show_default=False
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có nội dung khác.")] = False,
 ) -> None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ctr199.cli import EXIT_FINDINGS, AsOfOption, DataOption, fail, resolve_as_of, resolve_data_dir
+from ctr199.cli import EXIT_FINDINGS, AsOfOption, DataOption, fail, option_date, resolve_as_of, resolve_data_dir
 
 if TYPE_CHECKING:
     from datetime import date
@@ -51,31 +51,40 @@ def set_actual(
         typer.Option(
             "--period",
             "-p",
+            metavar="KỲ",
             help="Kỳ: 2026-09 (tháng), 2026-Q3 (quý), 2026-H1 (6 tháng), 2026-9M (9 tháng), 2026 (năm); "
             'hoặc "Quý III/2026", "9 tháng/2026".',
             show_default=False,
         ),
     ],
     value: Annotated[
-        str, typer.Option("--value", "-v", help="Giá trị: 9,8 · 7.944,5 · 9.8 · -2,5.", show_default=False)
+        str,
+        typer.Option("--value", "-v", metavar="SỐ", help="Giá trị: 9,8 · 7.944,5 · 9.8 · -2,5.", show_default=False),
     ],
     estimate: Annotated[
-        bool, typer.Option("--estimate/--official", help="Số ước tính (mặc định: số chính thức).")
+        bool, typer.Option("--estimate/--official", help="Số ước tính (mặc định: số chính thức).", show_default=False)
     ] = False,
     source: Annotated[
-        str, typer.Option("--source", "-s", help='Văn bản nguồn, ví dụ "Báo cáo 245/BC-UBND ngày 05/10/2026".')
+        str,
+        typer.Option(
+            "--source", "-s", metavar="VĂN-BẢN", help='Văn bản nguồn, ví dụ "Báo cáo 245/BC-UBND ngày 05/10/2026".'
+        ),
     ] = "",
     unit: Annotated[
         str | None,
         typer.Option(
-            "--unit", "-u", help="Đơn vị của số nhập (để đối chiếu; phải trùng đơn vị chỉ tiêu).", show_default=False
+            "--unit",
+            "-u",
+            metavar="ĐƠN-VỊ",
+            help="Đơn vị của số nhập (để đối chiếu; phải trùng đơn vị chỉ tiêu).",
+            show_default=False,
         ),
     ] = None,
     day: Annotated[
         str | None,
         typer.Option(
             "--date",
-            "--as-of",
+            metavar="NGÀY",
             help="Ngày ghi nhận, YYYY-MM-DD hoặc dd/mm/yyyy (mặc định: hôm nay).",
             show_default=False,
         ),
@@ -88,7 +97,9 @@ def set_actual(
     from ctr199.indicators import IndicatorUsageError, RefusedEdit, record_actual
 
     root = resolve_data_dir(data)
-    recorded_on = resolve_as_of(day)
+    from datetime import date
+
+    recorded_on = option_date("--date", day) or date.today()
     try:
         result = record_actual(
             root,

@@ -23,21 +23,25 @@ def register(app: typer.Typer) -> None:
 
 
 def merge_driver(
-    base: Annotated[Path | None, typer.Argument(metavar="O", help="Bản gốc chung (%O).", show_default=False)] = None,
+    base: Annotated[
+        Path | None, typer.Argument(metavar="BẢN-GỐC", help="Bản gốc chung (%O).", show_default=False)
+    ] = None,
     ours: Annotated[
         Path | None,
-        typer.Argument(metavar="A", help="Bản của nhánh hiện tại (%A); kết quả gộp ghi vào đây.", show_default=False),
+        typer.Argument(
+            metavar="BẢN-NÀY", help="Bản của nhánh hiện tại (%A); kết quả gộp ghi vào đây.", show_default=False
+        ),
     ] = None,
     theirs: Annotated[
-        Path | None, typer.Argument(metavar="B", help="Bản của nhánh được gộp vào (%B).", show_default=False)
+        Path | None, typer.Argument(metavar="BẢN-KIA", help="Bản của nhánh được gộp vào (%B).", show_default=False)
     ] = None,
     marker_size: Annotated[
-        int, typer.Argument(metavar="L", min=1, max=100, help="Độ dài dấu xung đột (%L).", show_default=False)
+        int, typer.Argument(metavar="ĐỘ-DÀI-DẤU", min=1, max=100, help="Độ dài dấu xung đột (%L).", show_default=False)
     ] = 7,
     name: Annotated[
         str | None,
         typer.Argument(
-            metavar="P", help="Đường dẫn của tệp trong kho (%P), ví dụ data/tasks/007.yaml.", show_default=False
+            metavar="ĐƯỜNG-DẪN", help="Đường dẫn của tệp trong kho (%P), ví dụ data/tasks/007.yaml.", show_default=False
         ),
     ] = None,
     install: Annotated[
@@ -52,8 +56,9 @@ def merge_driver(
         str | None,
         typer.Option(
             "--as-of",
+            metavar="NGÀY",
             help="Cũng từ chối kết quả có ngày sau ngày này (YYYY-MM-DD hoặc dd/mm/yyyy); mặc định không xét "
-            "(mọi ngày trong kết quả đều do hai nhánh ghi).",
+            "(mọi ngày trong kết quả đều lấy từ hai nhánh).",
             show_default=False,
         ),
     ] = None,

@@ -14,21 +14,35 @@ def register(app: typer.Typer) -> None:
 
 
 def new(
-    title: Annotated[str, typer.Option("--title", help="Nhiệm vụ (tên nhiệm vụ).", show_default=False)],
+    title: Annotated[str, typer.Option("--title", metavar="TÊN", help="Nhiệm vụ (tên nhiệm vụ).", show_default=False)],
     group: Annotated[
-        int, typer.Option("--group", min=1, help="Nhóm nhiệm vụ (số trong groups.yaml).", show_default=False)
+        int,
+        typer.Option(
+            "--group", metavar="NHÓM", min=1, help="Nhóm nhiệm vụ (số trong groups.yaml).", show_default=False
+        ),
     ],
-    deadline: Annotated[str, typer.Option("--deadline", help='Thời hạn, ví dụ "Quý III/2026".', show_default=False)],
+    deadline: Annotated[
+        str, typer.Option("--deadline", metavar="THỜI-HẠN", help='Thời hạn, ví dụ "Quý III/2026".', show_default=False)
+    ],
     lead: Annotated[
-        list[str], typer.Option("--lead", help="Cơ quan chủ trì (lặp lại nếu nhiều cơ quan).", show_default=False)
+        list[str],
+        typer.Option(
+            "--lead", metavar="CƠ-QUAN", help="Cơ quan chủ trì (lặp lại nếu nhiều cơ quan).", show_default=False
+        ),
     ],
-    output: Annotated[str, typer.Option("--output", help="Kết quả/Sản phẩm.", show_default=False)] = "",
+    output: Annotated[
+        str, typer.Option("--output", metavar="KẾT-QUẢ", help="Kết quả/Sản phẩm.", show_default=False)
+    ] = "",
     partner: Annotated[
-        list[str] | None, typer.Option("--partner", help="Cơ quan phối hợp (lặp lại nếu nhiều).", show_default=False)
+        list[str] | None,
+        typer.Option("--partner", metavar="CƠ-QUAN", help="Cơ quan phối hợp (lặp lại nếu nhiều).", show_default=False),
     ] = None,
-    authority: Annotated[str, typer.Option("--authority", help="Thẩm quyền.", show_default=False)] = "",
+    authority: Annotated[
+        str, typer.Option("--authority", metavar="CƠ-QUAN", help="Thẩm quyền.", show_default=False)
+    ] = "",
     subgroup: Annotated[
-        str | None, typer.Option("--subgroup", help="Tiểu mục (a, b) nếu nhóm có.", show_default=False)
+        str | None,
+        typer.Option("--subgroup", metavar="TIỂU-MỤC", help="Tiểu mục (a, b) nếu nhóm có.", show_default=False),
     ] = None,
     data: DataOption = None,
     as_of: AsOfOption = None,

@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         "overdue",
         cls=AgencyCompletion,
         help=(
-            "Các nhiệm vụ (mốc) đang thực hiện quá hạn tính đến một ngày, quá hạn lâu nhất trước. "
+            "Các nhiệm vụ (mốc) chưa hoàn thành quá hạn tính đến một ngày, quá hạn lâu nhất xếp trước. "
             "Mỗi dòng là một mốc quá hạn. Mã thoát 0 dù có hay không có việc quá hạn."
         ),
     )(overdue)

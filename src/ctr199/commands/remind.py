@@ -24,15 +24,18 @@ def register(app: typer.Typer) -> None:
 
 
 def remind(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Thư mục ghi các công văn (tạo mới nếu chưa có).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="THƯ-MỤC", help="Thư mục ghi các công văn (tạo mới nếu chưa có).")
+    ],
     as_of: AsOfOption = None,
     agency: AgencyOption = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="md | docx.")] = "docx",
+    output_format: Annotated[str, typer.Option("--format", "-f", metavar="md|docx", help="md | docx.")] = "docx",
     template: TemplateOption = None,
     reply_by: Annotated[
         str | None,
         typer.Option(
             "--reply-by",
+            metavar="NGÀY",
             help="Hạn cơ quan gửi báo cáo (mặc định: reply_days ngày sau --as-of, theo programme.yaml).",
             show_default=False,
         ),

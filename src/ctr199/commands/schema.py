@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
 
 def schema(
     kind: Annotated[
-        SchemaKind, typer.Argument(help="task | indicators | agencies | groups | programme")
+        SchemaKind, typer.Argument(metavar="LOẠI", help="task | indicators | agencies | groups | programme")
     ] = SchemaKind.task,
 ) -> None:
     import json

@@ -33,6 +33,7 @@ def show(
     data_dir: DataOption = None,
 ) -> None:
     from ctr199.payload import task_detail_payload
+    from ctr199.programme import RegistryNames
     from ctr199.query import classify
     from ctr199.store import DataDir
 
@@ -49,7 +50,7 @@ def show(
         ids = [r.id for r in loaded.programme.tasks]
         known = f"có {len(ids)} nhiệm vụ, số {min(ids)}–{max(ids)}" if ids else "chưa có nhiệm vụ nào"
         fail(f"không có nhiệm vụ số {task_id} ({known})")
-    state = classify(record, day)
+    state = classify(RegistryNames(loaded.programme.registry)(record), day)  # agencies as the registry names them
     if output_format is ShowFormat.json:
         write_json(task_detail_payload(state))
     else:

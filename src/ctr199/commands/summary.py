@@ -32,14 +32,19 @@ if TYPE_CHECKING:
     from ctr199.models import Group
     from ctr199.query import Category, Summary
 
-# Column headers in the Office's report style; HT = hoàn thành, TH = thực hiện.
+# Column headers in the Office's report style; HT = hoàn thành.
 SHORT_HEADERS = {
-    "done_on_time": "HT đúng hạn",
-    "done_late": "HT quá hạn",
-    "on_track": "Đang TH trong hạn",
-    "overdue": "Đang TH quá hạn",
+    "done_on_time": "Đã HT đúng hạn",
+    "done_late": "Đã HT quá hạn",
+    "on_track": "Chưa HT trong hạn",
+    "overdue": "Chưa HT quá hạn",
     "no_deadline": "Không thời hạn",
 }
+NOT_STARTED_HEADER = "Chưa triển khai"
+LEGEND = (
+    "HT = hoàn thành. Chưa triển khai: nhiệm vụ chưa hoàn thành mà chưa ghi tiến độ nào "
+    "(đã tính trong số chưa hoàn thành)."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -101,7 +106,7 @@ def show_tables(result: Summary, groups: list[Group], day: date) -> None:
     from decimal import Decimal
 
     from ctr199.numbers import format_number
-    from ctr199.query import Category
+    from ctr199.query import NOT_STARTED_LABEL, OPEN_CATEGORIES, Category
     from ctr199.text import shorten
 
     if not result.total:
@@ -115,21 +120,24 @@ def show_tables(result: Summary, groups: list[Group], day: date) -> None:
         count = result.overall[category]
         share = format_number(Decimal(100 * count) / result.total, places=1)
         overall.add(category.label, str(count), f"{share}%")
+        if category in OPEN_CATEGORIES:
+            overall.add(f"– trong đó {NOT_STARTED_LABEL}", str(result.not_started[category]), "")
     render_table(overall, show_all=True)
 
     titles = {group.id: group.title for group in groups}
     write_lines([""])
     by_group = _counts_table("Nhóm", "Theo nhóm nhiệm vụ")
     for number, counts in result.by_group.items():
-        by_group.add(shorten(f"{number}. {titles.get(number, '')}", 50), *_count_cells(counts))
+        idle = result.not_started_by_group[number]
+        by_group.add(shorten(f"{number}. {titles.get(number, '')}", 50), *_count_cells(counts, idle))
     render_table(by_group, show_all=True)
 
     write_lines([""])
     by_lead = _counts_table("Cơ quan chủ trì", "Theo cơ quan chủ trì (nhiệm vụ có hai cơ quan chủ trì tính cho cả hai)")
     for name, counts in result.by_lead.items():
-        by_lead.add(name, *_count_cells(counts))
+        by_lead.add(name, *_count_cells(counts, result.not_started_by_lead[name]))
     render_table(by_lead, show_all=True)
-    write_lines(["HT = hoàn thành; TH = thực hiện."])
+    write_lines([LEGEND])
 
 
 def _counts_table(first: str, title: str) -> Table:
@@ -140,13 +148,14 @@ def _counts_table(first: str, title: str) -> Table:
             Column(first, max_width=50),
             Column("Tổng", "right"),
             *(Column(SHORT_HEADERS[c.value], "right") for c in Category),
+            Column(NOT_STARTED_HEADER, "right"),
         ],
         title=title,
         noun="dòng",
     )
 
 
-def _count_cells(counts: Counter[Category]) -> list[str]:
+def _count_cells(counts: Counter[Category], not_started: int) -> list[str]:
     from ctr199.query import Category
 
-    return [str(counts.total()), *(str(counts[c]) for c in Category)]
+    return [str(counts.total()), *(str(counts[c]) for c in Category), str(not_started)]

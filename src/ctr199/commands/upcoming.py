@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
     app.command(
         "upcoming",
         cls=AgencyCompletion,
-        help="Các mốc chưa hoàn thành sắp đến hạn (trong N ngày tới), gần hạn nhất trước.",
+        help="Các mốc chưa hoàn thành sắp đến hạn (trong N ngày tới), gần hạn nhất xếp trước.",
     )(upcoming)
 
 

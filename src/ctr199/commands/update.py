@@ -26,17 +26,31 @@ TaskArgument = Annotated[
 ]
 MilestoneOption = Annotated[
     int | None,
-    typer.Option("--milestone", "-m", min=1, help="Mốc K của nhiệm vụ nhiều mốc (1, 2, …).", show_default=False),
+    typer.Option(
+        "--milestone", "-m", metavar="MỐC", min=1, help="Mốc K của nhiệm vụ nhiều mốc (1, 2, …).", show_default=False
+    ),
 ]
 DateOption = Annotated[
     str | None,
     typer.Option(
-        "--date", help="Ngày của sự việc, YYYY-MM-DD hoặc dd/mm/yyyy (mặc định: ngày --as-of).", show_default=False
+        "--date",
+        metavar="NGÀY",
+        help="Ngày của sự việc, YYYY-MM-DD hoặc dd/mm/yyyy (mặc định: ngày --as-of).",
+        show_default=False,
     ),
 ]
-NoteOption = Annotated[str, typer.Option("--note", "-n", help="Ghi chú tiến độ.", show_default=False)]
+NoteOption = Annotated[
+    str, typer.Option("--note", "-n", metavar="GHI-CHÚ", help="Ghi chú tiến độ.", show_default=False)
+]
 RefOption = Annotated[
-    str, typer.Option("--ref", "-r", help='Văn bản làm căn cứ, ví dụ "Nghị quyết số 12/NQ-HĐND".', show_default=False)
+    str,
+    typer.Option(
+        "--ref",
+        "-r",
+        metavar="VĂN-BẢN",
+        help='Văn bản làm căn cứ, ví dụ "Nghị quyết số 12/NQ-HĐND".',
+        show_default=False,
+    ),
 ]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Chỉ in thay đổi (diff), không ghi tệp.")]
 
@@ -53,6 +67,7 @@ def update(
         typer.Option(
             "--status",
             "-s",
+            metavar="TRẠNG-THÁI",
             help="Trạng thái: not_started/in_progress/done hoặc Chưa thực hiện/Đang thực hiện/Hoàn thành.",
             show_default=False,
         ),

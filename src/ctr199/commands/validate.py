@@ -27,14 +27,16 @@ def register(app: typer.Typer) -> None:
 def validate(
     data_dir: Annotated[
         Path | None,
-        typer.Argument(help="Thư mục dữ liệu (mặc định: data/ gần nhất).", show_default=False),
+        typer.Argument(metavar="THƯ-MỤC", help="Thư mục dữ liệu (mặc định: data/ gần nhất).", show_default=False),
     ] = None,
     as_of: AsOfOption = None,
     output_format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="text | github (chú thích GitHub Actions) | json.")
     ] = ReportFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Coi cảnh báo là lỗi (mã thoát 1).")] = False,
-    limit: Annotated[int, typer.Option("--limit", min=0, help="Số dòng tối đa in ra ở dạng text (0 = tất cả).")] = 200,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="SỐ-DÒNG", min=0, help="Số dòng tối đa in ra ở dạng text (0 = tất cả).")
+    ] = 200,
     no_cache: NoCacheOption = False,
 ) -> None:
     from ctr199.loading import load_programme
