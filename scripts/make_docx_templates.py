@@ -342,6 +342,7 @@ def item_rows(table: Table, loop: str, last_value: str) -> None:
     loop_row(table, loop)
     cells = data_row(table, ("{{ i.number }}", "{{ i.title }}", "{{ i.due }}", last_value), centred=(0, 2, 3))
     optional_line(cells[1], "i.milestone")
+    optional_line(cells[1], "i.extension")
     loop_row(table, "endfor")
 
 
@@ -410,6 +411,34 @@ def brief(layout: str) -> DocumentObject:
         bold=True,
     )
     para(document, Run("Ghi chú: HT = hoàn thành.", italic=True))
+    tag(document, "if extensions")
+    para(
+        document,
+        "Nhiệm vụ (mốc nhiệm vụ) được gia hạn thời hạn ({{ extensions|length }}); "
+        "từ ngày gia hạn, nhiệm vụ được đánh giá theo thời hạn mới:",
+    )
+    table = data_table(
+        document,
+        ("STT", "Nhiệm vụ", "Thời hạn ban đầu", "Gia hạn đến", "Văn bản cho phép gia hạn"),
+        (14, 46, 32, 32, 41),
+    )
+    loop_row(table, "for e in extensions")
+    cells = data_row(
+        table,
+        (
+            "{{ e.number }}",
+            "{{ e.title }}",
+            "{{ e.original }}",
+            "{{ e.to }}",
+            "{{ e.ref }} (ngày {{ e.date }}){% if e.note %}: {{ e.note }}{% endif %}",
+        ),
+        centred=(0, 2, 3),
+    )
+    optional_line(cells[1], "e.milestone")
+    for cell, value in ((cells[2], "e.original_due"), (cells[3], "e.due")):  # the date on a line of its own
+        para(cell, "{{ " + value + " }}", CELL, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    loop_row(table, "endfor")
+    tag(document, "endif")
 
     heading(document, "II. NHIỆM VỤ CHƯA HOÀN THÀNH QUÁ HẠN")
     tag(document, "if overdue")
@@ -438,6 +467,7 @@ def brief(layout: str) -> DocumentObject:
         centred=(0, 3, 4),
     )
     optional_line(cells[1], "i.milestone")
+    optional_line(cells[1], "i.extension")
     loop_row(table, "endfor")
     tag(document, "else")
     para(document, "Không có nhiệm vụ đến hạn trong {{ soon_days }} ngày tới.")

@@ -79,11 +79,16 @@ def test_csv_of_the_shipped_data(shipped_copy: Path) -> None:
     result = _export(shipped_copy, "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = _csv_rows(result.stdout_bytes)
-    assert rows[0] == [*APPENDIX_COLUMNS, "Nhóm", "Hạn", "Trạng thái", "Số ngày quá hạn"]
+    assert rows[0] == [*APPENDIX_COLUMNS, "Nhóm", "Hạn", "Trạng thái", "Số ngày quá hạn", "Gia hạn"]
     by_id = {int(row[0]): row for row in rows[1:]}
     assert sorted(by_id) == list(range(1, 76))
     assert by_id[2][3:5] == ["Tháng 3/2026", "Sở Tài chính"]
-    assert by_id[2][8:] == ["2026-03-31", "Chưa hoàn thành quá hạn", str((date(2026, 11, 28) - date(2026, 3, 31)).days)]
+    assert by_id[2][8:] == [
+        "2026-03-31",
+        "Chưa hoàn thành quá hạn",
+        str((date(2026, 11, 28) - date(2026, 3, 31)).days),
+        "",  # no extension
+    ]
     assert by_id[33][4] == "Sở Xây dựng; Ban QLDA liên quan"
     assert by_id[49][2].startswith("'- Được UNESCO vinh danh")  # readable, and no formula
     assert by_id[31][3] == "" and by_id[31][8] == "" and by_id[31][9] == "Không thời hạn"
@@ -103,6 +108,7 @@ def test_csv_milestones_and_filters(progress: Path) -> None:
         "Trạng thái",
         "Ngày hoàn thành",
         "Số ngày quá hạn",
+        "Gia hạn",
     ]
     assert [(row[0], row[1], row[3], row[4], row[6], row[7]) for row in rows[1:]] == [
         ("1", "1", "Trong năm 2026", "2026-12-31", "Đã hoàn thành đúng hạn", "2026-05-20"),
@@ -182,7 +188,7 @@ def test_xlsx_workbook(progress: Path, tmp_path: Path) -> None:
     header = [cell.value for cell in tasks[1]]
     assert header[:7] == list(APPENDIX_COLUMNS)
     assert all(cell.font.b for cell in tasks[1])
-    assert tasks.freeze_panes == "A2" and tasks.auto_filter.ref == "A1:K5"
+    assert tasks.freeze_panes == "A2" and tasks.auto_filter.ref == "A1:L5"
     assert tasks.max_row == 5 and milestones.max_row == 6
     assert tasks.column_dimensions["B"].width > tasks.column_dimensions["A"].width
 

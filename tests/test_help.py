@@ -44,6 +44,7 @@ ALLOWED = {
         "STT",
         "ID",
         "UBND",
+        "XD",
         "SXD",
         "NQ",
         "BC",
@@ -65,7 +66,7 @@ ALLOWED = {
 }
 # English words that happen to be spelled like a Vietnamese syllable without accents.
 ENGLISH_LOOKALIKES = {
-    *("the", "to", "an", "on", "no", "go", "do", "he", "me", "be", "by", "then", "than", "them"),
+    *("the", "to", "an", "on", "no", "go", "he", "me", "be", "by", "then", "than", "them"),
     *("can", "man", "may", "say", "day", "pay", "thin", "ten", "men"),
 }
 _ONSET = "(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?"

@@ -439,6 +439,9 @@ def test_task_payload_data_model(demo: Programme) -> None:
         "status": "overdue",
         "status_label": "Chưa hoàn thành quá hạn",
         "days_overdue": 31,
+        "original_due": "2026-05-31",
+        "extensions": [],
+        "extension": "",
     }
     row = item_payload(overdue_items([state])[1])
     assert (row["milestone"], row["milestone_label"], row["due"], row["days_overdue"]) == (

@@ -188,6 +188,28 @@ class TaskItem(_Data):
     days_overdue: int
     days_left: int
     leads: str
+    # "Thời hạn ban đầu: Tháng 5/2026; gia hạn đến Quý I/2027 theo …" when the deadline was extended, else "".
+    extension: str = ""
+
+
+class ExtensionItem(_Data):
+    """An approved extension in force on the as-of date: the original deadline and the new one."""
+
+    number: str
+    task_id: int
+    title: str
+    milestone: str
+    leads: str
+    original: str  # the original deadline as written
+    original_due: str
+    to: str  # the new deadline as the approving document words it
+    due: str
+    due_iso: date
+    date: str  # when it was approved (from then on, the milestone is judged by `due`)
+    date_iso: Day
+    ref: str
+    note: str
+    text: str  # the whole sentence, as `show` gives it
 
 
 class AgencyItems(_Data):
@@ -253,6 +275,7 @@ class Brief(_Data):
     overdue: list[AgencyItems]
     overdue_count: int
     upcoming: list[TaskItem]
+    extensions: list[ExtensionItem]
     log_changes: list[LogChange]
     # None: git history was not available, which the brief says rather than showing "no changes".
     recorded_changes: list[RecordedChange] | None
@@ -317,6 +340,7 @@ def build_brief(
         overdue=_by_lead(overdue, programme, only=only),
         overdue_count=len(overdue),
         upcoming=[_item(item, programme) for item in upcoming_items(states, soon_days)],
+        extensions=_extensions(states, programme),
         log_changes=_log_changes(states, period),
         recorded_changes=_in_scope(recorded_changes, states, request),
         indicators=_indicators(programme, request.as_of),
@@ -400,7 +424,45 @@ def _item(item: Item, programme: Programme) -> TaskItem:
         days_overdue=item.days_overdue,
         days_left=item.days_left,
         leads="; ".join(_leads(state.record, programme)),
+        extension=milestone.extension_text,
     )
+
+
+def _extensions(states: list[TaskState], programme: Programme) -> list[ExtensionItem]:
+    """Every extension in force on the date among the brief's tasks, in task and milestone order.
+
+    A milestone extended twice has two rows; each gives the original deadline and its new one.
+    """
+    from ctr199.extension import new_due
+
+    items = []
+    for state in states:
+        task = state.record.task
+        several = len(state.milestones) > 1
+        for milestone in state.milestones:
+            original, original_due = milestone.original_text, milestone.original_due
+            for extension in milestone.extensions:
+                due = new_due(extension.to)
+                items.append(
+                    ExtensionItem(
+                        number=appendix_number(task.id),
+                        task_id=task.id,
+                        title=task.title,
+                        milestone=f"Mốc {milestone.number}: {milestone.label}" if several else "",
+                        leads="; ".join(_leads(state.record, programme)),
+                        original=original,
+                        original_due=vn_date(original_due),
+                        to=extension.to,
+                        due=vn_date(due),
+                        due_iso=due,
+                        date=vn_date(extension.date),
+                        date_iso=extension.date,
+                        ref=extension.ref,
+                        note=extension.note,
+                        text=milestone.extension_text,
+                    )
+                )
+    return items
 
 
 def _by_lead(items: list[Item], programme: Programme, *, only: str | None) -> list[AgencyItems]:

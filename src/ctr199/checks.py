@@ -205,6 +205,8 @@ def check_task_alone(checker: FileChecker, task: Task) -> list[Milestone]:
     _check_progress(checker, task, len(milestones))
     _check_milestone_log(checker, task, len(milestones))
     _check_moved(checker, task, milestones)
+    if task.extensions:
+        _check_extensions(checker, task, milestones)
     return milestones
 
 
@@ -459,6 +461,43 @@ def _check_moved(checker: FileChecker, task: Task, milestones: list[Milestone]) 
         )
 
 
+def _check_extensions(checker: FileChecker, task: Task, milestones: list[Milestone]) -> None:
+    """Each extension names a dated milestone, reads as one dated deadline, and moves it later."""
+    from ctr199.extension import PeriodError, new_due
+
+    previous: dict[int, date] = {}  # milestone → due date in force, following the extensions in date order
+    for index, extension in sorted(enumerate(task.extensions), key=lambda item: (item[1].date, item[0])):
+        number = extension.milestone
+        if number > len(milestones):
+            checker.add(
+                ("extensions", index, "milestone"), "extension-milestone", _no_milestone(number, len(milestones))
+            )
+            continue
+        milestone = milestones[number - 1]
+        if milestone.due is None or milestone.ongoing:
+            checker.add(
+                ("extensions", index, "milestone"),
+                "extension-milestone",
+                f"mốc {number} ({milestone.label}) không có ngày hạn nên không gia hạn được",
+            )
+            continue
+        try:
+            due = new_due(extension.to)
+        except PeriodError as exc:
+            checker.add(("extensions", index, "to"), "extension-period", str(exc))
+            continue
+        replaced = previous.get(number, milestone.due)
+        if due <= replaced:
+            checker.add(
+                ("extensions", index, "to"),
+                "extension-not-later",
+                f'gia hạn mốc {number} đến "{extension.to}" ({due:%d/%m/%Y}) không muộn hơn hạn đang có '
+                f"({replaced:%d/%m/%Y}); gia hạn phải lùi thời hạn về sau",
+            )
+            continue
+        previous[number] = due
+
+
 def _check_dates(checker: FileChecker, task: Task, *, as_of: date) -> None:
     """Nothing is reported as happening after the as-of date."""
     for index, entry in enumerate(task.log):
@@ -480,6 +519,14 @@ def _check_dates(checker: FileChecker, task: Task, *, as_of: date) -> None:
                 ("completed_milestones", index, "date"),
                 "log-future",
                 f"ngày {item.date:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}",
+            )
+    for index, extension in enumerate(task.extensions):
+        if extension.date > as_of:
+            checker.add(
+                ("extensions", index, "date"),
+                "extension-future",
+                f"ngày gia hạn {extension.date:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}; "
+                "không ghi trước gia hạn chưa được duyệt",
             )
 
 

@@ -122,24 +122,7 @@ def update_task(root: Path, update: ProgressUpdate, *, as_of: date, write: bool 
         problem = forbidden_char(_unix_line_ends(value))
         if problem:
             raise EditRefused(f"{option}: {problem}", usage=True)
-    path = DataDir(root).task_path(update.task_id)
-    if not path.is_file():
-        raise EditRefused(f"không có nhiệm vụ số {update.task_id} (không thấy {display_path(path)})", usage=True)
-    programme = _programme(root)
-    broken = "tệp đang có lỗi, sửa tay trước (ctr199 validate)"
-    try:
-        text = read_text(path)
-    except YamlError as exc:
-        raise EditRefused(f"{broken}: {display_path(path)}:{exc.line}:{exc.col}: {exc.message}") from None
-    task, report = _problems(path, text, programme, as_of)
-    if task is None or report.errors:
-        raise EditRefused(f"{broken}: {_first_error(report)}")
-    tree = load_roundtrip(path, text)
-    if dump_roundtrip(tree) != text:
-        raise EditRefused(
-            f"{display_path(path)} chưa theo bố cục chuẩn nên ghi lại sẽ đổi cả những dòng khác; "
-            f"chạy `ctr199 fmt {display_path(path)}`, commit, rồi cập nhật"
-        )
+    path, text, task, tree, programme = _open_task(root, update.task_id, as_of)
     _check_date(task, update.on, as_of)
     plan = _plan(task, update, milestones_of(task))
     _apply(tree, task, plan)
@@ -161,6 +144,33 @@ def update_task(root: Path, update: ProgressUpdate, *, as_of: date, write: bool 
         after=after,
         written=write,
     )
+
+
+def _open_task(root: Path, task_id: int, as_of: date) -> tuple[Path, str, Task, CommentedMap, Programme]:
+    """A task file ready for a round-trip edit: its text, model and tree, and the rules' context.
+
+    Refused when the task does not exist (a usage error), or when the file already has errors or is
+    not in the canonical layout (rewriting it would change other lines too).
+    """
+    path = DataDir(root).task_path(task_id)
+    if not path.is_file():
+        raise EditRefused(f"không có nhiệm vụ số {task_id} (không thấy {display_path(path)})", usage=True)
+    programme = _programme(root)
+    broken = "tệp đang có lỗi, sửa tay trước (ctr199 validate)"
+    try:
+        text = read_text(path)
+    except YamlError as exc:
+        raise EditRefused(f"{broken}: {display_path(path)}:{exc.line}:{exc.col}: {exc.message}") from None
+    task, report = _problems(path, text, programme, as_of)
+    if task is None or report.errors:
+        raise EditRefused(f"{broken}: {_first_error(report)}")
+    tree = load_roundtrip(path, text)
+    if dump_roundtrip(tree) != text:
+        raise EditRefused(
+            f"{display_path(path)} chưa theo bố cục chuẩn nên ghi lại sẽ đổi cả những dòng khác; "
+            f"chạy `ctr199 fmt {display_path(path)}`, commit, rồi cập nhật"
+        )
+    return path, text, task, tree, programme
 
 
 def _check_date(task: Task, on: date, as_of: date) -> None:
@@ -316,6 +326,137 @@ def _block_list(tree: CommentedMap, key: str) -> CommentedSeq:
     if not current:
         current.fa.set_block_style()
     return current
+
+
+# ---------------------------------------------------------------- extensions (gia hạn)
+
+
+@dataclass(frozen=True)
+class ExtensionRequest:
+    """An approved extension: milestone `milestone` (None: the task's only one) is due by `to` from `on`."""
+
+    task_id: int
+    to: str
+    on: date
+    ref: str
+    milestone: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ExtendResult:
+    task_id: int
+    path: Path
+    milestone: int
+    several: bool  # whether the task has several milestones (then messages name this one)
+    original: str  # the original deadline as written (the label, for one milestone of several)
+    original_due: date
+    due_before: date  # the due date in force the day before the extension
+    due_after: date
+    to: str
+    on: date
+    before: str
+    after: str
+    written: bool
+
+
+def extend_task(root: Path, request: ExtensionRequest, *, as_of: date, write: bool = True) -> ExtendResult:
+    """Append an approved extension to one task file, after checking it moves the deadline later.
+
+    Raises `EditRefused` (and writes nothing) when the request or the resulting file breaks a rule:
+    no document (`ref`), a date after `as_of`, a new deadline not later than the one in force, a
+    milestone that is done, has no due date or does not exist.
+    """
+    from ctr199.extension import PeriodError, in_force, new_due
+    from ctr199.programme import TaskRecord
+    from ctr199.query import milestone_done_on
+
+    for option, value in (("--to", request.to), ("--ref", request.ref), ("--note", request.note)):
+        problem = forbidden_char(_unix_line_ends(value))
+        if problem:
+            raise EditRefused(f"{option}: {problem}", usage=True)
+    to = " ".join(request.to.split())
+    if not to:
+        raise EditRefused('--to: cần thời hạn mới, ví dụ "Quý I/2027"', usage=True)
+    try:
+        due = new_due(to)
+    except PeriodError as exc:
+        raise EditRefused(f"--to: {exc}", usage=True) from None
+    if not request.ref.strip():
+        raise EditRefused(
+            '--ref: gia hạn cần văn bản cho phép (số, ký hiệu), ví dụ --ref "Văn bản số 123/UBND-XD"; không ghi'
+        )
+    path, text, task, tree, programme = _open_task(root, request.task_id, as_of)
+    if request.on > as_of:
+        raise EditRefused(
+            f"ngày gia hạn {request.on:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y} (--as-of); "
+            "không ghi trước gia hạn chưa được duyệt"
+        )
+    record = TaskRecord.of(task, path)
+    number = _extended_milestone(task, request.milestone, len(record.milestones))
+    milestone = record.milestones[number - 1]
+    several = len(record.milestones) > 1
+    which = f"mốc {number} của nhiệm vụ ({task.id})" if several else f"nhiệm vụ ({task.id})"
+    if milestone.due is None or milestone.ongoing:
+        raise EditRefused(f"{which} không có ngày hạn ({milestone.label}); không có gì để gia hạn")
+    done_on = milestone_done_on(record, number, request.on)
+    if done_on is not None:
+        raise EditRefused(f"{which} đã hoàn thành ngày {done_on:%d/%m/%Y}; không gia hạn việc đã xong")
+    later = [e.date for e in task.extensions if e.milestone == number and e.date > request.on]
+    if later:
+        raise EditRefused(
+            f"{which} đã có gia hạn ngày {max(later):%d/%m/%Y}, sau ngày {request.on:%d/%m/%Y}; "
+            "gia hạn ghi theo thứ tự ngày"
+        )
+    current, _ = in_force(task, number, milestone.due, request.on)
+    assert current is not None  # a dated milestone keeps a due date
+    if due <= current:
+        raise EditRefused(
+            f'gia hạn đến "{to}" ({due:%d/%m/%Y}) không muộn hơn thời hạn hiện tại của {which} '
+            f"({current:%d/%m/%Y}); gia hạn phải lùi thời hạn về sau"
+        )
+    entry: dict[str, Any] = {"milestone": number, "to": to, "date": request.on, "ref": request.ref.strip()}
+    if request.note.strip():
+        entry["note"] = _unix_line_ends(request.note.strip())
+    _block_list(tree, "extensions").append(_mapping(entry))
+    after = dump_roundtrip(tree)
+    new_task, report = _problems(path, after, programme, as_of)
+    if new_task is None or report.errors:
+        raise EditRefused(f"gia hạn này làm dữ liệu sai: {_first_error(report)}")
+    if write:
+        atomic_write(path, after, before_replace=lambda: _unchanged_since_read(path, text))
+    from ctr199.query import original_deadline_text
+
+    return ExtendResult(
+        task_id=task.id,
+        path=path,
+        milestone=number,
+        several=several,
+        original=original_deadline_text(record, milestone.label),
+        original_due=milestone.due,
+        due_before=current,
+        due_after=due,
+        to=to,
+        on=request.on,
+        before=text,
+        after=after,
+        written=write,
+    )
+
+
+def _extended_milestone(task: Task, wanted: int | None, count: int) -> int:
+    if count == 0:
+        raise EditRefused(f"nhiệm vụ ({task.id}) chưa xác định được mốc nào từ thời hạn; không có gì để gia hạn")
+    if wanted is None:
+        if count > 1:
+            raise EditRefused(
+                f"nhiệm vụ ({task.id}) có {count} mốc; chọn mốc cần gia hạn: --milestone 1…{count}", usage=True
+            )
+        return 1
+    if not 1 <= wanted <= count:
+        have = f"chỉ có mốc 1…{count}" if count > 1 else "chỉ có một mốc"
+        raise EditRefused(f"nhiệm vụ ({task.id}) không có mốc {wanted}; nhiệm vụ {have}", usage=True)
+    return wanted
 
 
 # ---------------------------------------------------------------- new tasks

@@ -58,6 +58,7 @@ TASK_COLUMNS = (
     Column("due", "Hạn", 12),
     Column("status", "Trạng thái", 24),
     Column("days_overdue", "Số ngày quá hạn", 10),
+    Column("extension", "Gia hạn", 40),
 )
 MILESTONE_COLUMNS = (
     Column("id", "STT", 6),
@@ -69,6 +70,7 @@ MILESTONE_COLUMNS = (
     Column("status", "Trạng thái", 24),
     Column("done_on", "Ngày hoàn thành", 14),
     Column("days_overdue", "Số ngày quá hạn", 10),
+    Column("extension", "Gia hạn", 40),
 )
 
 
@@ -97,6 +99,7 @@ def task_rows(states: Sequence[TaskState]) -> list[Row]:
                 "due": state.next_due,
                 "status": state.category.label,
                 "days_overdue": state.days_overdue,
+                "extension": state.extension_text,
             }
         )
     return rows
@@ -115,6 +118,7 @@ def milestone_rows(states: Sequence[TaskState]) -> list[Row]:
             "status": milestone.category.label,
             "done_on": milestone.done_on,
             "days_overdue": milestone.days_overdue,
+            "extension": milestone.extension_text,
         }
         for state in states
         for milestone in state.milestones
@@ -273,6 +277,7 @@ def event_summary(state: TaskState, milestone: MilestoneState) -> str:
     """ "(36) Dự án tuyến đường bộ cao tốc… — Sở Xây dựng"; the milestone's name first when there are several."""
     task = state.record.task
     step = f"{milestone.label}: " if len(state.milestones) > 1 else ""
+    step += "(gia hạn) " if milestone.extended else ""
     leads = LIST_SEPARATOR.join(task.lead) or "(chưa rõ cơ quan chủ trì)"
     return f"{appendix_number(task.id)} {step}{shorten(task.title, 90)} — {leads}"
 
@@ -286,6 +291,8 @@ def _event_description(state: TaskState, milestone: MilestoneState) -> str:
     ]
     if len(state.milestones) > 1:
         lines.append(f"Mốc {milestone.number}/{len(state.milestones)}: {milestone.label}")
+    if milestone.extended:
+        lines.append(milestone.extension_text)
     lines += [
         f"Cơ quan chủ trì: {LIST_SEPARATOR.join(task.lead)}",
         f"Cơ quan, đơn vị phối hợp: {LIST_SEPARATOR.join(task.partners)}",

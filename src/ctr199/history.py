@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ctr199.models import TASK_KEY_ORDER, LogEntry, MilestoneDone, MilestoneOverride, Status, Task
+from ctr199.models import TASK_KEY_ORDER, Extension, LogEntry, MilestoneDone, MilestoneOverride, Status, Task
 from ctr199.store import TASKS_DIR, YamlError, load_fast
 from ctr199.text import shorten
 
@@ -350,6 +350,7 @@ FIELD_LABELS = {
     "completed_on": "Ngày hoàn thành",
     "completed_milestones": "Mốc đã hoàn thành",
     "log": "Nhật ký",
+    "extensions": "Gia hạn",
 }
 
 
@@ -363,6 +364,8 @@ def show_value(value: Any) -> str:
         return f"{value:%d/%m/%Y}"
     if isinstance(value, MilestoneDone):
         return f"mốc {value.milestone} ({value.date:%d/%m/%Y})"
+    if isinstance(value, Extension):
+        return f"mốc {value.milestone} gia hạn đến {value.to} ({value.date:%d/%m/%Y}, {value.ref})"
     if isinstance(value, MilestoneOverride):
         return f"{value.label} ({value.due:%d/%m/%Y})" if value.due else value.label
     if isinstance(value, list):

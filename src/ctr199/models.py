@@ -220,6 +220,20 @@ class MilestoneDone(_Record):
     ref: NFCStr = ""
 
 
+class Extension(_Record):
+    """An approved extension (gia hạn) of one milestone's deadline, in force from its date.
+
+    `to` is the new deadline as the approving document words it ("Quý I/2027"); the deadline
+    grammar turns it into the new due date. The original deadline stays in `deadline`.
+    """
+
+    milestone: int = Field(ge=1)
+    to: NFCStr = Field(min_length=1)
+    date: Day
+    ref: NFCStr = Field(min_length=1)
+    note: NFCStr = ""
+
+
 class Task(_Record):
     """One row of the programme's appendix plus what staff have reported on it."""
 
@@ -237,6 +251,7 @@ class Task(_Record):
     completed_on: Day | None = None
     completed_milestones: list[MilestoneDone] = Field(default_factory=list)
     log: list[LogEntry] = Field(default_factory=list)
+    extensions: list[Extension] = Field(default_factory=list)
 
     @field_validator("title")
     @classmethod

@@ -27,6 +27,7 @@ TASK_CSV_FIELDS = (
     "status_label",
     "days_overdue",
     "milestones",
+    "extension",
 )
 ITEM_CSV_FIELDS = (
     "id",
@@ -41,6 +42,7 @@ ITEM_CSV_FIELDS = (
     "days_left",
     "status",
     "status_label",
+    "extension",
 )
 AGENCY_CSV_FIELDS = ("code", "name", "aliases", "generic", "leads", "partners")
 SUMMARY_CSV_FIELDS = ("scope", "key", "name", "total", *(c.value for c in Category), "not_started")
@@ -63,7 +65,26 @@ def milestone_payload(milestone: MilestoneState) -> Payload:
         "status": milestone.category.value,
         "status_label": milestone.category.label,
         "days_overdue": milestone.days_overdue,
+        "original_due": iso(milestone.original_due),
+        "extensions": extensions_payload(milestone),
+        "extension": milestone.extension_text,
     }
+
+
+def extensions_payload(milestone: MilestoneState) -> list[Payload]:
+    """The approved extensions in force for a milestone, in date order: each with its new due date."""
+    from ctr199.extension import new_due
+
+    return [
+        {
+            "date": iso(extension.date),
+            "to": extension.to,
+            "due": iso(new_due(extension.to)),
+            "ref": extension.ref,
+            "note": extension.note,
+        }
+        for extension in milestone.extensions
+    ]
 
 
 def task_payload(state: TaskState) -> Payload:
@@ -89,6 +110,7 @@ def task_payload(state: TaskState) -> Payload:
         "days_overdue": state.days_overdue,
         "due": iso(state.next_due),
         "due_soon": state.due_soon,
+        "extension": state.extension_text,
     }
 
 
@@ -101,6 +123,7 @@ def item_payload(item: Item) -> Payload:
         due=iso(item.milestone.due),
         days_overdue=item.days_overdue,
         days_left=None if item.days_overdue else item.days_left,
+        extension=item.milestone.extension_text,
     )
     return payload
 
@@ -122,6 +145,11 @@ def task_detail_payload(state: TaskState) -> Payload:
                 "ref": entry.ref,
             }
             for entry in task.log
+        ],
+        extensions=[
+            {"milestone": m.number, "original": m.original_text, "original_due": iso(m.original_due), **extension}
+            for m in state.milestones
+            for extension in extensions_payload(m)
         ],
         file=str(state.record.path),
         as_of=iso(state.as_of),
@@ -190,7 +218,8 @@ def milestones_text(milestones: Sequence[Mapping[str, Any]]) -> str:
     for m in milestones:
         due = m["due"] or "không thời hạn"
         done = f" (hoàn thành {m['done_on']})" if m["done_on"] else ""
-        parts.append(f"{m['number']}. {m['label']}: {due}{done}")
+        extended = f" (gia hạn; hạn ban đầu {m['original_due']})" if m.get("extensions") else ""
+        parts.append(f"{m['number']}. {m['label']}: {due}{extended}{done}")
     return LIST_SEPARATOR.join(parts)
 
 

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from ctr199.agencies import AgencyLookupError, Registry
-from ctr199.models import Agency, Status
+from ctr199.models import Agency, Extension, Status
 from ctr199.programme import Programme, TaskRecord
 from ctr199.text import fold
 
@@ -105,10 +105,32 @@ class MilestoneState(NamedTuple):
     category: Category
     days_overdue: int = 0
     due_soon: bool = False
+    # The deadline as first set, and the approved extensions that moved it to `due` (empty: none).
+    original_due: date | None = None
+    extensions: tuple[Extension, ...] = ()
+    original_text: str = ""  # the original deadline as written: the task's text, or the milestone's label
+    of_several: bool = False  # one milestone of several (then the text names it)
 
     @property
     def done(self) -> bool:
         return self.done_on is not None
+
+    @property
+    def extended(self) -> bool:
+        return bool(self.extensions)
+
+    @property
+    def extension_text(self) -> str:
+        """ "Thời hạn ban đầu: Tháng 5/2026; gia hạn đến Quý I/2027 theo …", or "" when not extended."""
+        if not self.extensions:
+            return ""
+        from ctr199.extension import describe
+
+        if self.of_several:
+            original = f"Thời hạn ban đầu của mốc {self.number} ({self.label}): {self.original_due:%d/%m/%Y}"
+        else:
+            original = f"Thời hạn ban đầu: {self.original_text}"
+        return describe(original, self.extensions)
 
 
 class TaskState(NamedTuple):
@@ -135,6 +157,11 @@ class TaskState(NamedTuple):
     def not_started(self) -> bool:
         """Open, and nothing recorded for it by `as_of` ("chưa triển khai")."""
         return self.category in OPEN_CATEGORIES and not started_by(self.record, self.as_of)
+
+    @property
+    def extension_text(self) -> str:
+        """What extensions in force say, one milestone after another ("" when none is extended)."""
+        return "; ".join(m.extension_text for m in self.milestones if m.extensions)
 
     @property
     def next_due(self) -> date | None:
@@ -169,9 +196,17 @@ def milestone_done_on(record: TaskRecord, number: int, as_of: date) -> date | No
 def classify(record: TaskRecord, as_of: date, soon_days: int = DEFAULT_SOON_DAYS) -> TaskState:
     """Judge every milestone of a task, then the task: overdue if any is, done when all are."""
     states = []
+    extensions = record.task.extensions
     for number, milestone in enumerate(record.milestones, start=1):
         done_on = milestone_done_on(record, number, as_of)
-        due = None if milestone.ongoing else milestone.due
+        original = None if milestone.ongoing else milestone.due
+        due = original
+        extended: tuple[Extension, ...] = ()
+        if extensions:
+            # A completed milestone is judged against the deadline in force when it was completed.
+            from ctr199.extension import in_force
+
+            due, extended = in_force(record.task, number, original, done_on or as_of)
         days_overdue = 0
         soon = False
         if due is None:
@@ -183,9 +218,29 @@ def classify(record: TaskRecord, as_of: date, soon_days: int = DEFAULT_SOON_DAYS
         else:
             category, soon = Category.ON_TRACK, (due - as_of).days <= soon_days
         states.append(
-            MilestoneState(number, milestone.label, due, milestone.ongoing, done_on, category, days_overdue, soon)
+            MilestoneState(
+                number,
+                milestone.label,
+                due,
+                milestone.ongoing,
+                done_on,
+                category,
+                days_overdue,
+                soon,
+                original,
+                extended,
+                original_deadline_text(record, milestone.label) if extended else "",
+                len(record.milestones) > 1,
+            )
         )
     return TaskState(record, _task_category(record, states, as_of), tuple(states), as_of)
+
+
+def original_deadline_text(record: TaskRecord, label: str) -> str:
+    """The original deadline of a milestone as written: the appendix text, or the label of one of several."""
+    if len(record.milestones) == 1 and record.task.deadline:
+        return record.task.deadline
+    return label
 
 
 def _task_category(record: TaskRecord, states: list[MilestoneState], as_of: date) -> Category:
@@ -366,8 +421,11 @@ def _same(found: Agency | None, agency: Agency) -> bool:
     return found is not None and found.code == agency.code
 
 
-def record_matches(record: TaskRecord, filters: Filters, registry: Registry) -> bool:
-    """Every filter that does not need the task's status (so tasks can be left out before judging them)."""
+def record_matches(record: TaskRecord, filters: Filters, registry: Registry, as_of: date | None = None) -> bool:
+    """Every filter that does not need the task's status (so tasks can be left out before judging them).
+
+    With `as_of`, due-date filters see a milestone's due date in force on that date (extensions included).
+    """
     task = record.task
     if filters.ids and task.id not in filters.ids:
         return False
@@ -381,13 +439,23 @@ def record_matches(record: TaskRecord, filters: Filters, registry: Registry) -> 
         return False
     if filters.due_from is not None or filters.due_to is not None:
         low, high = filters.due_from or date.min, filters.due_to or date.max
-        if not any(m.due is not None and not m.ongoing and low <= m.due <= high for m in record.milestones):
+        if not any(low <= due <= high for due in _dues(record, as_of)):
             return False
     if filters.search:
         needle = fold(filters.search)
         if needle not in fold(f"{task.title} {task.output}"):
             return False
     return True
+
+
+def _dues(record: TaskRecord, as_of: date | None) -> list[date]:
+    """The due dates of a task's dated milestones: as first set, or as in force on `as_of`."""
+    dues = [None if m.ongoing else m.due for m in record.milestones]
+    if as_of is not None and record.task.extensions:
+        from ctr199.extension import in_force
+
+        dues = [in_force(record.task, number, due, as_of)[0] for number, due in enumerate(dues, start=1)]
+    return [due for due in dues if due is not None]
 
 
 def select(programme: Programme, filters: Filters, as_of: date, soon_days: int | None = None) -> list[TaskState]:
@@ -399,7 +467,9 @@ def select(programme: Programme, filters: Filters, as_of: date, soon_days: int |
         soon_days = programme.info.soon_days if programme.info is not None else DEFAULT_SOON_DAYS
     registry = programme.registry
     states = (
-        classify(record, as_of, soon_days) for record in programme.tasks if record_matches(record, filters, registry)
+        classify(record, as_of, soon_days)
+        for record in programme.tasks
+        if record_matches(record, filters, registry, as_of)
     )
     return [state for state in states if not filters.categories or state.category in filters.categories]
 

@@ -60,6 +60,15 @@ FIELDS: dict[str, tuple[str, Inject, int, int]] = {
         8,
         10,
     ),
+    "extensions.date": (
+        "tasks/036.yaml",
+        _replace(
+            "log: []\n",
+            "log: []\nextensions:\n  - milestone: 1\n    to: Quý III/2026\n    date: {value}\n    ref: QĐ 1\n",
+        ),
+        18,
+        11,
+    ),
     "indicators.recorded_on": (
         "indicators.yaml",
         _replace(

@@ -26,6 +26,7 @@ COMMANDS = {
     "indicator": "indicator",
     "update": "update",
     "done": "update",
+    "extend": "extend",
     "new": "new",
     "fmt": "fmt",
     "changes": "changes",

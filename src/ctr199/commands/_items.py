@@ -1,6 +1,7 @@
 """The milestone-row table of `overdue` and `upcoming`.
 
 Each command supplies only what differs: the columns after "Chủ trì", the title and the row style.
+When a milestone's deadline was extended, a last column "Gia hạn" gives the original and the extension.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ def milestone_table(items: list[Item], tail: Sequence[ItemColumn], *, title: str
     from ctr199.text import shorten
 
     several = any(len(item.state.milestones) > 1 for item in items)
+    extended = any(item.milestone.extended for item in items)
     columns = [
         Column("STT", "right"),
         Column("Nhiệm vụ", max_width=TITLE_WIDTH),
         *([Column("Mốc", max_width=30)] if several else []),
         Column("Chủ trì", max_width=30),
         *(column for column, _ in tail),
+        *([Column("Gia hạn", max_width=50)] if extended else []),
     ]
     table = Table(columns, title=title, noun=noun)
     for item in items:
@@ -39,6 +42,7 @@ def milestone_table(items: list[Item], tail: Sequence[ItemColumn], *, title: str
             *label,
             "; ".join(task.lead),
             *(cell(item) for _, cell in tail),
+            *([item.milestone.extension_text] if extended else []),
             style=style,
         )
     return table

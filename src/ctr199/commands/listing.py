@@ -93,6 +93,7 @@ def show_table(states: list[TaskState], day: date, *, show_all: bool) -> None:
     if not states:
         typer.echo(f"Không có nhiệm vụ nào thỏa điều kiện lọc (tính đến ngày {vn_date(day)}).")
         return
+    extended = any(state.extension_text for state in states)
     table = Table(
         [
             Column("STT", "right"),
@@ -101,6 +102,7 @@ def show_table(states: list[TaskState], day: date, *, show_all: bool) -> None:
             Column("Thời hạn", max_width=30),
             Column("Hạn"),
             Column("Trạng thái", max_width=34),
+            *([Column("Gia hạn", max_width=50)] if extended else []),
         ],
         title=f"Danh sách nhiệm vụ tính đến ngày {vn_date(day)}",
     )
@@ -113,6 +115,7 @@ def show_table(states: list[TaskState], day: date, *, show_all: bool) -> None:
             shorten(task.deadline, 30),
             vn_date(state.next_due),
             status_text(state),
+            *([state.extension_text] if extended else []),
             style=STATUS_STYLES.get(state.category, "yellow" if state.due_soon else ""),
         )
     render_table(table, show_all=show_all)

@@ -70,6 +70,7 @@ def show_text(state: TaskState) -> None:
         ("Nhiệm vụ", task.title),
         ("Kết quả/Sản phẩm", task.output),
         ("Thời hạn", task.deadline),
+        *([("Gia hạn", state.extension_text)] if state.extension_text else []),
         ("Chủ trì", "; ".join(task.lead)),
         ("Phối hợp", "; ".join(task.partners)),
         ("Thẩm quyền", task.authority),
@@ -95,10 +96,11 @@ def show_text(state: TaskState) -> None:
         status = m.category.label + (f" ({m.days_overdue} ngày)" if m.days_overdue else "")
         if m.due_soon:
             status += ", sắp đến hạn"
+        extended = f" (gia hạn; ban đầu {vn_date(m.original_due)})" if m.extended else ""
         milestones.add(
             str(m.number),
             m.label,
-            vn_date(m.due) or "không thời hạn",
+            (vn_date(m.due) or "không thời hạn") + extended,
             vn_date(m.done_on),
             status,
             style="red" if m.days_overdue else "",
@@ -108,6 +110,7 @@ def show_text(state: TaskState) -> None:
     else:
         write_lines(["Chưa xác định được mốc nào từ thời hạn."])
 
+    _extensions_table(state)
     if not task.log:
         write_lines(["", "Nhật ký: chưa có."])
         return
@@ -126,3 +129,37 @@ def show_text(state: TaskState) -> None:
     for entry in task.log:
         log.add(vn_date(entry.date), entry.status.label, str(entry.milestone or ""), entry.note, entry.ref)
     render_table(log, show_all=True)
+
+
+def _extensions_table(state: TaskState) -> None:
+    """Every extension in force on the date, milestone by milestone: approval date, new deadline, document."""
+    from ctr199.extension import new_due
+
+    rows = [(m, extension) for m in state.milestones for extension in m.extensions]
+    if not rows:
+        return
+    table = Table(
+        [
+            Column("Mốc", "right"),
+            Column("Ngày gia hạn"),
+            Column("Thời hạn ban đầu", max_width=30),
+            Column("Gia hạn đến", max_width=30),
+            Column("Hạn mới"),
+            Column("Văn bản", max_width=30),
+            Column("Ghi chú", max_width=40),
+        ],
+        title="Gia hạn",
+        noun="lần gia hạn",
+    )
+    for m, extension in rows:
+        table.add(
+            str(m.number),
+            vn_date(extension.date),
+            f"{m.original_text} ({vn_date(m.original_due)})",
+            extension.to,
+            vn_date(new_due(extension.to)),
+            extension.ref,
+            extension.note,
+        )
+    write_lines([""])
+    render_table(table, show_all=True)
