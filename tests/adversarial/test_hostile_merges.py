@@ -105,8 +105,22 @@ def test_markers_inside_a_quoted_value_are_caught(quoted_conflict: Path) -> None
     [
         ["update", "36", "-s", "in_progress", "--date", "2026-03-02", "-d", "data", "--as-of", AS_OF],
         ["done", "36", "--date", "2026-03-02", "-d", "data", "--as-of", AS_OF],
+        [
+            "extend",
+            "36",
+            "--to",
+            "Quý III/2026",
+            "--date",
+            "2026-05-01",
+            "--ref",
+            "QĐ 5",
+            "-d",
+            "data",
+            "--as-of",
+            AS_OF,
+        ],
     ],
-    ids=["update", "done"],
+    ids=["update", "done", "extend"],
 )
 def test_edits_refuse_a_conflicted_file(plain_conflict: Path, args: list[str]) -> None:
     before = tree_digest(plain_conflict / "data")
