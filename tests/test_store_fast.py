@@ -18,6 +18,7 @@ from ctr199.store import (
     load_roundtrip,
     locate,
     locate_node,
+    refuse_conflict_markers,
     yaml_error,
 )
 from ctr199.store import render_task as render
@@ -57,6 +58,7 @@ def _outcome(load: Any, text: str, path: Path) -> Any:
 
 def _reference(text: str, path: Path) -> Any:
     """PyYAML's safe loader with our refusals, building every value the PyYAML way."""
+    refuse_conflict_markers(path, text)  # on the raw text, before any YAML
     try:
         return yaml.load(text, Loader=_safe_loader())
     except (yaml.YAMLError, RecursionError) as exc:

@@ -12,16 +12,19 @@ from pydantic import BaseModel, ValidationError
 
 from ctr199.agencies import AgencyLookupError, Registry
 from ctr199.models import (
+    DATE_FORMS,
     AgenciesFile,
     IndicatorsFile,
     Milestone,
     Status,
     Task,
+    UnreadDate,
+    date_problem,
     model_in,
 )
 from ctr199.programme import Programme, milestones_of
 from ctr199.report import Finding, Report, Severity, display_path
-from ctr199.store import YamlError, load_fast_located, locate_node, read_text
+from ctr199.store import YamlError, load_fast_located, locate_node, read_text, scalar_at
 from ctr199.text import fold
 
 M = TypeVar("M", bound=BaseModel)
@@ -79,6 +82,11 @@ class FileChecker:
             )
             return FAILED
 
+    def _written(self, loc: Loc) -> str | None:
+        """The value at `loc` as the file writes it (`12:30`, which YAML reads as the number 750)."""
+        self.position(loc)  # loads the positions if need be
+        return scalar_at(self._nodes, loc) if self._nodes is not None else None
+
     def validate(self, model: type[M], data: Any, what: str) -> M | None:
         if not isinstance(data, dict):
             shape = {type(None): "rỗng", list: "một danh sách"}.get(type(data), "một giá trị đơn")
@@ -87,11 +95,36 @@ class FileChecker:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
+            dated: set[Loc] = set()
             for error in exc.errors():
                 loc = tuple(error["loc"])
+                problem = _date_message(error, self._written(loc))
+                if problem is not None:
+                    if loc not in dated:  # one value, one finding (a union reports each of its types)
+                        dated.add(loc)
+                        self.add(loc, "date", problem)
+                    continue
                 at_key = error["type"] == "extra_forbidden"
                 self.add(loc, "schema", schema_message(error, model), at_key=at_key)
             return None
+
+
+def _date_message(error: Any, written: str | None) -> str | None:
+    """The message of a `date` finding: a date field's refusal, or a value that looks like a date but is none.
+
+    A number or a boolean is named as written (`12:30`, `yes`), not as YAML read it.
+    """
+    loc = ".".join(str(part) for part in error["loc"]) or "(gốc)"
+    if error["type"] == "date":
+        given = error.get("input")
+        if isinstance(given, bool | int | float) and written is not None:
+            return f"'{loc}': \"{written}\" không phải một ngày; viết {DATE_FORMS}"
+        return f"'{loc}': {error['ctx']['reason']}"
+    given = error.get("input")
+    if isinstance(given, UnreadDate):
+        problem = date_problem(given)
+        return f"'{loc}': {problem}; nếu đây là chữ chứ không phải ngày, đặt trong dấu nháy: '{given}'"
+    return None
 
 
 def schema_message(error: Any, model: type[BaseModel]) -> str:
@@ -210,6 +243,10 @@ def check_task_alone(checker: FileChecker, task: Task) -> list[Milestone]:
     _check_empty_cells(checker, task)
     milestones = _milestones(checker, task)
     _check_tracking(checker, task, len(milestones))
+    _check_milestone_list(checker, task)
+    _check_progress(checker, task, len(milestones))
+    _check_milestone_log(checker, task, len(milestones))
+    _check_moved(checker, task, milestones)
     if task.extensions:
         _check_extensions(checker, task, milestones)
     return milestones
@@ -324,6 +361,149 @@ def _check_tracking(checker: FileChecker, task: Task, milestones: int) -> None:
     for index, request in enumerate(task.requests):
         if request.milestone is not None and request.milestone > milestones:
             checker.add(("requests", index, "milestone"), "milestone", _no_milestone(request.milestone, milestones))
+
+
+def _check_milestone_list(checker: FileChecker, task: Task) -> None:
+    """`milestones: []` would make any task "Không thời hạn", never overdue, without a word."""
+    if task.milestones is not None and not task.milestones:
+        checker.add(
+            ("milestones",),
+            "milestones-empty",
+            "'milestones: []' không ghi mốc nào nên nhiệm vụ sẽ thành \"Không thời hạn\"; "
+            "xóa dòng milestones (để dùng thời hạn) hoặc ghi ít nhất một mốc (label, due)",
+            at_key=True,
+        )
+
+
+def _completions(task: Task, count: int) -> dict[int, tuple[int, date]]:
+    """Each recorded milestone that exists: number → (index in completed_milestones, date); the first record wins."""
+    found: dict[int, tuple[int, date]] = {}
+    for index, item in enumerate(task.completed_milestones):
+        if item.milestone <= count:
+            found.setdefault(item.milestone, (index, item.date))
+    return found
+
+
+def _check_progress(checker: FileChecker, task: Task, count: int) -> None:
+    """`status` and `completed_on` against `completed_milestones` (code `progress-status`, `completion-date`).
+
+    A done task need not list every milestone: those it does not list were met on `completed_on` (as
+    a hand-written `status: done` says); `ctr199 done` lists them all.
+    """
+    done = _completions(task, count)
+    status = task.status.value
+    if count and len(done) == count and task.status is not Status.DONE:
+        last = max(day for _, day in done.values())
+        what = "mốc duy nhất của nhiệm vụ" if count == 1 else f"cả {count} mốc"
+        checker.add(
+            ("status",),
+            "progress-status",
+            f"completed_milestones ghi {what} đã hoàn thành nhưng status là '{status}'; đặt status: done và "
+            f"completed_on: {last:%Y-%m-%d}, hoặc xóa mốc chưa xong khỏi completed_milestones",
+        )
+    elif done and task.status is Status.NOT_STARTED:
+        first = min(done)
+        checker.add(
+            ("status",),
+            "progress-status",
+            f"completed_milestones ghi mốc {first} đã hoàn thành nhưng status là 'not_started'; "
+            "đặt status: in_progress (hoặc xóa mốc khỏi completed_milestones)",
+        )
+    finished = task.completed_on
+    if finished is None:
+        return
+    if done:
+        day, number = max((day, number) for number, (_, day) in done.items())  # the last milestone met
+        if day > finished or (count == 1 and day != finished):
+            checker.add(
+                ("completed_on",),
+                "completion-date",
+                f"ngày hoàn thành nhiệm vụ {finished:%d/%m/%Y} {'trước' if day > finished else 'khác'} ngày hoàn "
+                f"thành mốc {number} ({day:%d/%m/%Y}); nhiệm vụ hoàn thành khi mốc cuối cùng hoàn thành — "
+                "sửa completed_on hoặc ngày của mốc cho khớp",
+            )
+    closing = next((entry for entry in reversed(task.log) if entry.milestone is None), None)
+    if closing is not None and closing.status is Status.DONE and closing.date != finished:
+        checker.add(
+            ("completed_on",),
+            "completion-date",
+            f"ngày hoàn thành {finished:%d/%m/%Y} khác ngày nhật ký ghi hoàn thành ({closing.date:%d/%m/%Y}); "
+            "sửa completed_on hoặc nhật ký cho khớp",
+        )
+
+
+def _check_milestone_log(checker: FileChecker, task: Task, count: int) -> None:
+    """What the log last says of each milestone against `completed_milestones` (code `log-milestone`)."""
+    latest: dict[int, int] = {}
+    for index, entry in enumerate(task.log):
+        if entry.milestone is not None and entry.milestone <= count:
+            latest[entry.milestone] = index
+    done = _completions(task, count)
+    for number, index in sorted(latest.items()):
+        entry = task.log[index]
+        said = f"nhật ký ngày {entry.date:%d/%m/%Y} ghi mốc {number}"
+        if count == 1:  # the one milestone is the task itself
+            if entry.status is Status.DONE and task.status is not Status.DONE:
+                checker.add(
+                    ("log", index, "milestone"),
+                    "log-milestone",
+                    f"{said} (mốc duy nhất) hoàn thành nhưng status là '{task.status.value}'; đặt status: done và "
+                    f"completed_on: {entry.date:%Y-%m-%d}, hoặc sửa nhật ký",
+                )
+            continue
+        recorded = done.get(number)
+        if entry.status is Status.DONE and recorded is None:
+            checker.add(
+                ("log", index, "milestone"),
+                "log-milestone",
+                f"{said} hoàn thành nhưng completed_milestones không có mốc {number}; thêm "
+                f"'- milestone: {number}' với date: {entry.date:%Y-%m-%d} vào completed_milestones, hoặc sửa nhật ký",
+            )
+        elif entry.status is not Status.DONE and recorded is not None:
+            checker.add(
+                ("completed_milestones", recorded[0], "milestone"),
+                "log-milestone",
+                f"completed_milestones ghi mốc {number} hoàn thành nhưng {said} '{entry.status.value}'; "
+                f"xóa mốc {number} khỏi completed_milestones hoặc sửa nhật ký",
+            )
+        elif recorded is not None and recorded[1] != entry.date:
+            checker.add(
+                ("completed_milestones", recorded[0], "date"),
+                "log-milestone",
+                f"ngày hoàn thành mốc {number} ({recorded[1]:%d/%m/%Y}) khác ngày nhật ký ghi mốc {number} hoàn thành "
+                f"({entry.date:%d/%m/%Y}); sửa cho khớp",
+            )
+
+
+def _same_milestone(label: str, due: date | None, milestone: Milestone) -> bool:
+    return due == milestone.due and " ".join(fold(label).split()) == " ".join(fold(milestone.label).split())
+
+
+def _check_moved(checker: FileChecker, task: Task, milestones: list[Milestone]) -> None:
+    """A completion stays with the milestone it was recorded for (code `milestone-moved`).
+
+    A record carries the label and due date of its milestone (the edit commands write them); when
+    the deadline now gives its number to another milestone, the completion would silently move.
+    """
+    for index, item in enumerate(task.completed_milestones):
+        if item.label is None or not 1 <= item.milestone <= len(milestones):
+            continue
+        now = milestones[item.milestone - 1]
+        if _same_milestone(item.label, item.due, now):
+            continue
+        was = f'"{item.label}"' + (f" (hạn {item.due:%d/%m/%Y})" if item.due else "")
+        current = f'"{now.label}"' + (f" (hạn {now.due:%d/%m/%Y})" if now.due else "")
+        other = next((n for n, m in enumerate(milestones, start=1) if _same_milestone(item.label, item.due, m)), None)
+        if other is not None:
+            fix = f"đổi milestone: {item.milestone} thành {other} (cả trong nhật ký) hoặc sửa lại thời hạn"
+        else:
+            fix = "thời hạn hiện nay không còn mốc đó; sửa lại thời hạn hoặc ghi lại mốc đã hoàn thành"
+        checker.add(
+            ("completed_milestones", index, "milestone"),
+            "milestone-moved",
+            f"mốc {item.milestone} ghi hoàn thành là {was} nhưng theo thời hạn hiện nay mốc {item.milestone} "
+            f"là {current}; {fix}",
+        )
 
 
 def _check_extensions(checker: FileChecker, task: Task, milestones: list[Milestone]) -> None:

@@ -24,7 +24,7 @@ from ctr199.deadline import DeadlineError, parse_deadline
 from ctr199.errors import EXIT_FINDINGS, EXIT_USAGE, Ctr199Error, DataError
 from ctr199.fmt import yaml_string
 from ctr199.loading import edit_context
-from ctr199.models import TASK_KEY_ORDER, Status, Task
+from ctr199.models import TASK_KEY_ORDER, Milestone, Status, Task
 from ctr199.programme import Programme, milestones_of
 from ctr199.report import Report, display_path
 from ctr199.store import (
@@ -197,7 +197,7 @@ def apply_update(
         if problem:
             raise EditRefused(f"{option}: {problem}", usage=True)
     _check_date(task, update.on, as_of)
-    plan = _plan(task, update, len(milestones_of(task)))
+    plan = _plan(task, update, milestones_of(task))
     _apply(tree, task, plan)
     if not check:
         try:
@@ -268,14 +268,19 @@ def _unix_line_ends(text: str) -> str:
     return text.replace("\r\n", "\n")
 
 
-def _done_record(milestone: int, on: date, ref: str) -> dict[str, Any]:
-    record: dict[str, Any] = {"milestone": milestone, "date": on}
+def _done_record(number: int, milestone: Milestone, on: date, ref: str) -> dict[str, Any]:
+    """A completion, with the label and due date that identify its milestone (see `checks._check_moved`)."""
+    record: dict[str, Any] = {"milestone": number, "label": milestone.label}
+    if milestone.due is not None:  # none for an ongoing milestone
+        record["due"] = milestone.due
+    record["date"] = on
     if ref.strip():
         record["ref"] = ref.strip()
     return record
 
 
-def _plan(task: Task, update: ProgressUpdate, count: int) -> _Plan:
+def _plan(task: Task, update: ProgressUpdate, milestones: list[Milestone]) -> _Plan:
+    count = len(milestones)
     done_on = {item.milestone: item.date for item in task.completed_milestones}
     number = update.milestone
     if number is not None and not 1 <= number <= count:
@@ -284,7 +289,7 @@ def _plan(task: Task, update: ProgressUpdate, count: int) -> _Plan:
     if number is not None and count == 1:
         number = None  # the one milestone is the task itself: record it as such
     if number is None:
-        return _plan_task(task, update, count, done_on)
+        return _plan_task(task, update, milestones, done_on)
 
     status = update.status
     plan = _Plan(
@@ -298,7 +303,7 @@ def _plan(task: Task, update: ProgressUpdate, count: int) -> _Plan:
             raise EditRefused(
                 f"mốc {number} của nhiệm vụ ({task.id}) đã ghi hoàn thành ngày {done_on[number]:%d/%m/%Y}"
             )
-        plan.completed[number] = _done_record(number, update.on, update.ref)
+        plan.completed[number] = _done_record(number, milestones[number - 1], update.on, update.ref)
         done_on[number] = update.on
     elif number in done_on:
         plan.reopened.add(number)
@@ -315,7 +320,8 @@ def _plan(task: Task, update: ProgressUpdate, count: int) -> _Plan:
     return plan
 
 
-def _plan_task(task: Task, update: ProgressUpdate, count: int, done_on: dict[int, date]) -> _Plan:
+def _plan_task(task: Task, update: ProgressUpdate, milestones: list[Milestone], done_on: dict[int, date]) -> _Plan:
+    count = len(milestones)
     status = update.status
     plan = _Plan(None, [_entry(update.on, status, None, update.note, update.ref, update.source)], status, None)
     if status is Status.DONE:
@@ -325,7 +331,7 @@ def _plan_task(task: Task, update: ProgressUpdate, count: int, done_on: dict[int
         if count > 1:
             for number in range(1, count + 1):
                 if number not in done_on:
-                    plan.completed[number] = _done_record(number, update.on, update.ref)
+                    plan.completed[number] = _done_record(number, milestones[number - 1], update.on, update.ref)
         plan.completed_on = max([update.on, *done_on.values()])
     elif count > 1 and len(done_on) == count:
         raise EditRefused(f"mọi mốc của nhiệm vụ ({task.id}) đã ghi hoàn thành; dùng --milestone K để mở lại một mốc")

@@ -48,7 +48,9 @@ from ctr199.store import GROUPS_FILE, TASKS_DIR, DataDir
 M = TypeVar("M", bound=BaseModel)
 
 # Findings that leave a whole file out of the programme (the others only flag a value in it).
-UNREADABLE = frozenset({"yaml-syntax", "yaml-encoding", "yaml-unsafe", "file-shape", "schema", "duplicate-id"})
+UNREADABLE = frozenset(
+    {"yaml-syntax", "yaml-encoding", "yaml-unsafe", "merge-conflict", "file-shape", "schema", "date", "duplicate-id"}
+)
 
 
 # ---------------------------------------------------------------- where the data is

@@ -4,8 +4,9 @@ No `from __future__ import annotations` here: pydantic would compile every annot
 text on each start-up (~2 ms).
 """
 
+import calendar
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -19,20 +20,107 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from ctr199.text import fold, forbidden_char, nfc
 
 _VN_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:([Tt]|\s+)\S.*)?\s*$", re.DOTALL)
+# The years a date in a data file may have; a year outside is a typing slip (0001, 9999, 2206).
+MIN_YEAR = 2000
+MAX_YEAR = 2100
+DATE_FORMS = "YYYY-MM-DD (2026-03-15) hoặc dd/mm/yyyy (15/03/2026)"
 
 
-def _vietnamese_date(value: Any) -> Any:
-    """Accept dd/mm/yyyy, the form staff write, besides ISO dates."""
-    if isinstance(value, str):
-        match = _VN_DATE.match(value)
+class UnreadDate:
+    """A plain YAML value shaped like a date that is none (`2026-02-30`), kept as written.
+
+    The YAML readers give this instead of failing, so that the file's other values are still
+    read and the checks can name the value, its place and the fix. Not a `str`: a text field
+    would take it silently; every field refuses it, a date field with the reason.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UnreadDate) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(("UnreadDate", self.text))
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+
+def date_problem(value: Any) -> str | None:
+    """Why `value` is not a date a data file may hold (None when it is one): naming the value and the fix."""
+    try:
+        parse_day(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def parse_day(value: Any) -> Any:
+    """A date from what a data file holds: a YAML date, "2026-03-15" or "15/3/2026" as text.
+
+    Raises `ValueError` (a Vietnamese sentence naming the value and the fix) for an impossible day
+    (30/02), a year outside MIN_YEAR…MAX_YEAR, a time of day, a number or any other text. Values
+    of other kinds (lists, mappings) are returned for the schema to refuse.
+    """
+    if isinstance(value, datetime):
+        raise ValueError(f'"{value}" có kèm giờ; chỉ ghi ngày, ví dụ {value:%Y-%m-%d}')
+    if isinstance(value, date):
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise ValueError(_year_problem(value.isoformat(), value.year))
+        return value
+    if isinstance(value, bool | int | float | Decimal):
+        raise ValueError(f"{value} không phải một ngày; viết {DATE_FORMS}")
+    if isinstance(value, UnreadDate | str):
+        text = str(value)
+        match = _ISO_DATE.match(text)
+        if match:
+            year, month, day = (int(part) for part in match.group(1, 2, 3))
+            found = _checked_day(text.strip(), year, month, day)
+            if match.group(4):
+                raise ValueError(f'"{text.strip()}" có kèm giờ; chỉ ghi ngày, ví dụ {found:%Y-%m-%d}')
+            return found
+        match = _VN_DATE.match(text)
         if match:
             day, month, year = (int(part) for part in match.groups())
-            return date(year, month, day)
+            return _checked_day(text.strip(), year, month, day)
+        raise ValueError(f'"{text.strip()}" không phải một ngày; viết {DATE_FORMS}')
     return value
+
+
+def _checked_day(shown: str, year: int, month: int, day: int) -> date:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(_year_problem(shown, year))
+    if not 1 <= month <= 12:
+        reason = f"không có tháng {month}; tháng từ 1 đến 12"
+    else:
+        days = calendar.monthrange(year, month)[1]
+        if 1 <= day <= days:
+            return date(year, month, day)
+        reason = f"tháng {month}/{year} chỉ có {days} ngày" if day else "không có ngày 0"
+    raise ValueError(f'ngày "{shown}" không có thật ({reason}); sửa thành ngày đúng, viết {DATE_FORMS}')
+
+
+def _year_problem(shown: str, year: int) -> str:
+    return f'ngày "{shown}" có năm {year}, ngoài khoảng {MIN_YEAR}–{MAX_YEAR}; sửa lại năm cho đúng'
+
+
+def _day(value: Any) -> Any:
+    """The model's reading of a date field: `parse_day`, its refusal as a `date` error."""
+    try:
+        return parse_day(value)
+    except ValueError as exc:
+        raise PydanticCustomError("date", "{reason}", {"reason": str(exc)}) from None
 
 
 def _stored_text(value: str) -> str:
@@ -43,7 +131,7 @@ def _stored_text(value: str) -> str:
 
 
 NFCStr = Annotated[str, AfterValidator(_stored_text)]
-Day = Annotated[date, BeforeValidator(_vietnamese_date)]
+Day = Annotated[date, BeforeValidator(_day)]
 
 
 class Status(StrEnum):
@@ -132,9 +220,16 @@ class ExtensionRequest(_Record):
 
 
 class MilestoneDone(_Record):
-    """Completion of one milestone of a multi-milestone task."""
+    """Completion of one milestone of a multi-milestone task.
+
+    `label` and `due` say which milestone was met, as the deadline gave it then (the edit commands
+    write them): if the deadline is edited so that number `milestone` means another milestone, the
+    completion would silently move, and `validate` reports it instead (`milestone-moved`).
+    """
 
     milestone: int = Field(ge=1)
+    label: NFCStr | None = None
+    due: Day | None = None
     date: Day
     ref: NFCStr = ""
 

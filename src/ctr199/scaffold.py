@@ -67,7 +67,7 @@ _DOC_TYPES = {
 # Words a heading's subject line starts with that are not names: "Thực hiện …", "Về …", "Của Chính phủ …".
 _COMMON_STARTS = frozenset({"thuc", "trien", "ve", "cua", "nam", "giai", "hanh", "nham", "tiep", "phat", "tang"})
 _YEAR = re.compile(r"\bnăm (\d{4})\b", re.IGNORECASE)
-# Document numbers as Vietnamese documents write them: 199-KL/TW, 244/2025/QH15, 12/NQ-CP, 57-NQ/TW.
+# Document numbers as Vietnamese documents write them: 57-NQ/TW, 88/2026/QH15, 12/NQ-CP, 05/2026/TT-BXD.
 _DOC_NUMBER = re.compile(r"(?<![\w/-])\d{1,4}(?:/\d{4})?[-/][A-ZĐ][A-ZĐ0-9]*(?:[-/][A-ZĐ][A-ZĐ0-9]*)*")
 _RULE = re.compile(r"^[-_*=~\s]*$")
 
@@ -100,7 +100,7 @@ def title_year(title: str) -> int | None:
 
 
 def short_title(title: str) -> str:
-    """ "Chương trình hành động 199-KL/TW và 244/2025/QH15": the kind of document and the documents it carries out."""
+    """ "Chương trình hành động 57-NQ/TW và 88/2026/QH15": the kind of document and the documents it carries out."""
     kind = _kind(title)
     numbers = list(dict.fromkeys(_DOC_NUMBER.findall(title)))
     if kind and numbers:

@@ -20,7 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ctr199.models import TASK_KEY_ORDER, Group, Task
+from ctr199.models import TASK_KEY_ORDER, Group, Task, UnreadDate, date_problem
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
@@ -120,6 +120,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
 # Scalars built by PyYAML's safe constructors; any other tag takes the general (slower) path.
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _PLAIN_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp"))
 
 
@@ -145,6 +146,19 @@ def _safe_loader() -> Any:
                 _check_key(seen, self.construct_object(key_node, deep=True), key_node)
             return super().construct_mapping(node, deep)
 
+        def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+            """A date as YAML reads it; one that is no date (2026-02-30) or has a time of day is kept as written.
+
+            Data files hold days only: the checks then name the value as the file has it.
+            """
+            if len(node.value) > len("2026-03-15"):  # a time follows the day
+                return UnreadDate(node.value)
+            try:
+                return super().construct_yaml_timestamp(node)
+            except ValueError:
+                return UnreadDate(node.value)
+
+    SafeLoader.add_constructor(_TIMESTAMP_TAG, SafeLoader.construct_yaml_timestamp)
     return SafeLoader
 
 
@@ -262,6 +276,59 @@ def read_text(path: Path) -> str:
         ) from None
 
 
+# ---------------------------------------------------------------- git merge conflicts
+
+_CONFLICT_MARKERS = ("<<<<<<<", "=======", ">>>>>>>", "|||||||")
+
+
+def refuse_conflict_markers(path: Path, text: str) -> None:
+    """Raise a `merge-conflict` `YamlError` when `text` still holds git's conflict markers.
+
+    Checked on the raw text, before YAML: markers inside a quoted or block value parse as text
+    and would pass unseen. Only a line *beginning* with a marker counts, as git writes them.
+    """
+    if not ("<<<<<<<" in text or ">>>>>>>" in text or "\n=======" in text or text.startswith("=======")):
+        return
+    spans = conflict_spans(text)
+    if not spans:
+        return
+    shown = ", ".join(f"{first}–{last}" if last != first else f"{first}" for first, last in spans)
+    raise YamlError(
+        path,
+        f"còn dấu xung đột git (dòng {shown}) chưa giải quyết: giữ một bên, xóa các dòng <<<<<<<, ======= và >>>>>>> "
+        "(hoặc git checkout --ours/--theirs tệp này), rồi chạy ctr199 validate",
+        spans[0][0],
+        1,
+        "merge-conflict",
+    )
+
+
+def conflict_spans(text: str) -> list[tuple[int, int]]:
+    """The (first, last) line numbers (1-based) of each conflict: from `<<<<<<<` to its `>>>>>>>`.
+
+    A marker outside such a block (a half-deleted conflict) is a span of its own line.
+    """
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    last = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.startswith(_CONFLICT_MARKERS):
+            continue
+        if line.startswith("<<<<<<<"):
+            if start is not None:  # a new conflict before the last one closed
+                spans.append((start, last))
+            start = number
+        elif line.startswith(">>>>>>>"):
+            spans.append((start if start is not None else number, number))
+            start = None
+        elif start is None:
+            spans.append((number, number))
+        last = number
+    if start is not None:
+        spans.append((start, last))
+    return spans
+
+
 def load_fast(path: Path, text: str | None = None) -> Any:
     """Parse one file with the fast safe loader; raise `YamlError` with the position."""
     return load_fast_located(path, text)[0]
@@ -275,6 +342,7 @@ def load_fast_located(path: Path, text: str | None = None) -> tuple[Any, Any]:
     import yaml
 
     text = read_text(path) if text is None else text
+    refuse_conflict_markers(path, text)
     loader = _safe_loader()(text)
     try:
         node = loader.get_single_node()
@@ -339,6 +407,21 @@ def locate_node(root: Any, loc: tuple[str | int, ...], *, at_key: bool = False) 
     return line, col
 
 
+def scalar_at(root: Any, loc: tuple[str | int, ...]) -> str | None:
+    """The text of the plain value at `loc` in a tree from `load_fast_located`, as the file writes it (or None)."""
+    import yaml
+
+    node = root
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = next((value for key, value in node.value if _is_key(key, part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+        else:
+            return None
+    return node.value if isinstance(node, yaml.ScalarNode) else None
+
+
 def _is_key(node: Any, part: str | int) -> bool:
     return getattr(node, "value", None) == (part if isinstance(part, str) else str(part))
 
@@ -392,6 +475,7 @@ def roundtrip_yaml() -> YAML:
     from ruamel.yaml import YAML
 
     rt = YAML(typ="rt")
+    rt.Constructor = _roundtrip_constructor()
     rt.preserve_quotes = True
     rt.indent(mapping=2, sequence=4, offset=2)
     rt.width = 4096  # long Vietnamese sentences stay on one line, so diffs show whole cells
@@ -404,6 +488,34 @@ def roundtrip_yaml() -> YAML:
     keeps_alias = rt.representer.ignore_aliases
     rt.representer.ignore_aliases = lambda data: not isinstance(data, dict | list) or keeps_alias(data)
     return rt
+
+
+class _NoDate(Exception):
+    """A plain value shaped like a date that is none (2026-02-30), met by the round-trip reader."""
+
+    def __init__(self, node: Any):
+        super().__init__(node.value)
+        self.node = node
+
+
+@functools.cache
+def _roundtrip_constructor() -> Any:
+    """ruamel's round-trip constructor, except that a date that is none stops the reading with its place.
+
+    (ruamel would raise a bare ValueError.) The round trip serves `fmt` and the edits, which
+    refuse such a file; the fast reader keeps the value for `validate` to report.
+    """
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class Constructor(RoundTripConstructor):
+        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node, values)
+            except ValueError:
+                raise _NoDate(node) from None
+
+    Constructor.add_constructor(_TIMESTAMP_TAG, Constructor.construct_yaml_timestamp)
+    return Constructor
 
 
 @functools.cache
@@ -433,8 +545,13 @@ def load_roundtrip(path: Path, text: str | None = None) -> Any:
     from ruamel.yaml.error import MarkedYAMLError as RuamelMarkedError
 
     text = read_text(path) if text is None else text
+    refuse_conflict_markers(path, text)
     try:
         return roundtrip_yaml().load(text)
+    except _NoDate as exc:
+        mark = exc.node.start_mark
+        problem = date_problem(UnreadDate(exc.node.value)) or f'"{exc.node.value}" không phải một ngày'
+        raise YamlError(path, problem, mark.line + 1, mark.column + 1, "date") from None
     except RecursionError:
         raise YamlError(path, "cấu trúc lồng nhau quá sâu", code="file-shape") from None
     except RuamelMarkedError as exc:
@@ -641,7 +758,8 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(item) for item in value]
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if v not in (None, "") or k in ("due",)}
+        # A milestone's `due` is written even when empty (an ongoing milestone), next to its label.
+        return {k: _plain(v) for k, v in value.items() if v not in (None, "") or (k == "due" and value.get("label"))}
     return value
 
 

@@ -158,11 +158,12 @@ def test_schema_messages_are_exact_vietnamese_lines(data: Path) -> None:
     lines = invoke("validate", "data", "--as-of", AS_OF).stdout.splitlines()
     for expected in (
         "data/tasks/002.yaml:1:5: error[schema]: 'id' phải lớn hơn hoặc bằng 1, đang là -3",
-        "data/tasks/004.yaml:13:15: error[schema]: 'completed_on': ngày không có trong tháng đó",
+        "data/tasks/004.yaml:13:15: error[date]: 'completed_on': ngày \"30/02/2026\" không có thật "
+        "(tháng 2/2026 chỉ có 28 ngày); sửa thành ngày đúng, viết YYYY-MM-DD (2026-03-15) hoặc dd/mm/yyyy (15/03/2026)",
         "data/tasks/007.yaml:12:9: error[schema]: 'status' không hợp lệ (12); "
         "cần là một trong: 'not_started', 'in_progress', 'done'",
-        "data/tasks/010.yaml:13:15: error[schema]: 'completed_on' cần một ngày, không kèm giờ, "
-        "đang là 2026-01-01 10:00:00",
+        "data/tasks/010.yaml:13:15: error[date]: 'completed_on': \"2026-01-01T10:00:00\" có kèm giờ; "
+        "chỉ ghi ngày, ví dụ 2026-01-01",
         "data/programme.yaml:7:7: error[schema]: 'year' phải lớn hơn hoặc bằng 1945, đang là 1800",
     ):
         assert expected in lines

@@ -44,6 +44,8 @@ def fmt(
     checked = len(report.files)
     if check and report.changed:
         typer.echo(f"{len(report.changed)}/{checked} tệp chưa đúng bố cục chuẩn; chạy ctr199 fmt để sửa.")
+    elif not report.changed and report.failed:
+        typer.echo(f"Đã kiểm tra {checked} tệp: {len(report.failed)} tệp có lỗi (ở trên), chưa định dạng được.")
     elif not report.changed:
         typer.echo(f"Đã kiểm tra {checked} tệp: đều đúng bố cục chuẩn.")
     else:
