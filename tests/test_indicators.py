@@ -10,19 +10,18 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from ctr199.indicator_edit import RefusedEdit, record_actual
 from ctr199.indicators import (
     IndicatorUsageError,
     PeriodError,
-    RefusedEdit,
     Verdict,
     indicator_rows,
     judge,
     latest_actual,
-    load_indicators,
     parse_period,
-    record_actual,
     resolve_ref,
 )
+from ctr199.loading import load_indicators
 from ctr199.models import PERIOD_PATTERN, Actual, IndicatorsFile, Target
 from ctr199.store import load_fast
 

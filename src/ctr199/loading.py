@@ -35,12 +35,13 @@ from ctr199.checks import (
     check_indicator_dates,
     check_indicator_year,
     check_indicators,
+    check_indicators_file,
     check_registry,
     check_task_alone,
     check_task_context,
 )
 from ctr199.errors import DataError, UsageError
-from ctr199.models import AgenciesFile, GroupsFile, IndicatorsFile, Milestone, ProgrammeFile, Task
+from ctr199.models import AgenciesFile, GroupsFile, Indicator, IndicatorsFile, Milestone, ProgrammeFile, Task
 from ctr199.programme import Programme, TaskRecord
 from ctr199.report import Finding, Report, display_path
 from ctr199.store import GROUPS_FILE, TASKS_DIR, DataDir
@@ -287,3 +288,47 @@ def edit_context(root: Path) -> Programme:
             "chạy ctr199 validate rồi sửa trước"
         )
     return programme
+
+
+# ---------------------------------------------------------------- the indicators alone (indicators, indicator set)
+
+
+class IndicatorDataError(DataError):
+    """The indicators file cannot be used as it stands; `findings` say where and why (exit 1)."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        first = str(findings[0]) if findings else "tệp chỉ tiêu không đọc được"
+        more = f" (và {len(findings) - 1} lỗi khác)" if len(findings) > 1 else ""
+        super().__init__(f"{first}{more}; sửa rồi chạy lại (ctr199 validate để xem hết)")
+
+
+def load_indicators(root: Path, *, text: str | None = None, year: int | None = None) -> list[Indicator]:
+    """The indicators of a data directory, checked (with `year`: every figure in it); `IndicatorDataError` on errors."""
+    report = Report()
+    loaded = check_indicators_file(DataDir(root).indicators, report, text=text, year=year)
+    if loaded is None or report.errors:
+        raise IndicatorDataError(report.errors or report.findings)
+    return loaded.indicators
+
+
+def programme_year(root: Path) -> int | None:
+    """The year of programme.yaml, which the targets are for; None without the file (a bare data folder).
+
+    A programme.yaml that cannot be read raises `IndicatorDataError`: no figure is checked against a guess.
+    """
+    from pydantic import ValidationError
+
+    from ctr199.models import ProgrammeFile
+    from ctr199.store import DataDir, YamlError, load_fast
+
+    path = DataDir(root).programme
+    if not path.exists():
+        return None
+    try:
+        return ProgrammeFile.model_validate(load_fast(path)).year
+    except (YamlError, ValidationError):
+        from ctr199.report import display_path
+
+        problem = f"{display_path(path)} có lỗi nên không biết năm của chương trình; chạy ctr199 validate rồi sửa"
+        raise IndicatorDataError([Finding(path=display_path(path), code="schema", message=problem)]) from None

@@ -11,7 +11,7 @@ from ctr199.cli import EXIT_FINDINGS, AsOfOption, DataOption, fail, option_date,
 if TYPE_CHECKING:
     from datetime import date
 
-    from ctr199.indicators import Recorded
+    from ctr199.indicator_edit import Recorded
     from ctr199.models import Indicator
 
 indicator_app = typer.Typer(
@@ -94,7 +94,8 @@ def set_actual(
     ] = False,
     data: DataOption = None,
 ) -> None:
-    from ctr199.indicators import IndicatorUsageError, RefusedEdit, record_actual
+    from ctr199.indicator_edit import RefusedEdit, record_actual
+    from ctr199.indicators import IndicatorUsageError
 
     root = resolve_data_dir(data)
     from datetime import date
@@ -150,14 +151,13 @@ def show(
     as_of: AsOfOption = None,
     data: DataOption = None,
 ) -> None:
-    from ctr199.indicators import IndicatorDataError, IndicatorUsageError, load_indicators, resolve_ref
+    from ctr199.indicators import IndicatorUsageError, resolve_ref
+    from ctr199.loading import load_indicators
 
     root = resolve_data_dir(data)
     day = resolve_as_of(as_of)
     try:
-        found = resolve_ref(load_indicators(root), ref)
-    except IndicatorDataError as exc:
-        fail(str(exc), EXIT_FINDINGS)
+        found = resolve_ref(load_indicators(root), ref)  # a broken file: IndicatorDataError, exit 1
     except IndicatorUsageError as exc:
         fail(str(exc))
     typer.echo(render_indicator(found.indicator, day))

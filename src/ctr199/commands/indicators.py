@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ctr199.cli import EXIT_FINDINGS, AsOfOption, DataOption, fail, resolve_as_of, resolve_data_dir
+from ctr199.cli import AsOfOption, DataOption, resolve_as_of, resolve_data_dir
 from ctr199.output import OutputFormat
 
 if TYPE_CHECKING:
@@ -37,14 +37,12 @@ def indicators(
         OutputFormat, typer.Option("--format", "-f", help="table (bảng) | json | csv.")
     ] = OutputFormat.table,
 ) -> None:
-    from ctr199.indicators import IndicatorDataError, indicator_table
+    from ctr199.indicators import indicator_rows
+    from ctr199.loading import load_indicators
 
     root = resolve_data_dir(data)
     day = resolve_as_of(as_of)
-    try:
-        rows = indicator_table(root, day)
-    except IndicatorDataError as exc:
-        fail(str(exc), EXIT_FINDINGS)
+    rows = indicator_rows(load_indicators(root), day)  # a broken file: IndicatorDataError, exit 1
     if output_format is OutputFormat.json:
         import json
 
