@@ -210,10 +210,9 @@ def _tokens(key: str) -> list[_Tok]:
         raw = match.group()
         start, end = match.span()
         first = raw[0]
-        if first.isdigit():
-            kind, text, plain = "n", str(int(raw)) if len(raw) > 9 else raw, raw
-            if not raw.isascii():
-                text = plain = "".join(str(unicodedata.digit(ch)) for ch in raw)
+        if first.isdecimal():
+            kind = "n"
+            text = plain = raw if raw.isascii() else "".join(str(unicodedata.decimal(ch)) for ch in raw)
         elif first.isalpha() or unicodedata.category(first) == "Nl":
             kind = "w"
             text, plain = _word_key(raw)
@@ -586,6 +585,13 @@ class _Parser:
             return spelled
         return None
 
+    def short_year(self, i: int) -> None:
+        """Refuse a two-digit year ("Tháng 6/26"): the century is not guessed."""
+        if self.punct(i, "/", ".") and self.glued(i + 1) and self.digits(i + 1, size=(2, 2)) is not None:
+            if self.boundary(i + 2) and not self.punct(i + 2, "/", "."):
+                written = self.toks[i + 1].text
+                raise self.bad(f'năm "{written}" cần đủ 4 chữ số', i + 1, hint=f'"20{written}"')
+
     def year_sep(self, i: int, *, dash: bool = True) -> int | None:
         """Index after a separator between a number and its year: "/", "-", ".", "năm", ", năm"."""
         if self.punct(i, "/"):
@@ -600,6 +606,7 @@ class _Parser:
 
     def trailing_year(self, i: int, *, dash: bool = True) -> tuple[int | None, int]:
         """An optional "/2026" or " năm 2026" at i: (year or None, next index)."""
+        self.short_year(i)
         j = self.year_sep(i, dash=dash)
         if j is not None:
             year = self.year_at(j)
@@ -816,6 +823,8 @@ class _Parser:
                 year, after = self.trailing_year(i + 3, dash=False)
                 if year is not None and after > i + 3:
                     return self.make_day(year, second, value, i, after)
+                if second > 12:
+                    self.short_year(i + 1)
                 if self.year_at(i + 2) is None:
                     return _Partial("dayless", second, None, i, i + 3, day=None)
             return None
@@ -918,6 +927,9 @@ class _Parser:
                     second = self.continuation(j, first.kind)
             if second is not None:
                 items.append(second)
+                k = self.range_sep(second.end)
+                if k is not None and self.punct(second.end, "-") and self.period(k) is not None:
+                    raise self.bad("một khoảng chỉ có hai đầu mút", second.end, k, '"2026 - 2030"')
         return items, items[-1].end
 
     def due_list(self, i: int) -> tuple[list[list[_Partial]], int] | None:
@@ -1333,7 +1345,7 @@ class _Parser:
                         i = cited
                         continue
                     if self.is_period_word(i) and not self.compound(i):
-                        raise self.period_word_error(i)
+                        raise self.period_word_error(i, anchors)
                     if self.is_symbol(i, self.group_end(i)):
                         i = self.group_end(i)
                         continue
@@ -1395,13 +1407,13 @@ class _Parser:
         if (anchors and anchors[-1].end - 1 == before and not anchors[-1].ongoing_label) or next_due is not None:
             raise self.bad('"hoặc" giữa hai thời hạn không cho biết mốc nào; chọn một mốc', i, hint='"Quý II/2026"')
 
-    def period_word_error(self, i: int) -> _Bad:
+    def period_word_error(self, i: int, anchors: list[_Anchor]) -> _Bad:
         tok = self.toks[i]
         key = tok.text if tok.text in _PERIOD_HINTS else {"quy": "quý", "qui": "quý", "thang": "tháng", "nam": "năm", "ngay": "ngày", "tuan": "tuần"}.get(tok.plain, "năm")
         hint = _PERIOD_HINTS.get(key, _DEADLINE_FORMS)
         if tok.text in ("năm",) and self.word(i + 1, "học"):
             return self.bad('"năm học" không phải năm dương lịch; ghi rõ mốc', i, i + 2, '"Tháng 5/2027"')
-        if i > 0 and self.toks[i - 1].kind == "n":
+        if i > 0 and self.toks[i - 1].kind == "n" and not (anchors and anchors[-1].end == i):
             return self.bad(
                 f'"{self.source(i - 1, i + 1)}" là một khoảng thời gian, không phải mốc; ghi rõ mốc', i - 1, i + 1, hint
             )
