@@ -103,3 +103,76 @@ def test_readings_explain_each_milestone() -> None:
     assert first.period == "Quý III/2026" and first.words == "trước Quý III/2026" and "kỳ trước" in first.rule
     assert first.canonical == "30/06/2026"
     assert second.milestone.due == date(2027, 12, 31) and second.words == "cuối năm 2027"
+
+
+# --- `validate` points at the word, `ctr199 deadline` explains a phrase
+
+
+@pytest.mark.parametrize(
+    ("written", "word_col"),
+    [
+        ("deadline: Khởi công Quý I/2026; Hoàn thành Quý V/2027", 48),
+        ("deadline: 'It''s Quý V/2027'", 22),
+        ('deadline: "Xong Quý V/2027"', 21),
+        ("deadline: >-\n  Khởi công Quý I/2026;\n  hoàn thành Quý V/2027", 11),  # folded: the value's start
+    ],
+)
+def test_validate_reports_the_refused_word_at_its_column(shipped_copy: Path, written: str, word_col: int) -> None:
+    import re
+
+    from typer.testing import CliRunner
+
+    from ctr199.cli import app
+
+    path = shipped_copy / "tasks" / "001.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("deadline:"))
+    path.write_text(re.sub(r"^deadline: .*$", lambda _: written, text, flags=re.M), encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(shipped_copy), "--as-of", "2026-11-28"])
+    assert result.exit_code == 1
+    assert f"tasks/001.yaml:{line}:{word_col}: error[deadline]:" in result.output, result.output
+    assert "quý V không có" in result.output
+
+
+def test_deadline_command_explains_each_milestone() -> None:
+    from typer.testing import CliRunner
+
+    from ctr199.cli import app
+
+    result = CliRunner().invoke(app, ["deadline", "Khởi công trước Quý III/2026; Hoàn thành cuối năm 2027"])
+    assert result.exit_code == 0, result.output
+    for cell in ("Khởi công", "Quý III/2026", "30/06/2026", "trước Quý III/2026", "31/12/2027", "cuối năm 2027"):
+        assert cell in result.output
+
+
+def test_deadline_command_json_and_year() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from ctr199.cli import app
+
+    result = CliRunner().invoke(app, ["deadline", "Báo cáo hằng quý", "--year", "2027", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [m["due"] for m in data["milestones"]] == ["2027-03-31", "2027-06-30", "2027-09-30", "2027-12-31"]
+    assert data["milestones"][0]["label"] == "Báo cáo (Quý I/2027)" and data["error"] is None
+
+
+def test_deadline_command_refusal_points_at_the_word() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from ctr199.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["deadline", "Khởi công Quý I/2026; Hoàn thành Quý V/2027"])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Lỗi: không hiểu thời hạn") and '"Quý IV/2026"' in lines[0]
+    assert lines[1] == "  Khởi công Quý I/2026; Hoàn thành Quý V/2027"
+    assert lines[2] == "  " + " " * lines[1][2:].index("V/2027") + "^"
+    data = json.loads(runner.invoke(app, ["deadline", "Đầu năm 2026", "-f", "json"]).output)
+    assert data["error"]["word"] == "Đầu năm 2026" and data["error"]["offset"] == 0
+    assert runner.invoke(app, ["deadline", "Năm 2026", "--year", "1999"]).exit_code == 2

@@ -18,7 +18,7 @@ from ctr199.cache import enabled as cache_enabled
 from ctr199.models import AgenciesFile, GroupsFile, IndicatorsFile, Milestone, Status, Task, model_in
 from ctr199.programme import Programme, TaskRecord, milestones_of
 from ctr199.report import Finding, Report, Severity, display_path
-from ctr199.store import TASKS_DIR, DataDir, YamlError, load_fast_located, locate_node, read_text
+from ctr199.store import TASKS_DIR, DataDir, YamlError, load_fast_located, locate_in_scalar, locate_node, read_text
 from ctr199.text import fold
 
 M = TypeVar("M", bound=BaseModel)
@@ -54,10 +54,27 @@ class FileChecker:
                 self._nodes = None
         return locate_node(self._nodes, loc, at_key=at_key) if self._nodes is not None else (1, 1)
 
+    def position_in(self, loc: Loc, offset: int) -> tuple[int, int]:
+        """Line and column of character `offset` inside the string value at `loc` (its start if not exact)."""
+        self.position(loc)  # loads the nodes of a cached file
+        if self._nodes is None or self.text is None:
+            return self.position(loc)
+        return locate_in_scalar(self._nodes, loc, offset, self.text)
+
     def add(
-        self, loc: Loc, code: str, message: str, severity: Severity = Severity.ERROR, *, at_key: bool = False
+        self,
+        loc: Loc,
+        code: str,
+        message: str,
+        severity: Severity = Severity.ERROR,
+        *,
+        at_key: bool = False,
+        offset: int | None = None,
     ) -> None:
-        line, col = self.position(loc, at_key=at_key)
+        if offset is not None:
+            line, col = self.position_in(loc, offset)
+        else:
+            line, col = self.position(loc, at_key=at_key)
         self.report.add(
             Finding(path=display_path(self.path), line=line, col=col, severity=severity, code=code, message=message)
         )
@@ -358,7 +375,12 @@ def _milestones(checker: FileChecker, task: Task) -> list[Milestone]:
     try:
         return parse_deadline(task.deadline)
     except DeadlineError as exc:
-        checker.add(("deadline",), "deadline", f"{exc}; hoặc ghi rõ các mốc trong trường 'milestones' (label, due)")
+        checker.add(
+            ("deadline",),
+            "deadline",
+            f"{exc}; hoặc ghi rõ các mốc trong trường 'milestones' (label, due)",
+            offset=exc.offset,
+        )
         return []
 
 
