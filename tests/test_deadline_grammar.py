@@ -176,3 +176,123 @@ def test_deadline_command_refusal_points_at_the_word() -> None:
     data = json.loads(runner.invoke(app, ["deadline", "Đầu năm 2026", "-f", "json"]).output)
     assert data["error"]["word"] == "Đầu năm 2026" and data["error"]["offset"] == 0
     assert runner.invoke(app, ["deadline", "Năm 2026", "--year", "1999"]).exit_code == 2
+
+
+# --- properties
+
+import calendar  # noqa: E402
+import re  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ctr199.deadline import _accounted  # noqa: E402
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+SPELLED = {1: "một", 2: "hai", 3: "ba", 4: "tư", 5: "năm", 6: "sáu", 7: "bảy", 8: "tám", 9: "chín", 10: "mười"}
+SPELLED |= {11: "mười một", 12: "mười hai"}
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+@st.composite
+def periods(draw: st.DrawFn) -> tuple[str, date]:
+    """A period written in one of its accepted spellings, and the last day it names."""
+    year = draw(st.integers(2000, 2100))
+    kind = draw(st.sampled_from(["quarter", "month", "day", "year", "half", "week"]))
+    if kind == "quarter":
+        q = draw(st.integers(1, 4))
+        forms = [f"Quý {ROMAN[q]}/{year}", f"quí {q}/{year}", f"quý {q} năm {year}", f"Q{q}/{year}", f"Q{ROMAN[q]}/{year}",
+                 f"Q.{q}/{year}", f"Q{q}.{year}", f"{year}-Q{q}", f"{year}Q{q}", f"{ROMAN[q]}/{year}", f"quý {SPELLED[q]} năm {year}"]
+        return draw(st.sampled_from(forms)), _month_end(year, 3 * q)
+    if kind == "month":
+        m = draw(st.integers(1, 12))
+        forms = [f"Tháng {m}/{year}", f"tháng {m} năm {year}", f"{m}/{year}", f"{m:02d}/{year}", f"T{m}/{year}",
+                 f"{m}.{year}", f"{m}-{year}", f"{year}-{m:02d}", f"Tháng {SPELLED[m]}/{year}"]
+        return draw(st.sampled_from(forms)), _month_end(year, m)
+    if kind == "day":
+        day = draw(st.dates(date(year, 1, 1), date(year, 12, 31)))
+        d, m = day.day, day.month
+        forms = [f"{d}/{m}/{year}", f"{d:02d}/{m:02d}/{year}", f"{d}.{m}.{year}", f"{d}-{m}-{year}", day.isoformat(),
+                 f"ngày {d} tháng {m} năm {year}", f"ngày {d}/{m}/{year}", f"{d}/{m} năm {year}"]
+        return draw(st.sampled_from(forms)), day
+    if kind == "half":
+        h = draw(st.integers(1, 2))
+        forms = [f"H{h}/{year}", f"6 tháng {'đầu' if h == 1 else 'cuối'} năm {year}", f"nửa {'đầu' if h == 1 else 'cuối'} năm {year}"]
+        return draw(st.sampled_from(forms)), _month_end(year, 6 * h)
+    if kind == "week":
+        weeks = date(year, 12, 28).isocalendar()[1]
+        w = draw(st.integers(1, weeks))
+        return draw(st.sampled_from([f"Tuần {w}/{year}", f"tuần {w} năm {year}"])), date.fromisocalendar(year, w, 7)
+    return draw(st.sampled_from([f"Năm {year}", f"năm {year}", f"Trong năm {year}", f"{year}"])), date(year, 12, 31)
+
+
+LABELS = ["", "Khởi công", "Hoàn thành", "Ban hành Đề án", "Trình HĐND thành phố", "Hoàn thành 2000 căn nhà ở",
+          "Đợt 2", "Theo Thông tư 05/2026/TT-BXD,", "Hoàn thành bến 9-12", "Phân đầu khởi công", "- Xây dựng hồ sơ:"]
+TAILS = ["", ".", " cơ bản hoàn thành", ", đối với dự án nhóm A", " (đợt 1)", " theo Kế hoạch số 218/KH-UBND ngày 26/8/2025"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(periods(), st.sampled_from(LABELS), st.sampled_from(TAILS))
+def test_junk_around_a_period_never_changes_its_date(period: tuple[str, date], label: str, tail: str) -> None:
+    written, last = period
+    if written.isdigit() and tail.startswith(" "):
+        tail = ""  # "2026 cơ bản…": a bare number before a word is a quantity (refused: no period)
+    readings = read_deadline(f"{label} {written}{tail}".strip())
+    assert [r.milestone.due for r in readings] == [last]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(periods(), min_size=1, max_size=4), st.sampled_from(LABELS[1:5]))
+def test_canonical_text_reads_back_to_the_same_dates(parts: list[tuple[str, date]], label: str) -> None:
+    readings = read_deadline("; ".join(f"{label} {written}" for written, _ in parts))
+    assert [r.milestone.due for r in readings] == [last for _, last in parts]
+    again = read_deadline("; ".join(r.canonical for r in readings))
+    assert [r.milestone.due for r in again] == [r.milestone.due for r in readings]
+
+
+_ACCEPTED = [r for r in TABLE if not r[1].startswith("✗")]
+
+
+@pytest.mark.parametrize(("phrase", "year"), [(r[0], r[2]) for r in _ACCEPTED], ids=lambda v: v[:40])
+def test_fixture_canonical_round_trip(phrase: str, year: str) -> None:
+    readings = read_deadline(phrase.replace("\\n", "\n"), year=int(year) if year else None)
+    again = read_deadline("; ".join(r.canonical for r in readings))
+    assert [(r.milestone.due, r.milestone.ongoing) for r in again] == [
+        (r.milestone.due, r.milestone.ongoing) for r in readings
+    ]
+
+
+_PERIOD_WORD = re.compile(r"(?i)\b(?:năm|quý|quí|tháng|tuần|ngày)\b|\d+")
+_PIECES = ["Quý", "quý", "II", "IV", "Tháng", "tháng", "năm", "Năm", "ngày", "tuần", "Q2", "H1", "2026", "2027", "1999",
+           "6", "15", "3", "12", "/", "-", ".", ",", ";", "và", "hoặc", "đến", "trước", "sau", "từ", "đầu", "cuối",
+           "Khởi công", "hoàn thành", "căn", "km", "bến", "Đợt", "Thông tư", "số", "05/2026/TT-BXD", "thường xuyên",
+           "hằng quý", "2026-2030", "6/2026", "15/8/2026", "15/8", "mười", "ba", "trong", "giai đoạn"]
+
+
+def _assert_accounted(text: str, year: int | None) -> None:
+    try:
+        readings = read_deadline(text, year=year)
+    except DeadlineError as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    spans = [(r.start, r.end) for r in readings] + [(a, b) for a, b, _ in _accounted(text, year=year)]
+    for match in _PERIOD_WORD.finditer(text):
+        inside = any(a <= match.start() and match.end() <= b for a, b in spans)
+        assert inside, f"{match.group()!r} at {match.start()} in {text!r} is in no period, citation or quantity"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=9), st.sampled_from([" ", "", " "]))
+def test_every_digit_group_and_period_word_is_accounted_for(pieces: list[str], glue: str) -> None:
+    _assert_accounted(glue.join(pieces), 2026)
+
+
+@pytest.mark.parametrize(("phrase", "year"), [(r[0], r[2]) for r in _ACCEPTED], ids=lambda v: v[:40])
+def test_fixture_phrases_account_for_every_number(phrase: str, year: str) -> None:
+    text = phrase.replace("\\n", "\n")
+    if re.search(r"(?i)ngày càng|gỗ quý|việt nam", text):
+        pytest.skip("compound words (checked in the table)")
+    _assert_accounted(text, int(year) if year else None)
