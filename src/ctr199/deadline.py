@@ -141,11 +141,26 @@ class _Bad(Exception):
 _TONE_PAIRS = {"o": "ae", "u": "y"}
 
 
+# The format characters (Unicode category Cf, as of Unicode 14) as one class: a regex is faster
+# than asking unicodedata about every character of every cell.
+_FORMAT_CHARS = (
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled on first use: a run that reads no deadline pays nothing for them."""
+    return re.compile(pattern)
+
+
 def _nfc(text: str) -> str:
     """NFC ``text`` with invisible format characters (zero-width space, soft hyphen) as spaces."""
     # Cells pasted from Word or Excel carry them between "Quý" and "II"; a space keeps
     # the words apart and the text index-aligned with its key.
-    return "".join(" " if unicodedata.category(char) == "Cf" else char for char in nfc(text))
+    return _compiled(_FORMAT_CHARS).sub(" ", nfc(text))
 
 
 def _fold_char(char: str) -> str:
@@ -157,8 +172,15 @@ def _fold_char(char: str) -> str:
     return lowered if len(lowered) == 1 else char
 
 
+# A toned "o"/"u" before the letter that carries the tone in the new orthography.
+_OLD_TONE = "[òóõỏọ](?=[ae])|[ùúũủụ](?=y)"
+
+
 def _fold(text: str) -> str:
     """Matching key of NFC ``text``: same length, casefolded, tone placement fixed."""
+    lowered = text.lower()
+    if len(lowered) == len(text) and _compiled(_OLD_TONE).search(lowered) is None:
+        return lowered  # the common case; lower() and casefold() differ on no Vietnamese letter
     chars = [_fold_char(char) for char in text]
     for i in range(len(chars) - 1):
         parts = unicodedata.normalize("NFD", chars[i])
@@ -178,7 +200,7 @@ def _plain(word: str) -> str:
 # ---------------------------------------------------------------------------
 # Tokens
 
-_TOKEN = re.compile(r"[^\W\d_]+|\d+|\S")
+_TOKEN = r"[^\W\d_]+|\d+|\S"
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "．": ".", "／": "/"})
 # Punctuation that may touch the end of a period ("2026," "2027." "(Quý II/2026)").
 _CLOSERS = frozenset(",;:.)]}\"'”’…!?")
@@ -206,7 +228,7 @@ def _word_key(raw: str) -> tuple[str, str]:
 def _tokens(key: str) -> list[_Tok]:
     toks: list[_Tok] = []
     previous_end = -1
-    for match in _TOKEN.finditer(key):
+    for match in _compiled(_TOKEN).finditer(key):
         raw = match.group()
         start, end = match.span()
         first = raw[0]
@@ -269,7 +291,7 @@ _SPELLED = {
     "mười": 10,
 }
 _AFTER_TEN = {"một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "lăm": 5, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8}
-_ROMAN_RE = re.compile(r"[ivx]{1,5}")
+_ROMAN_RE = frozenset("ivx")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
 _QUARTER_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -320,6 +342,7 @@ _DOC_TYPES = (
     ("đề", "án"),
     ("báo", "cáo"),
 )
+_DOC_FIRST = frozenset({doc[0] for doc in _DOC_TYPES} | {"số"})
 # Nouns that number what follows them ("Đợt 2 tháng 9/2026" is batch 2 in September).
 _ORDINAL_NOUNS = frozenset(
     {"đợt", "lần", "bước", "kỳ", "phần", "bến", "gói", "lô", "tuyến", "khu", "số", "mục", "phân", "nhóm", "tập"}
@@ -334,6 +357,9 @@ _PERIOD_HINTS = {
     "q": '"Q2/2026"',
     "h": '"H1/2026"',
 }
+_CHANGE_FIRST = frozenset({"lùi", "điều", "dời", "chuyển", "gia", "lui"})
+_PERIODIC_FIRST = frozenset({"định", "hằng", "hàng", "mỗi"})
+_ONGOING_FIRST = frozenset({"thường", "liên", "hằng", "hàng", "định"})
 _EXTENSION_HINT = (
     "giữ thời hạn gốc, ghi thời hạn đã gia hạn vào trường 'milestones' (label, due) "
     "và ghi văn bản cho gia hạn vào nhật ký"
@@ -349,7 +375,7 @@ def _last_day(year: int, month: int) -> date:
 
 
 def _roman(text: str) -> int | None:
-    if not _ROMAN_RE.fullmatch(text):
+    if not text or len(text) > 5 or not _ROMAN_RE.issuperset(text):
         return None
     total = 0
     for i, ch in enumerate(text):
@@ -475,8 +501,10 @@ class _Parser:
 
     def words(self, i: int, phrase: tuple[str, ...]) -> int | None:
         """Index after the words ``phrase`` starting at i, or None."""
+        toks, n = self.toks, self.n
         for offset, wanted in enumerate(phrase):
-            if not self.word(i + offset, wanted):
+            j = i + offset
+            if j >= n or toks[j].text != wanted or toks[j].kind != "w":
                 return None
         return i + len(phrase)
 
@@ -1000,7 +1028,7 @@ class _Parser:
             if tok.kind != "w":
                 break
             text = tok.text
-            step = self.words(j, ("chậm", "nhất")) or self.words(j, ("muộn", "nhất")) or self.words(j, ("trễ", "nhất"))
+            step = j + 2 if text in ("chậm", "muộn", "trễ") and self.word(j + 1, "nhất") else None
             if step is not None:
                 j = step
                 mode = "by" if mode == "end" else mode
@@ -1161,6 +1189,8 @@ class _Parser:
 
     def ongoing(self, i: int) -> int | None:
         """Index after an ongoing marker at i ("thường xuyên", "liên tục", "hằng ngày", "định kỳ")."""
+        if i >= self.n or self.toks[i].text not in _ONGOING_FIRST:
+            return None
         for phrase in (("thường", "xuyên"), ("liên", "tục"), ("hằng", "ngày"), ("hàng", "ngày"), ("hằng", "tuần"), ("hàng", "tuần")):
             end = self.words(i, phrase)
             if end is not None:
@@ -1171,6 +1201,8 @@ class _Parser:
 
     def periodic(self, i: int) -> tuple[int, int] | None:
         """(months per period, index after) for "hằng quý", "định kỳ 6 tháng", "hằng năm"…"""
+        if i >= self.n or self.toks[i].text not in _PERIODIC_FIRST:
+            return None
         j = i
         if self.words(j, ("định", "kỳ")) is not None:
             j += 2
@@ -1221,6 +1253,8 @@ class _Parser:
     def citation(self, i: int) -> int | None:
         """Index after a document citation at i: "Thông tư 05/2026/TT-BXD", "Kế hoạch số 218/KH-UBND ngày 26/8/2025"."""
         j = None
+        if self.toks[i].text not in _DOC_FIRST:
+            return None
         for doc in _DOC_TYPES:
             j = self.words(i, doc)
             if j is not None:
@@ -1304,6 +1338,8 @@ class _Parser:
     # --- a part --------------------------------------------------------
 
     def refuse_changes(self, i: int) -> None:
+        if self.toks[i].text not in _CHANGE_FIRST:
+            return
         for verb in (("lùi",), ("điều", "chỉnh"), ("dời",), ("chuyển",), ("gia", "hạn"), ("lui",)):
             j = self.words(i, verb)
             if j is not None and self.word(j, "sang", "đến", "tới", "lại", "xuống"):
@@ -1472,8 +1508,8 @@ _EDGE_WORDS = (
     r"(?:đến|tới|hết|trong|vào|trước|ngày|năm|từ|kể\s+từ|và|khoảng|thời\s+hạn|giai\s+đoạn"
     r"|sau\s+đó|đồng\s+thời|chậm\s+nhất|muộn\s+nhất|trễ\s+nhất)"
 )
-_LEAD_WORD = re.compile(rf"{_EDGE_WORDS}(?!\w)")
-_TRAIL_WORD = re.compile(rf"(?<!\w){_EDGE_WORDS}$")
+_LEAD_WORD = rf"{_EDGE_WORDS}(?!\w)"
+_TRAIL_WORD = rf"(?<!\w){_EDGE_WORDS}$"
 
 
 def _light(text: str) -> str:
@@ -1495,10 +1531,10 @@ def _clean(orig: str, key: str, start: int, end: int) -> str:
             start += 1
         while end > start and key[end - 1] in _EDGE_PUNCT:
             end -= 1
-        lead = _LEAD_WORD.match(key, start, end)
+        lead = _compiled(_LEAD_WORD).match(key, start, end)
         if lead is not None:
             start, changed = lead.end(), True
-        trail = _TRAIL_WORD.search(key[start:end])
+        trail = _compiled(_TRAIL_WORD).search(key[start:end])
         if trail is not None:
             end, changed = start + trail.start(), True
     return " ".join(orig[start:end].split())
