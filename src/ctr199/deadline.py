@@ -118,7 +118,8 @@ class DeadlineError(ValueError):
         self.hint = hint or forms
         self.word = _nfc(phrase)[offset : offset + length] if offset is not None else ""
         detail = f": {reason}; " if reason else ": "
-        message = f'không hiểu {what} "{_shown(phrase)}"{detail}dùng dạng {self.hint}'
+        advice = f"dùng dạng {self.hint}" if self.hint.startswith('"') else self.hint
+        message = f'không hiểu {what} "{_shown(phrase)}"{detail}{advice}'
         super().__init__(" ".join(message.split()))
 
 
@@ -1232,7 +1233,7 @@ class _Parser:
                 f'thời hạn định kỳ "{written}" cần năm của chương trình (trường year trong programme.yaml)',
                 start,
                 end,
-                '"--year 2026" hoặc ghi rõ các mốc, ví dụ "Quý I, II, III, IV/2026"',
+                'ghi rõ các mốc, ví dụ "Quý I, II, III, IV/2026"',
             )
         year = self.year
         dues = []
