@@ -291,6 +291,7 @@ _SPELLED = {
     "chín": 9,
     "mười": 10,
 }
+_SPELLED_PLAIN = frozenset({"mot", "hai", "ba", "bon", "tu", "nam", "sau", "bay", "tam", "chin", "muoi"})
 _AFTER_TEN = {"một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "lăm": 5, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8}
 _ROMAN_RE = frozenset("ivx")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
@@ -339,6 +340,7 @@ _DOC_TYPES = (
     ("hướng", "dẫn"),
     ("pháp", "lệnh"),
     ("luật",),
+    ("bộ", "luật"),
     ("chương", "trình"),
     ("đề", "án"),
     ("báo", "cáo"),
@@ -562,6 +564,8 @@ class _Parser:
             return True
         if i > 0 and tok.plain == "nam" and self.toks[i - 1].text in _NAM_PLACES:
             return False
+        if tok.plain in ("thang", "quy", "qui", "tuan", "ngay") and self.plain(i + 1, *_SPELLED_PLAIN):
+            return True  # "thang muoi hai": a month spelled without accents is not read, and not skipped
         return tok.plain in _PERIOD_PLAIN and i + 1 < self.n and self.is_number_like(i + 1)
 
     def is_number_like(self, i: int) -> bool:
@@ -584,7 +588,7 @@ class _Parser:
         if value is None:
             return None
         if not MIN_YEAR <= value <= MAX_YEAR:
-            raise self.bad(_year_range_reason(value), i, hint=f'một năm từ {MIN_YEAR} đến {MAX_YEAR}, ví dụ "Năm 2026"')
+            raise self.bad(_year_range_reason(value), i, hint=f'"Năm 2026" (năm từ {MIN_YEAR} đến {MAX_YEAR})')
         return value
 
     def spelled(self, i: int) -> tuple[int, int] | None:
@@ -948,14 +952,20 @@ class _Parser:
         items = [first]
         j = self.range_sep(first.end)
         if j is not None:
-            # "Quý II-III/2026": a bare number continues a yearless period of the same kind.
-            second = self.period(j) if first.year is None and self.toks[j - 1].text == "-" and self.glued(j) else None
-            if first.year is None and self.glued(j) and second is None:
-                second = self.continuation(j, first.kind)
+            # "Quý II-III/2026", "Tháng 5-6/2026": a bare number continues a yearless period of its kind.
+            second = self.continuation(j, first.kind) if first.year is None else None
             if second is None:
                 second = self.period(j)
-                if second is None and first.year is None:
-                    second = self.continuation(j, first.kind)
+                if (
+                    second is not None
+                    and first.year is None
+                    and first.period is None
+                    and second.kind != first.kind
+                    and self.toks[j - 1].kind == "p"
+                ):
+                    # "Tháng 11 - 2026": Nov 2026 or Nov–Dec 2026? Only "từ tháng 3 đến hết năm 2026" says.
+                    written = self.source(first.start, first.end)
+                    raise self.bad(f'"{written}" thiếu năm', first.start, first.end, f'"{written}/2026"')
             if second is not None:
                 items.append(second)
                 k = self.range_sep(second.end)
@@ -1224,18 +1234,19 @@ class _Parser:
             return 1, j + 1
         return None
 
-    def periodic_dues(self, every: int, start: int, end: int) -> list[_Due]:
+    def periodic_dues(self, every: int, start: int, end: int, written_year: int | None = None) -> list[_Due]:
         written = self.source(start, end)
         if every not in (1, 2, 3, 4, 6, 12):
             raise self.bad(f'"{written}": {every} tháng không chia đều một năm', start, end, '"Định kỳ 6 tháng"')
-        if self.year is None:
+        if self.year is None and written_year is None:
             raise self.bad(
                 f'thời hạn định kỳ "{written}" cần năm của chương trình (trường year trong programme.yaml)',
                 start,
                 end,
                 'ghi rõ các mốc, ví dụ "Quý I, II, III, IV/2026"',
             )
-        year = self.year
+        year = written_year if written_year is not None else self.year
+        assert year is not None
         dues = []
         for last_month in range(every, 13, every):
             if every == 12:
@@ -1267,6 +1278,10 @@ class _Parser:
         numbered = self.word(j, "số")
         if numbered:
             j += 1
+        elif self.toks[i].text in ("luật", "pháp", "bộ"):
+            named = self.law_name(j)
+            if named is not None:
+                return named
         end = self.group_end(j)
         if end == j:
             return None
@@ -1287,6 +1302,19 @@ class _Parser:
             if day is not None:
                 return day.end
         return end
+
+    def law_name(self, j: int) -> int | None:
+        """End of "Đất đai 2024" after "Luật": a law is named with its year, which is no deadline."""
+        k = j
+        while k < j + 5 and self.is_label_word(k) and not self.starts_marker(k):
+            k += 1
+        if k == j:
+            return None
+        if self.word(k, "năm"):
+            k += 1
+        if self.digits(k, size=(4, 4)) is not None and self.boundary(k + 1):
+            return k + 1
+        return None
 
     def group_end(self, i: int) -> int:
         """End of the glued run of tokens at i that holds a number ("05/2026/TT-BXD"), or i."""
@@ -1376,9 +1404,13 @@ class _Parser:
                         continue
                     every = self.periodic(i)
                     if every is not None:
-                        dues = self.periodic_dues(every[0], i, every[1])
-                        anchors.append(_Anchor(i, every[1], dues, ongoing_label=False))
-                        i = every[1]
+                        # "Hằng quý năm 2026": the year written wins over the programme's
+                        k = every[1] + 1 if self.word(every[1], "trong") else every[1]
+                        year = self.year_at(k + 1) if self.word(k, "năm") else None
+                        end = k + 2 if year is not None and self.boundary(k + 2) else every[1]
+                        dues = self.periodic_dues(every[0], i, every[1], year if end > every[1] else None)
+                        anchors.append(_Anchor(i, end, dues, ongoing_label=False))
+                        i = end
                         continue
                 got = self.due(i) if tok.kind != "p" or tok.text in _OPENERS else None
                 if got is not None:
