@@ -6,7 +6,8 @@
 The cells are the phrases of tests/fixtures/deadlines.tsv (accepted and refused, each spelling of
 each form) and the 75 shipped cells, repeated in a fixed shuffled order, every third with a task number
 appended so that no cache of whole phrases can help. Times are CPU seconds of this process (the
-machine may be shared); exit code 1 when the best round is over budget. A benchmark, not a unit test: timing on a shared machine is not a test result.
+machine may be shared); exit code 1 when the best round is over budget. A benchmark, not a unit
+test: a timing on a shared machine is not a test result.
 """
 
 from __future__ import annotations

@@ -1,12 +1,16 @@
 """The deadline grammar against its fixture tables: every phrase of tests/fixtures/deadlines.tsv, the 75
 shipped cells pinned, and properties of every accepted phrase."""
 
+import calendar
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ctr199.deadline import DeadlineError, Milestone, read_deadline
+from ctr199.deadline import DeadlineError, Milestone, _accounted, read_deadline
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ONGOING = "thường xuyên"
@@ -180,14 +184,6 @@ def test_deadline_command_refusal_points_at_the_word() -> None:
 
 # --- properties
 
-import calendar  # noqa: E402
-import re  # noqa: E402
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from ctr199.deadline import _accounted  # noqa: E402
-
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 SPELLED = {1: "một", 2: "hai", 3: "ba", 4: "tư", 5: "năm", 6: "sáu", 7: "bảy", 8: "tám", 9: "chín", 10: "mười"}
 SPELLED |= {11: "mười một", 12: "mười hai"}
@@ -204,23 +200,55 @@ def periods(draw: st.DrawFn) -> tuple[str, date]:
     kind = draw(st.sampled_from(["quarter", "month", "day", "year", "half", "week"]))
     if kind == "quarter":
         q = draw(st.integers(1, 4))
-        forms = [f"Quý {ROMAN[q]}/{year}", f"quí {q}/{year}", f"quý {q} năm {year}", f"Q{q}/{year}", f"Q{ROMAN[q]}/{year}",
-                 f"Q.{q}/{year}", f"Q{q}.{year}", f"{year}-Q{q}", f"{year}Q{q}", f"{ROMAN[q]}/{year}", f"quý {SPELLED[q]} năm {year}"]
+        forms = [
+            f"Quý {ROMAN[q]}/{year}",
+            f"quí {q}/{year}",
+            f"quý {q} năm {year}",
+            f"Q{q}/{year}",
+            f"Q{ROMAN[q]}/{year}",
+            f"Q.{q}/{year}",
+            f"Q{q}.{year}",
+            f"{year}-Q{q}",
+            f"{year}Q{q}",
+            f"{ROMAN[q]}/{year}",
+            f"quý {SPELLED[q]} năm {year}",
+        ]
         return draw(st.sampled_from(forms)), _month_end(year, 3 * q)
     if kind == "month":
         m = draw(st.integers(1, 12))
-        forms = [f"Tháng {m}/{year}", f"tháng {m} năm {year}", f"{m}/{year}", f"{m:02d}/{year}", f"T{m}/{year}",
-                 f"{m}.{year}", f"{m}-{year}", f"{year}-{m:02d}", f"Tháng {SPELLED[m]}/{year}"]
+        forms = [
+            f"Tháng {m}/{year}",
+            f"tháng {m} năm {year}",
+            f"{m}/{year}",
+            f"{m:02d}/{year}",
+            f"T{m}/{year}",
+            f"{m}.{year}",
+            f"{m}-{year}",
+            f"{year}-{m:02d}",
+            f"Tháng {SPELLED[m]}/{year}",
+        ]
         return draw(st.sampled_from(forms)), _month_end(year, m)
     if kind == "day":
         day = draw(st.dates(date(year, 1, 1), date(year, 12, 31)))
         d, m = day.day, day.month
-        forms = [f"{d}/{m}/{year}", f"{d:02d}/{m:02d}/{year}", f"{d}.{m}.{year}", f"{d}-{m}-{year}", day.isoformat(),
-                 f"ngày {d} tháng {m} năm {year}", f"ngày {d}/{m}/{year}", f"{d}/{m} năm {year}"]
+        forms = [
+            f"{d}/{m}/{year}",
+            f"{d:02d}/{m:02d}/{year}",
+            f"{d}.{m}.{year}",
+            f"{d}-{m}-{year}",
+            day.isoformat(),
+            f"ngày {d} tháng {m} năm {year}",
+            f"ngày {d}/{m}/{year}",
+            f"{d}/{m} năm {year}",
+        ]
         return draw(st.sampled_from(forms)), day
     if kind == "half":
         h = draw(st.integers(1, 2))
-        forms = [f"H{h}/{year}", f"6 tháng {'đầu' if h == 1 else 'cuối'} năm {year}", f"nửa {'đầu' if h == 1 else 'cuối'} năm {year}"]
+        forms = [
+            f"H{h}/{year}",
+            f"6 tháng {'đầu' if h == 1 else 'cuối'} năm {year}",
+            f"nửa {'đầu' if h == 1 else 'cuối'} năm {year}",
+        ]
         return draw(st.sampled_from(forms)), _month_end(year, 6 * h)
     if kind == "week":
         weeks = date(year, 12, 28).isocalendar()[1]
@@ -229,9 +257,27 @@ def periods(draw: st.DrawFn) -> tuple[str, date]:
     return draw(st.sampled_from([f"Năm {year}", f"năm {year}", f"Trong năm {year}", f"{year}"])), date(year, 12, 31)
 
 
-LABELS = ["", "Khởi công", "Hoàn thành", "Ban hành Đề án", "Trình HĐND thành phố", "Hoàn thành 2000 căn nhà ở",
-          "Đợt 2", "Theo Thông tư 05/2026/TT-BXD,", "Hoàn thành bến 9-12", "Phân đầu khởi công", "- Xây dựng hồ sơ:"]
-TAILS = ["", ".", " cơ bản hoàn thành", ", đối với dự án nhóm A", " (đợt 1)", " theo Kế hoạch số 218/KH-UBND ngày 26/8/2025"]
+LABELS = [
+    "",
+    "Khởi công",
+    "Hoàn thành",
+    "Ban hành Đề án",
+    "Trình HĐND thành phố",
+    "Hoàn thành 2000 căn nhà ở",
+    "Đợt 2",
+    "Theo Thông tư 05/2026/TT-BXD,",
+    "Hoàn thành bến 9-12",
+    "Phân đầu khởi công",
+    "- Xây dựng hồ sơ:",
+]
+TAILS = [
+    "",
+    ".",
+    " cơ bản hoàn thành",
+    ", đối với dự án nhóm A",
+    " (đợt 1)",
+    " theo Kế hoạch số 218/KH-UBND ngày 26/8/2025",
+]
 
 
 @settings(max_examples=400, deadline=None)
@@ -266,10 +312,59 @@ def test_fixture_canonical_round_trip(phrase: str, year: str) -> None:
 
 
 _PERIOD_WORD = re.compile(r"(?i)\b(?:năm|quý|quí|tháng|tuần|ngày)\b|\d+")
-_PIECES = ["Quý", "quý", "II", "IV", "Tháng", "tháng", "năm", "Năm", "ngày", "tuần", "Q2", "H1", "2026", "2027", "1999",
-           "6", "15", "3", "12", "/", "-", ".", ",", ";", "và", "hoặc", "đến", "trước", "sau", "từ", "đầu", "cuối",
-           "Khởi công", "hoàn thành", "căn", "km", "bến", "Đợt", "Thông tư", "số", "05/2026/TT-BXD", "thường xuyên",
-           "hằng quý", "2026-2030", "6/2026", "15/8/2026", "15/8", "mười", "ba", "trong", "giai đoạn"]
+_PIECES = [
+    "Quý",
+    "quý",
+    "II",
+    "IV",
+    "Tháng",
+    "tháng",
+    "năm",
+    "Năm",
+    "ngày",
+    "tuần",
+    "Q2",
+    "H1",
+    "2026",
+    "2027",
+    "1999",
+    "6",
+    "15",
+    "3",
+    "12",
+    "/",
+    "-",
+    ".",
+    ",",
+    ";",
+    "và",
+    "hoặc",
+    "đến",
+    "trước",
+    "sau",
+    "từ",
+    "đầu",
+    "cuối",
+    "Khởi công",
+    "hoàn thành",
+    "căn",
+    "km",
+    "bến",
+    "Đợt",
+    "Thông tư",
+    "số",
+    "05/2026/TT-BXD",
+    "thường xuyên",
+    "hằng quý",
+    "2026-2030",
+    "6/2026",
+    "15/8/2026",
+    "15/8",
+    "mười",
+    "ba",
+    "trong",
+    "giai đoạn",
+]
 
 
 def _assert_accounted(text: str, year: int | None) -> None:

@@ -50,7 +50,6 @@ import calendar
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -292,7 +291,19 @@ _SPELLED = {
     "mười": 10,
 }
 _SPELLED_PLAIN = frozenset({"mot", "hai", "ba", "bon", "tu", "nam", "sau", "bay", "tam", "chin", "muoi"})
-_AFTER_TEN = {"một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "lăm": 5, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8}
+_AFTER_TEN = {
+    "một": 1,
+    "mốt": 1,
+    "hai": 2,
+    "ba": 3,
+    "bốn": 4,
+    "tư": 4,
+    "lăm": 5,
+    "năm": 5,
+    "sáu": 6,
+    "bảy": 7,
+    "tám": 8,
+}
 _ROMAN_RE = frozenset("ivx")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
 _QUARTER_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -596,10 +607,10 @@ class _Parser:
         if i >= self.n or self.toks[i].kind != "w" or self.toks[i].text not in _SPELLED:
             return None
         value = _SPELLED[self.toks[i].text]
-        if value == 10 and self.word(i + 1, *_AFTER_TEN):
-            # "tháng mười năm 2026" is October; "mười năm" before a year is not fifteen
-            if not (self.toks[i + 1].text == "năm" and self.digits(i + 2, size=(4, 4)) is not None):
-                return 10 + _AFTER_TEN[self.toks[i + 1].text], i + 2
+        # "tháng mười năm 2026" is October: "mười năm" before a year is not fifteen
+        year_next = self.word(i + 1, "năm") and self.digits(i + 2, size=(4, 4)) is not None
+        if value == 10 and self.word(i + 1, *_AFTER_TEN) and not year_next:
+            return 10 + _AFTER_TEN[self.toks[i + 1].text], i + 2
         return value, i + 1
 
     def number(self, i: int, *, roman: bool = False) -> tuple[int, int] | None:
@@ -622,10 +633,10 @@ class _Parser:
 
     def short_year(self, i: int) -> None:
         """Refuse a two-digit year ("Tháng 6/26"): the century is not guessed."""
-        if self.punct(i, "/", ".") and self.glued(i + 1) and self.digits(i + 1, size=(2, 2)) is not None:
-            if self.boundary(i + 2) and not self.punct(i + 2, "/", "."):
-                written = self.toks[i + 1].text
-                raise self.bad(f'năm "{written}" cần đủ 4 chữ số', i + 1, hint=f'"20{written}"')
+        two_digits = self.glued(i + 1) and self.digits(i + 1, size=(2, 2)) is not None
+        if self.punct(i, "/", ".") and two_digits and self.boundary(i + 2) and not self.punct(i + 2, "/", "."):
+            written = self.toks[i + 1].text
+            raise self.bad(f'năm "{written}" cần đủ 4 chữ số', i + 1, hint=f'"20{written}"')
 
     def year_sep(self, i: int, *, dash: bool = True) -> int | None:
         """Index after a separator between a number and its year: "/", "-", ".", "năm", ", năm"."""
@@ -705,7 +716,9 @@ class _Parser:
             raise self.bad(f'sau "{self.toks[i].text}" cần số quý (I–IV)', i, hint='"Quý II/2026"')
         value, after = got
         if not 1 <= value <= 4:
-            raise self.bad(f"quý {self.source(i + 1, after)} không có, quý chỉ từ I đến IV", i + 1, after, '"Quý IV/2026"')
+            raise self.bad(
+                f"quý {self.source(i + 1, after)} không có, quý chỉ từ I đến IV", i + 1, after, '"Quý IV/2026"'
+            )
         year, after = self.trailing_year(after)
         return _Partial("quarter", value, year, i, after)
 
@@ -726,7 +739,9 @@ class _Parser:
         if self.word(after, "đầu", "cuối"):  # "tháng 6 đầu năm" is not a form; "6 tháng đầu năm" is
             raise self.bad(f'"{self.source(i, after + 1)}" không rõ', i, after + 1, '"6 tháng đầu năm 2026"')
         if not 1 <= value <= 12:
-            raise self.bad(f"tháng {self.source(i + 1, after)} không có, tháng chỉ từ 1 đến 12", i + 1, after, '"Tháng 12/2026"')
+            raise self.bad(
+                f"tháng {self.source(i + 1, after)} không có, tháng chỉ từ 1 đến 12", i + 1, after, '"Tháng 12/2026"'
+            )
         year, after = self.trailing_year(after)
         return _Partial("month", value, year, i, after)
 
@@ -839,14 +854,24 @@ class _Parser:
                     return self.iso_suffix(year, toks[nxt].text, int(toks[nxt + 1].text), i, nxt + 2)
                 if toks[nxt].kind == "w" and toks[nxt].text[0] in "qw" and toks[nxt].text[1:].isdigit():
                     return None
-            if self.glued(i + 1) and toks[i + 1].kind == "w" and toks[i + 1].text == "q" and self.digits(i + 2) is not None:
+            if (
+                self.glued(i + 1)
+                and toks[i + 1].kind == "w"
+                and toks[i + 1].text == "q"
+                and self.digits(i + 2) is not None
+            ):
                 return self.iso_suffix(year, "q", int(toks[i + 2].text), i, i + 3)  # 2026Q2
             return _Partial("year", 0, year, i, i + 1, period=_year_period(year))
         if len(first) > 2:
             return None
         value = int(first)
         # "15/8/2026", "15.8.2026", "15-8-2026", "15/8 năm 2026"
-        if self.punct(i + 1, "/", ".", "-") and self.glued(i + 1) and self.digits(i + 2) is not None and self.glued(i + 2):
+        if (
+            self.punct(i + 1, "/", ".", "-")
+            and self.glued(i + 1)
+            and self.digits(i + 2) is not None
+            and self.glued(i + 2)
+        ):
             sep = toks[i + 1].text
             second = int(toks[i + 2].text)
             if self.punct(i + 3, sep) and self.glued(i + 3) and self.glued(i + 4):
@@ -897,7 +922,9 @@ class _Parser:
             written = self.source(part.start, part.end)
             after = part.end + 1 if self.punct(part.end, ",") else part.end
             if self.word(after, "hoặc"):
-                raise self.bad('"hoặc" giữa hai thời hạn không cho biết mốc nào; chọn một mốc', after, hint='"Quý II/2026"')
+                raise self.bad(
+                    '"hoặc" giữa hai thời hạn không cho biết mốc nào; chọn một mốc', after, hint='"Quý II/2026"'
+                )
             raise self.bad(f'"{written}" thiếu năm', part.start, part.end, f'"{written}/2026"')
         number = part.number
         if part.kind == "quarter":
@@ -974,7 +1001,7 @@ class _Parser:
         return items, items[-1].end
 
     def due_list(self, i: int) -> tuple[list[list[_Partial]], int] | None:
-        """ list = range {("," | "và" | "&") range}: each inner list is one range (or one period)."""
+        """list = range {("," | "và" | "&") range}: each inner list is one range (or one period)."""
         got = self.range_or_period(i)
         if got is None:
             return None
@@ -1008,7 +1035,7 @@ class _Parser:
                 if part.year is None and part.period is None:
                     index = flat.index(part)
                     later = flat[index + 1 :]
-                    in_range = [p for p in group[group.index(part) + 1 :]]
+                    in_range = group[group.index(part) + 1 :]
                     source = next((p for p in in_range if p.year is not None), None)
                     if source is None:
                         source = next((p for p in later if p.year is not None and p.kind == part.kind), None)
@@ -1085,7 +1112,7 @@ class _Parser:
         return mode, j
 
     def due(self, i: int) -> tuple[list[_Due], int] | None:
-        """ due = {qualifier} list [onwards], starting at token i; None if no period follows."""
+        """due = {qualifier} list [onwards], starting at token i; None if no period follows."""
         if not self.starts_free(i):
             return None
         mode, j = self.qualifiers(i)
@@ -1141,7 +1168,9 @@ class _Parser:
                 if period.kind == "quarter":
                     return f'"Tháng {period.first.month}/{period.first.year}"'
                 if period.kind == "month":
-                    return f'"10/{period.first.month}/{period.first.year}" hoặc "thượng tuần {period.canonical.lower()}"'
+                    return (
+                        f'"10/{period.first.month}/{period.first.year}" hoặc "thượng tuần {period.canonical.lower()}"'
+                    )
         return '"Quý I/2026" hoặc "Tháng 3/2026"'
 
     def onwards(self, i: int) -> int | None:
@@ -1165,34 +1194,60 @@ class _Parser:
         dues: list[_Due] = []
         if mode in ("before", "after") and len(resolved) > 1:
             word = self.toks[start].text if start < body else ""
-            raise self.bad(f'"{word}" với nhiều mốc không rõ ràng; tách thành từng mốc', start, body, '"Trước Quý III/2026"')
+            raise self.bad(
+                f'"{word}" với nhiều mốc không rõ ràng; tách thành từng mốc', start, body, '"Trước Quý III/2026"'
+            )
         for first, second, _a, _b in resolved:
             last = second or first
             canonical = last.canonical if second is None else f"{first.canonical} - {last.canonical}"
             if mode == "end" or mode == "by":
                 rule = "hết khoảng" if second else f"hết {_KIND_NAMES[last.kind]}"
-                dues.append(_Due(second and _Period("range", first.first, last.last, canonical) or first, last.last, rule, canonical))
+                dues.append(
+                    _Due(
+                        _Period("range", first.first, last.last, canonical) if second else first,
+                        last.last,
+                        rule,
+                        canonical,
+                    )
+                )
             elif mode == "before":
                 if first.kind == "day":
                     dues.append(_Due(first, first.last, "trước ngày: chính ngày đó", f"{first.last:%d/%m/%Y}"))
                 else:
                     when = first.first - timedelta(days=1)
-                    dues.append(_Due(first, when, f"trước {_KIND_NAMES[first.kind]}: ngày cuối của kỳ trước", f"{when:%d/%m/%Y}"))
+                    dues.append(
+                        _Due(
+                            first, when, f"trước {_KIND_NAMES[first.kind]}: ngày cuối của kỳ trước", f"{when:%d/%m/%Y}"
+                        )
+                    )
             elif mode in ("after", "from"):
                 if mode == "from" and second is not None:
-                    dues.append(_Due(_Period("range", first.first, last.last, canonical), last.last, "hết khoảng", canonical))
+                    dues.append(
+                        _Due(_Period("range", first.first, last.last, canonical), last.last, "hết khoảng", canonical)
+                    )
                 else:
                     word = "Sau" if mode == "after" else "Từ"
-                    rule = "sau: không có hạn, không bao giờ quá hạn" if mode == "after" else "từ: không có hạn, không bao giờ quá hạn"
+                    rule = (
+                        "sau: không có hạn, không bao giờ quá hạn"
+                        if mode == "after"
+                        else "từ: không có hạn, không bao giờ quá hạn"
+                    )
                     dues.append(_Due(first, None, rule, f"{word} {canonical[0].lower()}{canonical[1:]}"))
             else:  # dekads
                 if first.kind != "month" or second is not None:
                     raise self.bad(
-                        f'"{self.source(start, body)}" chỉ dùng với một tháng', start, body, '"thượng tuần tháng 3/2026"'
+                        f'"{self.source(start, body)}" chỉ dùng với một tháng',
+                        start,
+                        body,
+                        '"thượng tuần tháng 3/2026"',
                     )
                 day = {"dekad1": 10, "dekad2": 20}.get(mode, first.last.day)
                 when = first.first.replace(day=day)
-                name = {"dekad1": "thượng tuần: ngày 10", "dekad2": "trung tuần: ngày 20", "dekad3": "hạ tuần: ngày cuối tháng"}[mode]
+                name = {
+                    "dekad1": "thượng tuần: ngày 10",
+                    "dekad2": "trung tuần: ngày 20",
+                    "dekad3": "hạ tuần: ngày cuối tháng",
+                }[mode]
                 dues.append(_Due(first, when, name, f"{when:%d/%m/%Y}"))
         return dues
 
@@ -1202,7 +1257,14 @@ class _Parser:
         """Index after an ongoing marker at i ("thường xuyên", "liên tục", "hằng ngày", "định kỳ")."""
         if i >= self.n or self.toks[i].text not in _ONGOING_FIRST:
             return None
-        for phrase in (("thường", "xuyên"), ("liên", "tục"), ("hằng", "ngày"), ("hàng", "ngày"), ("hằng", "tuần"), ("hàng", "tuần")):
+        for phrase in (
+            ("thường", "xuyên"),
+            ("liên", "tục"),
+            ("hằng", "ngày"),
+            ("hàng", "ngày"),
+            ("hằng", "tuần"),
+            ("hàng", "tuần"),
+        ):
             end = self.words(i, phrase)
             if end is not None:
                 return end
@@ -1257,7 +1319,11 @@ class _Parser:
                 period = _month_period(year, last_month)
             else:
                 first = date(year, last_month - every + 1, 1)
-                name = f"Tháng {first.month}-{last_month}/{year}" if every != 6 else f"6 tháng {'đầu' if last_month == 6 else 'cuối'} năm {year}"
+                name = (
+                    f"Tháng {first.month}-{last_month}/{year}"
+                    if every != 6
+                    else f"6 tháng {'đầu' if last_month == 6 else 'cuối'} năm {year}"
+                )
                 period = _Period("months", first, _last_day(year, last_month), name)
             dues.append(_Due(period, period.last, f"định kỳ: hết mỗi kỳ trong năm {year}", period.canonical))
         return dues
@@ -1337,7 +1403,9 @@ class _Parser:
         j = i
         while j < self.n and (j == i or self.toks[j].glued):
             tok = self.toks[j]
-            if tok.kind == "n" or (tok.kind == "p" and tok.text in ".,-" and self.glued(j + 1) and self.toks[j + 1].kind == "n"):
+            if tok.kind == "n" or (
+                tok.kind == "p" and tok.text in ".,-" and self.glued(j + 1) and self.toks[j + 1].kind == "n"
+            ):
                 j += 1
                 continue
             break
@@ -1355,7 +1423,12 @@ class _Parser:
         if self.is_label_word(follows) and not self.starts_marker(follows):
             return j  # "2000 căn", "09 km"
         before = i - 1
-        if before >= part_start and self.is_label_word(before) and not year_like and not any(len(t.text) > 3 for t in numbers):
+        if (
+            before >= part_start
+            and self.is_label_word(before)
+            and not year_like
+            and not any(len(t.text) > 3 for t in numbers)
+        ):
             if self.is_period_word(follows) and self.toks[before].text not in _ORDINAL_NOUNS:
                 return None  # "Hoàn thành 15 tháng 8": a day without "ngày" — refused, not guessed
             return j  # "bến 7-8", "Đợt 2"
@@ -1379,7 +1452,10 @@ class _Parser:
                     got = None
                 if got is not None:
                     raise self.bad(
-                        f'"{self.source(i, got[1])}" là thời hạn đã điều chỉnh, không đọc thành mốc', i, j + 1, _EXTENSION_HINT
+                        f'"{self.source(i, got[1])}" là thời hạn đã điều chỉnh, không đọc thành mốc',
+                        i,
+                        j + 1,
+                        _EXTENSION_HINT,
                     )
 
     def part(self, a: int, b: int) -> list[tuple[_Anchor, str]]:
@@ -1494,7 +1570,13 @@ class _Parser:
 
     def period_word_error(self, i: int, anchors: list[_Anchor]) -> _Bad:
         tok = self.toks[i]
-        key = tok.text if tok.text in _PERIOD_HINTS else {"quy": "quý", "qui": "quý", "thang": "tháng", "nam": "năm", "ngay": "ngày", "tuan": "tuần"}.get(tok.plain, "năm")
+        key = (
+            tok.text
+            if tok.text in _PERIOD_HINTS
+            else {"quy": "quý", "qui": "quý", "thang": "tháng", "nam": "năm", "ngay": "ngày", "tuan": "tuần"}.get(
+                tok.plain, "năm"
+            )
+        )
         hint = _PERIOD_HINTS.get(key, _DEADLINE_FORMS)
         if tok.text in ("năm",) and self.word(i + 1, "học"):
             return self.bad('"năm học" không phải năm dương lịch; ghi rõ mốc', i, i + 2, '"Tháng 5/2027"')
@@ -1511,14 +1593,31 @@ class _Parser:
             word = self.toks[end].text
             if word == "tháng" and self.digits(i) is not None and self.number(end + 1) is not None:
                 return self.bad(
-                    f'số "{written}" trước "tháng" không rõ là ngày hay số thứ tự', i, end, f'"ngày {written} tháng …" hoặc "Đợt {written}, tháng …"'
+                    f'số "{written}" trước "tháng" không rõ là ngày hay số thứ tự',
+                    i,
+                    end,
+                    f'"ngày {written} tháng …" hoặc "Đợt {written}, tháng …"',
                 )
-            return self.bad(f'"{written} {word}" là một khoảng thời gian, không phải mốc; ghi rõ mốc', i, end + 1, _PERIOD_HINTS.get(word, _DEADLINE_FORMS))
+            return self.bad(
+                f'"{written} {word}" là một khoảng thời gian, không phải mốc; ghi rõ mốc',
+                i,
+                end + 1,
+                _PERIOD_HINTS.get(word, _DEADLINE_FORMS),
+            )
         if "/" in written or "." in written or "-" in written:
-            return self.bad(f'"{written}" không phải ngày, tháng hay quý có năm', i, end, '"30/6/2026", "6/2026" hoặc "Quý II/2026"')
+            return self.bad(
+                f'"{written}" không phải ngày, tháng hay quý có năm', i, end, '"30/6/2026", "6/2026" hoặc "Quý II/2026"'
+            )
         if len(written) == 4 and written.isdigit():
-            return self.bad(f'số "{written}" đứng một mình không rõ là năm hay số lượng', i, end, f'"năm {written}" hoặc kèm đơn vị ("{written} căn")')
-        return self.bad(f'số "{written}" không thuộc mốc thời gian nào', i, end, '"năm 2026" hoặc kèm đơn vị ("2000 căn")')
+            return self.bad(
+                f'số "{written}" đứng một mình không rõ là năm hay số lượng',
+                i,
+                end,
+                f'"năm {written}" hoặc kèm đơn vị ("{written} căn")',
+            )
+        return self.bad(
+            f'số "{written}" không thuộc mốc thời gian nào', i, end, '"năm 2026" hoặc kèm đơn vị ("2000 căn")'
+        )
 
 
 _KIND_NAMES = {
@@ -1617,7 +1716,8 @@ def _split_parts(toks: list[_Tok], key: str) -> list[tuple[int, int]]:
     parts: list[tuple[int, int]] = []
     start = 0
     for index, tok in enumerate(toks):
-        newline = index > start and "\n" in key[toks[index - 1].end : tok.start] or "\r" in key[toks[index - 1].end if index else 0 : tok.start]
+        gap = key[toks[index - 1].end : tok.start] if index else ""
+        newline = "\n" in gap or "\r" in gap
         if tok.kind == "p" and tok.text == ";":
             parts.append((start, index))
             start = index + 1
@@ -1658,7 +1758,9 @@ def read_deadline(text: str, *, year: int | None = None) -> list[Reading]:
                 words = " ".join(orig[start:end].split())
                 many = len(anchor.dues) > 1
                 for due in anchor.dues:
-                    shown = f"{label} ({due.canonical})" if many and label != words else (due.canonical if many else label)
+                    shown = (
+                        f"{label} ({due.canonical})" if many and label != words else (due.canonical if many else label)
+                    )
                     ongoing = due.due is None
                     milestone = Milestone(label=shown, due=due.due, ongoing=ongoing)
                     period = due.period.canonical if due.period is not None else ""
@@ -1755,6 +1857,3 @@ def _plain_iso_day(spec: str) -> date | None:
         return date(year, int(spec[5:7]), int(spec[8:]))
     except ValueError:
         return None
-
-
-

@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
     app.command(
         "deadline",
         help=(
-            'Cho biết một thời hạn được hiểu thế nào: mỗi mốc với nhãn, kỳ, hạn và các chữ tạo ra nó; '
+            "Cho biết một thời hạn được hiểu thế nào: mỗi mốc với nhãn, kỳ, hạn và các chữ tạo ra nó; "
             "thời hạn không hiểu được thì chỉ ra chữ sai (mã thoát 1)."
         ),
     )(deadline)
@@ -32,7 +32,9 @@ def deadline(
     text: Annotated[str, typer.Argument(help='Thời hạn, ví dụ "Khởi công Quý I/2026; Hoàn thành 2028".')],
     year: Annotated[
         int | None,
-        typer.Option("--year", "-y", help='Năm của chương trình, cho thời hạn định kỳ ("Hằng quý").', show_default=False),
+        typer.Option(
+            "--year", "-y", help='Năm của chương trình, cho thời hạn định kỳ ("Hằng quý").', show_default=False
+        ),
     ] = None,
     output_format: Annotated[
         ExplainFormat, typer.Option("--format", "-f", help="table | json (mặc định: table).")
