@@ -38,8 +38,11 @@ The language, in EBNF over the tokens of `_tokens` (words, digit groups, single 
     half        = N "tháng" ("đầu" | "cuối") "năm" [Y] | "nửa" ("đầu" | "cuối" | "sau") "năm" [Y]
                 | "H" ("1" | "2") [("/" | "-" | "." | "năm")] Y ;
     year        = ["năm"] Y ;                           (* a bare Y followed by a noun is a quantity *)
-    citation    = (DOC-TYPE ["số"] | "số") SYMBOL ["ngày" day] ;   (* "Thông tư 05/2026/TT-BXD" *)
-    quantity    = NUMBER ["%"] NOUN | NOUN NUMBER ;     (* "2000 căn", "bến 7-8", "Đợt 2" *)
+    citation    = (DOC-TYPE ["số"] | "số") SYMBOL ["ngày" day]      (* "Thông tư 05/2026/TT-BXD" *)
+                | ("Luật" | "Bộ luật" | "Pháp lệnh") NAME ["năm"] Y ;  (* "Luật Đất đai 2024" *)
+    quantity    = NUMBER ["%"] NOUN                     (* "2000 căn", "09 km", "100%" *)
+                | NOUN NUMBER ;                         (* "bến 7-8"; before a period word only after
+                                                           an ordinal noun: "Đợt 2 tháng 9/2026" *)
 
 D, M, N are 1–2 digits (M and N also spelled out: "một" … "mười hai", "tư"), Q is 1–4 as digits,
 Roman (I–IV, also Ⅰ–Ⅳ) or spelled out, Y is four digits from MIN_YEAR to MAX_YEAR. The meaning of each
@@ -489,7 +492,6 @@ class _Partial(NamedTuple):
     year: int | None
     start: int
     end: int
-    day: date | None = None
     period: _Period | None = None  # already complete (days, years, ISO forms)
 
 
@@ -777,7 +779,7 @@ class _Parser:
             when = date(year, month, day)
         except ValueError:
             raise self.bad(f"ngày {day}/{month}/{year} không có trên lịch", start, end, '"30/6/2026"') from None
-        return _Partial("day", 0, year, start, end, day=when, period=_day_period(when))
+        return _Partial("day", 0, year, start, end, period=_day_period(when))
 
     def months_of_year(self, i: int, months: int, tang: int) -> _Partial:
         """ "6 tháng đầu năm 2026" (tang is the index of "tháng")."""
@@ -886,7 +888,7 @@ class _Parser:
                 if second > 12:
                     self.short_year(i + 1)
                 if self.year_at(i + 2) is None:
-                    return _Partial("dayless", second, None, i, i + 3, day=None)
+                    return _Partial("dayless", second, None, i, i + 3)
             return None
         # "6/2026", "6.2026", "6-2026"
         if self.punct(i + 1, "/", ".", "-") and self.glued(i + 1) and self.glued(i + 2):
@@ -1458,8 +1460,8 @@ class _Parser:
                         _EXTENSION_HINT,
                     )
 
-    def part(self, a: int, b: int) -> list[tuple[_Anchor, str]]:
-        """Anchors of tokens [a, b) and the label of each."""
+    def part(self, a: int, b: int) -> list[_Anchor]:
+        """part = {item}: the anchors of tokens [a, b); every other token is label text or refused."""
         anchors: list[_Anchor] = []
         i = a
         saved_n = self.n
@@ -1523,7 +1525,7 @@ class _Parser:
                 i += 1
         finally:
             self.n = saved_n
-        return [(anchor, "") for anchor in anchors]
+        return anchors
 
     def account(self, start: int, end: int, kind: str) -> None:
         self.accounted.append((self.toks[start].start, self.toks[end - 1].end, kind))
@@ -1746,7 +1748,7 @@ def read_deadline(text: str, *, year: int | None = None) -> list[Reading]:
     readings: list[Reading] = []
     try:
         for a, b in parts:
-            anchors = [anchor for anchor, _ in parser.part(a, b)]
+            anchors = parser.part(a, b)
             if not anchors:
                 if len(parts) == 1:
                     raise _Bad("")
