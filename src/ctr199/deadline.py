@@ -1059,65 +1059,55 @@ class _Parser:
 
     # --- due expressions -----------------------------------------------
 
-    def qualifiers(self, i: int) -> tuple[str, int]:
-        """The meaning of the qualifier words at i and the index after them."""
-        mode = "end"
-        j = i
-        while j < self.n:
-            tok = self.toks[j]
-            if tok.kind != "w":
+    def qualifiers(self, i: int) -> tuple[str, int, int | None]:
+        """The meaning of the qualifier words at i, the index after them, and where a second meaning
+        contradicted the first ("trước thượng tuần", "trước cuối năm"), if one did."""
+        mode, j, clash = "end", i, None
+        while j < self.n and self.toks[j].kind == "w":
+            text = self.toks[j].text
+            if text in ("chậm", "muộn", "trễ") and self.word(j + 1, "nhất"):
+                mode, j = ("by" if mode == "end" else mode), j + 2
+                continue
+            if text in ("trong", "vào", "hết", "khoảng", "là", "suốt", "đến", "tới"):
+                j += 1
+                continue
+            if self.words(j, ("giai", "đoạn")) is not None:
+                j += 2
+                continue
+            meaning, width = self.qualifier(j)
+            if meaning is None:
                 break
-            text = tok.text
-            step = j + 2 if text in ("chậm", "muộn", "trễ") and self.word(j + 1, "nhất") else None
-            if step is not None:
-                j = step
-                mode = "by" if mode == "end" else mode
-                continue
-            if text in ("trong", "vào", "hết", "khoảng", "là", "suốt"):
-                j += 1
-                continue
-            if text in ("đến", "tới"):
-                j += 1
-                continue
-            step = self.words(j, ("giai", "đoạn"))
-            if step is not None:
-                j = step
-                continue
-            if text == "cuối" and not self.plain(j + 1, "thang") and not self.word(j + 1, "tuần"):
-                mode, j = "end", j + 1
-                continue
-            if text == "cuối" and (self.plain(j + 1, "thang") or self.word(j + 1, "tuần")):
-                mode, j = "end", j + 1
-                continue
-            if text == "trước" and not self.word(j + 1, "hết", "khi", "đó", "mắt", "tiên"):
-                mode, j = "before", j + 1
-                continue
-            if text == "sau" and not self.word(j + 1, "khi", "đó", "này"):
-                mode, j = "after", j + 1
-                continue
-            if text == "từ":
-                mode, j = "from", j + 1
-                continue
-            if text in ("kể", "bắt") and self.word(j + 1, "từ"):
-                mode, j = "from", j + 2
-                continue
-            if text == "bắt" and self.word(j + 1, "đầu") and self.word(j + 2, "từ"):
-                mode, j = "from", j + 3
-                continue
-            if text in ("thượng", "trung", "hạ") and self.word(j + 1, "tuần"):
-                mode, j = {"thượng": "dekad1", "trung": "dekad2", "hạ": "dekad3"}[text], j + 2
-                continue
-            if text in ("đầu", "giữa") and self.is_period_word(j + 1):
-                mode, j = "vague", j + 1
-                continue
-            break
-        return mode, j
+            if mode in _STRONG_MODES and clash is None:
+                clash = j
+            mode, j = (meaning if mode not in _STRONG_MODES else mode), j + width
+        return mode, j, clash
+
+    def qualifier(self, j: int) -> tuple[str | None, int]:
+        """A qualifier that gives the due date its meaning at j, and its number of words."""
+        text = self.toks[j].text
+        if text == "cuối":
+            return "last", 1
+        if text == "trước" and not self.word(j + 1, "hết", "khi", "đó", "mắt", "tiên"):
+            return "before", 1
+        if text == "sau" and not self.word(j + 1, "khi", "đó", "này"):
+            return "after", 1
+        if text == "từ":
+            return "from", 1
+        if text == "kể" and self.word(j + 1, "từ"):
+            return "from", 2
+        if text == "bắt" and self.word(j + 1, "đầu") and self.word(j + 2, "từ"):
+            return "from", 3
+        if text in ("thượng", "trung", "hạ") and self.word(j + 1, "tuần"):
+            return {"thượng": "dekad1", "trung": "dekad2", "hạ": "dekad3"}[text], 2
+        if text in ("đầu", "giữa") and self.is_period_word(j + 1):
+            return "vague", 1
+        return None, 0
 
     def due(self, i: int) -> tuple[list[_Due], int] | None:
         """due = {qualifier} list [onwards], starting at token i; None if no period follows."""
         if not self.starts_free(i):
             return None
-        mode, j = self.qualifiers(i)
+        mode, j, clash = self.qualifiers(i)
         if mode == "vague":
             word = self.toks[j - 1].text
             got = self.due_list(j)
@@ -1135,6 +1125,14 @@ class _Parser:
         ranges, end = got
         if not self.boundary(end):
             return None
+        if clash is not None:
+            raise self.bad(
+                f'"{self.source(i, j)}": hai từ chỉ thời hạn trái nghĩa nhau; giữ một', clash, j, '"Trước Quý III/2026"'
+            )
+        if mode in ("before", "after") and any(len(group) > 1 for group in ranges):
+            word = self.toks[j - 1].text
+            reason = f'"{self.source(i, end)}": "{word}" với một khoảng không rõ ràng; ghi một mốc'
+            raise self.bad(reason, i, end, '"Trước Quý III/2026"')
         only = ranges[0][0]
         if (
             j == i
@@ -1202,7 +1200,7 @@ class _Parser:
         for first, second, _a, _b in resolved:
             last = second or first
             canonical = last.canonical if second is None else f"{first.canonical} - {last.canonical}"
-            if mode == "end" or mode == "by":
+            if mode in ("end", "by", "last"):
                 rule = "hết khoảng" if second else f"hết {_KIND_NAMES[last.kind]}"
                 dues.append(
                     _Due(
@@ -1622,6 +1620,8 @@ class _Parser:
         )
 
 
+# Qualifiers that decide the due date; two of them on one period contradict each other.
+_STRONG_MODES = frozenset({"before", "after", "from", "dekad1", "dekad2", "dekad3", "vague", "last"})
 _KIND_NAMES = {
     "day": "ngày",
     "week": "tuần",
