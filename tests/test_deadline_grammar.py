@@ -373,6 +373,13 @@ def _assert_accounted(text: str, year: int | None) -> None:
     except DeadlineError as exc:
         assert str(exc) and "\n" not in str(exc)
         return
+    years = {int(y) for y in re.findall(r"(?<!\d)\d{4}(?!\d)", text)} | ({year} if year else set())
+    for reading in readings:
+        due = reading.milestone.due
+        # a due date falls in a year the words name, or the one before ("trước năm 2027"), or just
+        # after (ISO week 53 of 2026 ends on 3/1/2027)
+        assert due is None or {due.year, due.year + 1, due.year - 1} & years, (text, reading)
+        assert due is None or due.year in years or due.year + 1 in years or due.month == 1, (text, reading)
     spans = [(r.start, r.end) for r in readings] + [(a, b) for a, b, _ in _accounted(text, year=year)]
     for match in _PERIOD_WORD.finditer(text):
         inside = any(a <= match.start() and match.end() <= b for a, b in spans)
