@@ -219,31 +219,26 @@ class _Tok(NamedTuple):
     glued: bool  # no space between this token and the one before
 
 
-@functools.lru_cache(maxsize=2048)
-def _word_key(raw: str) -> tuple[str, str]:
-    text = unicodedata.normalize("NFKC", raw)
-    if not text.isalpha():  # "Ⅱ" is a letter-number; NFKC gives "II", folded here
-        text = text.casefold()
-    text = text.casefold()
-    return text, _plain(text)
+@functools.lru_cache(maxsize=4096)
+def _lexeme(raw: str) -> tuple[str, str, str]:
+    """Kind, key and accent-free key of one token as matched by _TOKEN."""
+    first = raw[0]
+    if first.isdecimal():
+        digits = raw if raw.isascii() else "".join(str(unicodedata.decimal(ch)) for ch in raw)
+        return "n", digits, digits
+    if first.isalpha() or unicodedata.category(first) == "Nl":
+        text = unicodedata.normalize("NFKC", raw).casefold()  # "Ⅱ" (a letter-number) → "ii"
+        return "w", text, _plain(text)
+    mark = raw.translate(_DASHES)
+    return "p", mark, mark
 
 
 def _tokens(key: str) -> list[_Tok]:
     toks: list[_Tok] = []
     previous_end = -1
     for match in _compiled(_TOKEN).finditer(key):
-        raw = match.group()
         start, end = match.span()
-        first = raw[0]
-        if first.isdecimal():
-            kind = "n"
-            text = plain = raw if raw.isascii() else "".join(str(unicodedata.decimal(ch)) for ch in raw)
-        elif first.isalpha() or unicodedata.category(first) == "Nl":
-            kind = "w"
-            text, plain = _word_key(raw)
-        else:
-            kind, text = "p", raw.translate(_DASHES)
-            plain = text
+        kind, text, plain = _lexeme(match.group())
         toks.append(_Tok(kind, text, plain, start, end, start == previous_end))
         previous_end = end
     return toks
