@@ -399,3 +399,47 @@ _PLAIN_WORDS = [r for r in _ACCEPTED if not re.search(r"(?i)ngày càng|gỗ qu�
 @pytest.mark.parametrize(("phrase", "year"), [(r[0], r[2]) for r in _PLAIN_WORDS], ids=lambda v: v[:40])
 def test_fixture_phrases_account_for_every_number(phrase: str, year: str) -> None:
     _assert_accounted(phrase.replace("\\n", "\n"), int(year) if year else None)
+
+
+def _readme_section() -> str:
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    start = text.index("### Thời hạn → mốc / Deadlines")
+    return text[start : text.index("\n### ", start + 10)]
+
+
+def test_readme_meanings_table_is_what_the_grammar_does() -> None:
+    """The README meanings table: each `phrase` → dd/mm/yyyy reads so; the examples of a refused row are refused."""
+    rows = [line for line in _readme_section().splitlines() if line.startswith("| ")]
+    checked = 0
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split(" | ")]
+        if len(cells) != 3:
+            continue
+        _, meaning, example = cells
+        if "**refused" in meaning:
+            for phrase in re.findall(r"`([^`]+)`", example):
+                with pytest.raises(DeadlineError):
+                    read_deadline(phrase)
+                checked += 1
+            continue
+        for phrase, shown in re.findall(r"`([^`]+)` → (\d\d/\d\d/\d{4})", example):
+            due = date(int(shown[6:]), int(shown[3:5]), int(shown[:2]))
+            assert read_deadline(phrase)[0].milestone.due == due, phrase
+            checked += 1
+    assert checked >= 15
+
+
+def test_readme_forms_table_is_what_the_grammar_does() -> None:
+    """Every spelling in the README's forms table is read to the due date its row gives (rows with one date)."""
+    checked = 0
+    for line in _readme_section().splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split(" | ")]
+        single = re.fullmatch(r"(?:its Sunday, )?(\d\d/\d\d/\d{4})", cells[2]) if len(cells) == 3 else None
+        if single is None:
+            continue
+        shown = single.group(1)
+        due = date(int(shown[6:]), int(shown[3:5]), int(shown[:2]))
+        for phrase in re.findall(r"`([^`]+)`", cells[1]):
+            assert [r.milestone.due for r in read_deadline(phrase)] == [due], phrase
+            checked += 1
+    assert checked >= 30
