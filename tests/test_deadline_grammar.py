@@ -443,3 +443,52 @@ def test_readme_forms_table_is_what_the_grammar_does() -> None:
             assert [r.milestone.due for r in read_deadline(phrase)] == [due], phrase
             checked += 1
     assert checked >= 30
+
+
+# --- the issue's measurement: a period word × a number written several ways × a separator
+
+_NUMBERS = {n: [str(n), f"{n:02d}", SPELLED.get(n, "")] + ([ROMAN[n], "ⅠⅡⅢⅣ"[n - 1]] if 1 <= n <= 4 else []) for n in range(14)}
+_NUMBERS[5] += ["V"]
+_NUMBERS[13] += ["mười ba", "XIII"]
+_PREFIXES = {
+    "quarter": ["Quý ", "Quí ", "quý", "Q", "Q ", "Q.", "QUÝ "],
+    "month": ["Tháng ", "tháng", "T", "THÁNG "],
+    "half": ["H", "Nửa "],
+    "week": ["Tuần "],
+    "year": ["Năm "],
+}
+_SEPARATORS = ["/", "-", ".", " năm ", ", năm ", " ", " / ", "/năm "]
+
+
+def _period_end(kind: str, n: int, year: int) -> date | None:
+    if kind == "quarter" and 1 <= n <= 4:
+        return _month_end(year, 3 * n)
+    if kind == "month" and 1 <= n <= 12:
+        return _month_end(year, n)
+    if kind == "half" and n in (1, 2):
+        return _month_end(year, 6 * n)
+    if kind == "week" and 1 <= n <= 52:
+        return date.fromisocalendar(year, n, 7)
+    return None
+
+
+def test_period_word_number_separator_grid_reads_right_or_refuses() -> None:
+    """Every combination is read to the end of the period its words name, or refused; never another date."""
+    year = 2026
+    tried = read = 0
+    for kind, prefixes in _PREFIXES.items():
+        for n, spellings in _NUMBERS.items():
+            expected = _period_end(kind, n, year)
+            for prefix in prefixes:
+                for number in filter(None, spellings):
+                    for sep in _SEPARATORS:
+                        phrase = f"{prefix}{number}{sep}{year}"
+                        tried += 1
+                        try:
+                            dues = [r.milestone.due for r in read_deadline(phrase)]
+                        except DeadlineError:
+                            continue
+                        read += 1
+                        assert dues == [expected], f"{phrase!r} read as {dues}, its words name {expected}"
+    assert tried > 2500
+    assert read > 600  # the usual spellings are understood, not only refused

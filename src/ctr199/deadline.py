@@ -251,8 +251,9 @@ def _tokens(key: str) -> list[_Tok]:
 # a known compound) is refused. Without accents they count only before a number ("thang 6/2026"),
 # so "Việt Nam" and "quy hoạch" stay label text.
 _PERIOD_WORDS = frozenset({"năm", "quý", "quí", "tháng", "tuần", "ngày"})
+_PERIOD_PREFIXES = tuple(sorted(_PERIOD_WORDS))
 _PERIOD_PLAIN = frozenset({"nam", "quy", "qui", "thang", "tuan", "ngay"})
-_LETTER_PERIODS = frozenset({"q", "h"})
+_LETTER_PERIODS = frozenset({"q", "h", "t"})
 _NAM_PLACES = frozenset({"việt", "miền", "hà", "quảng", "phía", "phương", "hướng"})
 # Compounds where a period word is an ordinary word.
 _COMPOUNDS = frozenset(
@@ -368,6 +369,8 @@ _PERIOD_HINTS = {
     "ngày": '"ngày 30/6/2026"',
     "q": '"Q2/2026"',
     "h": '"H1/2026"',
+    "t": '"T6/2026"',
+    "nửa": '"nửa đầu năm 2026"',
 }
 _CHANGE_FIRST = frozenset({"lùi", "điều", "dời", "chuyển", "gia", "lui"})
 _PERIODIC_FIRST = frozenset({"định", "hằng", "hàng", "mỗi"})
@@ -566,10 +569,18 @@ class _Parser:
         if i >= self.n or self.toks[i].kind != "w":
             return False
         tok = self.toks[i]
-        if tok.text in _PERIOD_WORDS:
-            return True
+        if tok.text in _PERIOD_WORDS or tok.text.startswith(_PERIOD_PREFIXES):
+            return True  # "quýmột": a period word glued to its number, a typo to point at, not a label
         if tok.text in _LETTER_PERIODS:
             return True
+        if tok.text == "nửa" and (self.is_number_like_at(i + 1) or self.spelled_follows(i + 1)):
+            return True  # "Nửa 1 năm 2026": not a form; "nửa đầu năm 2026" is
+        letter, rest = tok.text[0], tok.text[1:]
+        if letter in "qht" and (rest in _SPELLED or _roman(rest) is not None):
+            # "Qmột", "HII", "TI/2026": a letter period glued to a number word; "ti vi", "thai" are words
+            if letter != "t" or (rest in _SPELLED and tok.text != "thai"):
+                return True
+            return self.year_sep(i + 1) is not None or self.digits(i + 1, size=(4, 4)) is not None
         if i > 0 and tok.plain == "nam" and self.toks[i - 1].text in _NAM_PLACES:
             return False
         if tok.plain in ("thang", "quy", "qui", "tuan", "ngay") and self.plain(i + 1, *_SPELLED_PLAIN):
@@ -809,12 +820,10 @@ class _Parser:
                 return None
             value, j = got, j + 1
         sep = self.year_sep(j)
-        if sep is None and letter != "t" and not self.glued(j):
+        if sep is None and not self.glued(j):
             sep = j  # "Q2 2026"
         year = self.year_at(sep) if sep is not None else None
         if year is None:
-            if letter == "t":
-                return None
             raise self.bad(f'"{self.source(i, j)}" thiếu năm', i, j, _PERIOD_HINTS[letter])
         after = sep + 1 if sep is not None else j
         if letter == "q":
@@ -1531,7 +1540,8 @@ class _Parser:
             return True
         # "Q", "H" alone are period words only before a number or a year
         if tok in _LETTER_PERIODS:
-            return not (i + 1 < self.n and (self.toks[i + 1].kind == "n" or self.punct(i + 1, ".")))
+            numbered = self.is_number_like_at(i + 1) or self.spelled_follows(i + 1) or self.punct(i + 1, ".", "/")
+            return not numbered
         # "các năm", "hằng năm" handled as markers; "năm học 2026-2027" is refused below
         return False
 
@@ -1565,13 +1575,7 @@ class _Parser:
 
     def period_word_error(self, i: int, anchors: list[_Anchor]) -> _Bad:
         tok = self.toks[i]
-        key = (
-            tok.text
-            if tok.text in _PERIOD_HINTS
-            else {"quy": "quý", "qui": "quý", "thang": "tháng", "nam": "năm", "ngay": "ngày", "tuan": "tuần"}.get(
-                tok.plain, "năm"
-            )
-        )
+        key = _hint_key(tok.text, tok.plain)
         hint = _PERIOD_HINTS.get(key, _DEADLINE_FORMS)
         if tok.text in ("năm",) and self.word(i + 1, "học"):
             return self.bad('"năm học" không phải năm dương lịch; ghi rõ mốc', i, i + 2, '"Tháng 5/2027"')
@@ -1617,6 +1621,18 @@ class _Parser:
 
 # Qualifiers that decide the due date; two of them on one period contradict each other.
 _STRONG_MODES = frozenset({"before", "after", "from", "dekad1", "dekad2", "dekad3", "vague", "last"})
+
+
+def _hint_key(text: str, plain: str) -> str:
+    """The period word a refused word is (or starts with), for its hint: "quýmột" → "quý", "T0" → "t"."""
+    if text in _PERIOD_HINTS:
+        return text
+    unaccented = {"quy": "quý", "qui": "quý", "thang": "tháng", "nam": "năm", "ngay": "ngày", "tuan": "tuần"}
+    if plain in unaccented:
+        return unaccented[plain]
+    return next((word for word in _PERIOD_PREFIXES if text.startswith(word)), text[:1])
+
+
 _KIND_NAMES = {
     "day": "ngày",
     "week": "tuần",
