@@ -447,7 +447,9 @@ def test_readme_forms_table_is_what_the_grammar_does() -> None:
 
 # --- the issue's measurement: a period word × a number written several ways × a separator
 
-_NUMBERS = {n: [str(n), f"{n:02d}", SPELLED.get(n, "")] + ([ROMAN[n], "ⅠⅡⅢⅣ"[n - 1]] if 1 <= n <= 4 else []) for n in range(14)}
+_NUMBERS = {
+    n: [str(n), f"{n:02d}", SPELLED.get(n, "")] + ([ROMAN[n], "ⅠⅡⅢⅣ"[n - 1]] if 1 <= n <= 4 else []) for n in range(14)
+}
 _NUMBERS[5] += ["V"]
 _NUMBERS[13] += ["mười ba", "XIII"]
 _PREFIXES = {
@@ -492,3 +494,50 @@ def test_period_word_number_separator_grid_reads_right_or_refuses() -> None:
                         assert dues == [expected], f"{phrase!r} read as {dues}, its words name {expected}"
     assert tried > 2500
     assert read > 600  # the usual spellings are understood, not only refused
+
+
+def test_day_grid_reads_right_or_refuses() -> None:
+    """Days written with every separator pair, valid and impossible: the day itself, or refused."""
+    tried = read = 0
+    for year in (2026, 2028):
+        for d in (0, 1, 9, 15, 29, 30, 31, 32):
+            for m in (0, 1, 2, 6, 9, 12, 13):
+                try:
+                    expected: date | None = date(year, m, d)
+                except ValueError:
+                    expected = None
+                for first, second in [(a, b) for a in "/.- " for b in "/.- "]:
+                    for prefix in ("", "ngày ", "Trước ngày ", "chậm nhất ", "Hoàn thành trước "):
+                        for day, month in ((str(d), str(m)), (f"{d:02d}", f"{m:02d}")):
+                            phrase = f"{prefix}{day}{first}{month}{second}{year}"
+                            tried += 1
+                            try:
+                                dues = [r.milestone.due for r in read_deadline(phrase)]
+                            except DeadlineError:
+                                continue
+                            read += 1
+                            assert expected is not None and first == second, f"{phrase!r} read as {dues}"
+                            assert dues == [expected], f"{phrase!r} read as {dues}, its words name {expected}"
+    assert tried > 8000 and read > 300
+
+
+def test_range_and_list_grid_reads_right_or_refuses() -> None:
+    """Month and quarter ranges and lists of every pair, in order or not: the right ends, or refused."""
+    read = 0
+    for word, top, last_month in (("Tháng", 12, lambda n: n), ("Quý", 4, lambda n: 3 * n)):
+        for a in range(0, top + 2):
+            for b in range(0, top + 2):
+                valid = 1 <= a <= top and 1 <= b <= top
+                for joined, ranged in (("-", True), (" - ", True), (" đến ", True), (", ", False), (" và ", False)):
+                    phrase = f"{word} {a}{joined}{b}/2026"
+                    try:
+                        dues = [r.milestone.due for r in read_deadline(phrase)]
+                    except DeadlineError:
+                        continue
+                    read += 1
+                    assert valid, f"{phrase!r} read as {dues}"
+                    if ranged:
+                        assert a <= b and dues == [_month_end(2026, last_month(b))], f"{phrase!r} read as {dues}"
+                    else:
+                        assert dues == [_month_end(2026, last_month(a)), _month_end(2026, last_month(b))], phrase
+    assert read > 150
