@@ -1518,6 +1518,11 @@ class _Parser:
                         self.account(i, end, "symbol")
                         i = end
                         continue
+                    symbol_end = self.group_end(i)
+                    if self.is_symbol(i, symbol_end):  # "123/QĐ-UBND": a document's symbol, not a date
+                        self.account(i, symbol_end, "citation")
+                        i = symbol_end
+                        continue
                     qty = self.quantity(i, a)
                     if qty is not None:
                         self.account(i, qty, "quantity")
