@@ -182,7 +182,7 @@ def test_variants(text: str, due: str) -> None:
     [
         ("Triển khai từ năm 2026", "Triển khai"),
         ("Từ Quý III/2026", "Từ Quý III/2026"),
-        ("Báo cáo hằng năm", "Báo cáo hằng năm"),
+        ("Báo cáo hằng tuần", "Báo cáo hằng tuần"),
         ("- Thường xuyên.", "Thường xuyên"),
         ("Từ năm 2026 trở đi", "Từ năm 2026 trở đi"),
         ("Trong năm 2026 và các năm tiếp theo", "Trong năm 2026 và các năm tiếp theo"),
@@ -190,6 +190,12 @@ def test_variants(text: str, due: str) -> None:
 )
 def test_ongoing_variants(text: str, label: str) -> None:
     assert parse_deadline(text) == [Milestone(label=label, due=None, ongoing=True)]
+
+
+def test_periodic_marker_is_one_milestone_per_period_of_the_programme_year() -> None:
+    assert parse_deadline("Báo cáo hằng năm", year=2027) == [Milestone(label="Báo cáo", due=D("2027-12-31"))]
+    with pytest.raises(DeadlineError, match="năm của chương trình"):
+        parse_deadline("Báo cáo hằng năm")
 
 
 def test_multi_part_labels_and_newlines() -> None:

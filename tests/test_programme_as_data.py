@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,26 @@ def test_documents_take_identity_from_programme_yaml(tmp_path: Path) -> None:
     assert "- Sở Tài chính (để phối hợp);" in letter
     assert "**Trần Văn Bình**" in letter
     assert "năm 2027" in letter and "Hải Phòng" not in letter
+
+
+def test_periodic_deadlines_are_read_in_the_programmes_year(tmp_path: Path) -> None:
+    """ "Hằng quý" means the four quarters of programme.yaml's `year`; a new year is read again, cache or not."""
+    from ctr199.loading import load_programme
+
+    from .conftest import make_data_dir
+
+    root = make_data_dir(tmp_path / "data")
+    task = "id: 1\ngroup: 1\ntitle: Báo cáo định kỳ\ndeadline: Hằng quý\nlead:\n  - Sở Tài chính\n"
+    (root / "tasks" / "001.yaml").write_text(task, encoding="utf-8")
+    programme, report = load_programme(root, as_of=date(2026, 7, 1))
+    assert not report.errors, report.findings
+    assert [m.due for m in programme.tasks[0].milestones] == [
+        date(2026, 3, 31),
+        date(2026, 6, 30),
+        date(2026, 9, 30),
+        date(2026, 12, 31),
+    ]
+    text = (root / "programme.yaml").read_text(encoding="utf-8").replace("year: 2026", "year: 2027")
+    (root / "programme.yaml").write_text(text, encoding="utf-8")
+    programme, report = load_programme(root, as_of=date(2027, 7, 1))  # the task file itself is unchanged
+    assert programme.tasks[0].milestones[0].due == date(2027, 3, 31)

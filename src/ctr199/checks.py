@@ -24,7 +24,7 @@ from ctr199.models import (
 )
 from ctr199.programme import Programme, milestones_of
 from ctr199.report import Finding, Report, Severity, display_path
-from ctr199.store import YamlError, load_fast_located, locate_node, read_text, scalar_at
+from ctr199.store import YamlError, load_fast_located, locate_in_scalar, locate_node, read_text, scalar_at
 from ctr199.text import fold
 
 M = TypeVar("M", bound=BaseModel)
@@ -60,10 +60,27 @@ class FileChecker:
                 self._nodes = None
         return locate_node(self._nodes, loc, at_key=at_key) if self._nodes is not None else (1, 1)
 
+    def position_in(self, loc: Loc, offset: int) -> tuple[int, int]:
+        """Line and column of character `offset` inside the string value at `loc` (its start if not exact)."""
+        self.position(loc)  # loads the nodes of a cached file
+        if self._nodes is None or self.text is None:
+            return self.position(loc)
+        return locate_in_scalar(self._nodes, loc, offset, self.text)
+
     def add(
-        self, loc: Loc, code: str, message: str, severity: Severity = Severity.ERROR, *, at_key: bool = False
+        self,
+        loc: Loc,
+        code: str,
+        message: str,
+        severity: Severity = Severity.ERROR,
+        *,
+        at_key: bool = False,
+        offset: int | None = None,
     ) -> None:
-        line, col = self.position(loc, at_key=at_key)
+        if offset is not None:
+            line, col = self.position_in(loc, offset)
+        else:
+            line, col = self.position(loc, at_key=at_key)
         self.report.add(
             Finding(path=display_path(self.path), line=line, col=col, severity=severity, code=code, message=message)
         )
@@ -227,12 +244,13 @@ _NUMBERED_NAME = re.compile(r"^0*(\d+)(?:[-_.].*)?$")
 
 def check_task(checker: FileChecker, task: Task, programme: Programme, *, as_of: date) -> None:
     """Every rule a single task must satisfy (beyond its schema)."""
-    check_task_alone(checker, task)
+    check_task_alone(checker, task, programme.year)
     check_task_context(checker, task, programme, as_of=as_of)
 
 
-def check_task_alone(checker: FileChecker, task: Task) -> list[Milestone]:
-    """The rules that depend on nothing but the file (so their findings can be cached); the milestones."""
+def check_task_alone(checker: FileChecker, task: Task, year: int | None = None) -> list[Milestone]:
+    """The rules that depend on nothing but the file and the programme's `year` (so their findings can be
+    cached); the milestones."""
     name = _NUMBERED_NAME.match(checker.path.stem)
     if name is None or int(name.group(1)) != task.id:
         checker.add(
@@ -241,7 +259,7 @@ def check_task_alone(checker: FileChecker, task: Task) -> list[Milestone]:
             f"tệp {checker.path.name} chứa nhiệm vụ số {task.id}; đổi tên tệp thành {task.id:03d}.yaml",
         )
     _check_empty_cells(checker, task)
-    milestones = _milestones(checker, task)
+    milestones = _milestones(checker, task, year)
     _check_tracking(checker, task, len(milestones))
     _check_milestone_list(checker, task)
     _check_progress(checker, task, len(milestones))
@@ -302,15 +320,20 @@ def _unknown_agency(name: str, registry: Registry) -> str:
     )
 
 
-def _milestones(checker: FileChecker, task: Task) -> list[Milestone]:
+def _milestones(checker: FileChecker, task: Task, year: int | None) -> list[Milestone]:
     if task.milestones is not None:
-        return milestones_of(task)
+        return milestones_of(task, year)
     from ctr199.deadline import DeadlineError, parse_deadline
 
     try:
-        return parse_deadline(task.deadline)
+        return parse_deadline(task.deadline, year=year)
     except DeadlineError as exc:
-        checker.add(("deadline",), "deadline", f"{exc}; hoặc ghi rõ các mốc trong trường 'milestones' (label, due)")
+        checker.add(
+            ("deadline",),
+            "deadline",
+            f"{exc}; hoặc ghi rõ các mốc trong trường 'milestones' (label, due)",
+            offset=exc.offset,
+        )
         return []
 
 

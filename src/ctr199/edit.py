@@ -197,7 +197,7 @@ def apply_update(
         if problem:
             raise EditRefused(f"{option}: {problem}", usage=True)
     _check_date(task, update.on, as_of)
-    plan = _plan(task, update, milestones_of(task))
+    plan = _plan(task, update, milestones_of(task, programme.year))
     _apply(tree, task, plan)
     if not check:
         try:
@@ -451,7 +451,7 @@ def extend_task(root: Path, request: ExtensionRequest, *, as_of: date, write: bo
             f"ngày gia hạn {request.on:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y} (--as-of); "
             "không ghi trước gia hạn chưa được duyệt"
         )
-    record = TaskRecord.of(task, path)
+    record = TaskRecord.of(task, path, programme.year)
     number = _extended_milestone(task, request.milestone, len(record.milestones))
     milestone = record.milestones[number - 1]
     several = len(record.milestones) > 1
@@ -567,7 +567,7 @@ def create_task(root: Path, draft: NewTask, *, as_of: date, write: bool = True) 
             f"--subgroup: tiểu mục '{draft.subgroup}' không có trong nhóm {draft.group} ({keys})", usage=True
         )
     try:
-        parse_deadline(draft.deadline)
+        parse_deadline(draft.deadline, year=programme.year)
     except DeadlineError as exc:
         raise EditRefused(f"--deadline: {exc}", usage=True) from None
     if not [name for name in draft.lead if name.strip()]:

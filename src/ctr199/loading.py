@@ -145,7 +145,7 @@ def _load(root: Path, *, as_of: date, use_cache: bool | None) -> tuple[Programme
     files = data.task_files_stat()
     report.files_checked += len(files)
     for path, info in files:
-        checker, task, milestones = _task_file(store, path, file_key(info), report)
+        checker, task, milestones = _task_file(store, path, file_key(info), report, programme.year)
         if task is None:
             continue
         check_task_context(checker, task, programme, as_of=as_of)
@@ -165,9 +165,13 @@ def _load(root: Path, *, as_of: date, use_cache: bool | None) -> tuple[Programme
 
 
 def _task_file(
-    store: CheckCache, path: Path, key: Key, report: Report
+    store: CheckCache, path: Path, key: Key, report: Report, year: int | None
 ) -> tuple[FileChecker, Task | None, tuple[Milestone, ...]]:
-    """The task of one file and its milestones, from the cache or checked now (on its own)."""
+    """The task of one file and its milestones, from the cache or checked now (on its own).
+
+    The programme's year is part of the cache key: it decides what a periodic deadline means.
+    """
+    key = [*key, year or 0]
     checker = FileChecker(path, report)
     name = f"{TASKS_DIR}/{path.name}"
     entry = store.get(name, key)
@@ -184,7 +188,7 @@ def _task_file(
     task = None if document is FAILED else checker.validate(Task, document, "nhiệm vụ")
     found: tuple[Milestone, ...] = ()
     if task is not None:
-        found = tuple(check_task_alone(checker, task))
+        found = tuple(check_task_alone(checker, task, year))
     extra = [milestone.model_dump(mode="json") for milestone in found]
     store.put(name, key, task, report.findings[start:], extra)
     return checker, task, found

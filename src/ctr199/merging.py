@@ -316,7 +316,7 @@ def _merge_task(
     completions = _merge_completions(base, ours, theirs)
     log = _merge_log(base, ours, theirs)
     provisional = Task.model_validate({**values, "log": [item.model for item in log]})
-    count = len(milestones_of(provisional))
+    count = len(milestones_of(provisional, programme.year if programme is not None else None))
     status, completed_on = _merge_status(base, ours, theirs, log, completions, count)
 
     _fill(_list_node(basis.tree, "completed_milestones"), completions)

@@ -9,17 +9,18 @@ from ctr199.agencies import Registry
 from ctr199.models import Group, Indicator, Milestone, ProgrammeFile, Task
 
 
-def milestones_of(task: Task) -> list[Milestone]:
+def milestones_of(task: Task, year: int | None = None) -> list[Milestone]:
     """The milestones a task must meet: its explicit override, else the parsed deadline text.
 
-    An unparseable deadline yields no milestones here; `checks` reports it.
+    `year` is the programme's (programme.yaml), for periodic deadlines ("Hằng quý"). An unparseable
+    deadline yields no milestones here; `checks` reports it.
     """
     if task.milestones is not None:
         return [Milestone(label=m.label, due=m.due, ongoing=m.ongoing or m.due is None) for m in task.milestones]
     from ctr199.deadline import DeadlineError, parse_deadline
 
     try:
-        return parse_deadline(task.deadline)
+        return parse_deadline(task.deadline, year=year)
     except DeadlineError:
         return []
 
@@ -32,8 +33,8 @@ class TaskRecord(NamedTuple):
     milestones: tuple[Milestone, ...]
 
     @classmethod
-    def of(cls, task: Task, path: Path) -> TaskRecord:
-        return cls(task, path, tuple(milestones_of(task)))
+    def of(cls, task: Task, path: Path, year: int | None = None) -> TaskRecord:
+        return cls(task, path, tuple(milestones_of(task, year)))
 
     @property
     def id(self) -> int:
@@ -66,6 +67,11 @@ class Programme:
                 "chạy ctr199 validate rồi sửa, hoặc tạo kho dữ liệu mới bằng ctr199 init"
             )
         return self.info
+
+    @property
+    def year(self) -> int | None:
+        """The programme's year (periodic deadlines are read in it); None without programme.yaml."""
+        return self.info.year if self.info is not None else None
 
     def task(self, task_id: int) -> TaskRecord | None:
         return next((record for record in self.tasks if record.id == task_id), None)

@@ -407,8 +407,8 @@ def locate_node(root: Any, loc: tuple[str | int, ...], *, at_key: bool = False) 
     return line, col
 
 
-def scalar_at(root: Any, loc: tuple[str | int, ...]) -> str | None:
-    """The text of the plain value at `loc` in a tree from `load_fast_located`, as the file writes it (or None)."""
+def _node_at(root: Any, loc: tuple[str | int, ...]) -> Any:
+    """The node at `loc` in a tree from `load_fast_located`, or None."""
     import yaml
 
     node = root
@@ -419,7 +419,52 @@ def scalar_at(root: Any, loc: tuple[str | int, ...]) -> str | None:
             node = node.value[part]
         else:
             return None
+    return node
+
+
+def scalar_at(root: Any, loc: tuple[str | int, ...]) -> str | None:
+    """The text of the plain value at `loc` in a tree from `load_fast_located`, as the file writes it (or None)."""
+    import yaml
+
+    node = _node_at(root, loc)
     return node.value if isinstance(node, yaml.ScalarNode) else None
+
+
+def locate_in_scalar(root: Any, loc: tuple[str | int, ...], offset: int, text: str) -> tuple[int, int]:
+    """1-based line and column of character `offset` of the string value at `loc`.
+
+    Exact for a value written on one line, plain or quoted (without backslash escapes); any other
+    value (a block scalar, a folded line, escapes) gives the value's own start, as `locate_node`.
+    """
+    import yaml
+
+    line, col = locate_node(root, loc)
+    node = _node_at(root, loc)
+    if not isinstance(node, yaml.ScalarNode) or node.start_mark.line != node.end_mark.line:
+        return line, col
+    raw = text[node.start_mark.index : node.end_mark.index]
+    shift = _raw_shift(raw, node.style, node.value, offset)
+    return (line, col + shift) if shift is not None else (line, col)
+
+
+def _raw_shift(raw: str, style: str | None, value: str, offset: int) -> int | None:
+    """Characters from the start of `raw` (a scalar as written) to character `offset` of its `value`."""
+    if not 0 <= offset <= len(value):
+        return None
+    if not style:  # plain: None from PyYAML's Python loader, "" from its C loader
+        return offset if raw == value else None
+    if style == '"':
+        return 1 + offset if "\\" not in raw and raw[1:-1] == value else None
+    if style == "'":
+        inner = raw[1:-1]
+        if inner.replace("''", "'") != value:
+            return None
+        position = read = 0
+        while read < offset:
+            position += 2 if inner.startswith("''", position) else 1
+            read += 1
+        return 1 + position
+    return None
 
 
 def _is_key(node: Any, part: str | int) -> bool:

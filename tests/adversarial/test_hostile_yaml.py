@@ -124,23 +124,24 @@ def test_one_bad_file_does_not_hide_the_others(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("deadline", "fragment"),
+    ("deadline", "fragment", "col"),
     [
-        ("sắp tới", "sắp tới"),
-        ("Quý V/2026", "Quý V/2026"),
-        ("Tháng 13/2026", "Tháng 13/2026"),
-        ("31/02/2026", "31/02/2026"),
-        ("Năm 1890", "1890"),
-        ("Năm 2999", "2999"),
-        ("2030-2026", "2030-2026"),
+        ("sắp tới", "sắp tới", 11),  # no word to point at: the value's start
+        ("Quý V/2026", "Quý V/2026", 16),  # the refused word, inside the quotes: "V"
+        ("Tháng 13/2026", "Tháng 13/2026", 18),
+        ("31/02/2026", "31/02/2026", 12),
+        ("Năm 1890", "1890", 16),
+        ("Năm 2999", "2999", 16),
+        ("2030-2026", "2030-2026", 12),
     ],
 )
-def test_bad_deadline_in_file_is_a_located_error(tmp_path: Path, deadline: str, fragment: str) -> None:
+def test_bad_deadline_in_file_is_a_located_error(tmp_path: Path, deadline: str, fragment: str, col: int) -> None:
     root = make_data_dir(tmp_path / "data")
     _write(root, GOOD.replace("deadline: Trong năm 2026", f"deadline: '{deadline}'"))
     code, output = _validate(root)
     assert code == 1
-    assert any("001.yaml:5:11: error[deadline]" in line and fragment in line for line in output.splitlines()), output
+    located = f"001.yaml:5:{col}: error[deadline]"
+    assert any(located in line and fragment in line for line in output.splitlines()), output
 
 
 @pytest.mark.parametrize("as_of", ["31/02/2026", "2026-13-01", "hôm qua", "1800-01-01"])

@@ -122,6 +122,8 @@ _HOSTILE_OPTIONS = [
     ["extend", "abc", "--to", "Quý I/2027", "--ref", "x"],
     ["init", "moi", "--from", "khong-co.docx"],
     ["init", "moi", "--from", "khong-co.docx", "--year", "abc"],
+    ["deadline", "Tháng mười ba/2026"],
+    ["deadline", "Hằng quý", "--year", "abc"],
     ["forms", "-o", "phieu", "--reply-by", "2026-02-30"],
     ["forms", "-o", "phieu", "--agency", "Công"],
     ["collect", "khong-co.xlsx"],
@@ -140,10 +142,10 @@ def test_hostile_input_gets_only_vietnamese(data: Path, args: list[str]) -> None
     _break(data)
     extra = (
         []
-        if "--as-of" in args or args[0] in ("schema", "fmt", "import-appendix", "agencies", "init")
+        if "--as-of" in args or args[0] in ("schema", "fmt", "import-appendix", "agencies", "init", "deadline")
         else ["--as-of", AS_OF]
     )
-    data_option = [] if args[0] in ("schema", "validate", "fmt", "import-appendix", "init") else ["-d", "data"]
+    data_option = [] if args[0] in ("schema", "validate", "fmt", "import-appendix", "init", "deadline") else ["-d", "data"]
     before = tree_digest(data.parent)
     result = invoke(*args, *data_option, *extra)
     assert result.exit_code != 0, result.stdout

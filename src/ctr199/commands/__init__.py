@@ -22,6 +22,7 @@ COMMANDS = {
     "summary": "summary",
     "agencies": "agencies",
     "schema": "schema",
+    "deadline": "deadline",
     "indicators": "indicators",
     "indicator": "indicator",
     "update": "update",
