@@ -24,7 +24,9 @@ class ScorecardFormat(StrEnum):
 
 FormatOption = Annotated[
     ScorecardFormat,
-    typer.Option("--format", "-f", help="table (bảng cho người đọc) | json | csv | md (Markdown).", case_sensitive=False),
+    typer.Option(
+        "--format", "-f", help="table (bảng cho người đọc) | json | csv | md (Markdown).", case_sensitive=False
+    ),
 ]
 
 
