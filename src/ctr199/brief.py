@@ -192,6 +192,18 @@ class AgencyItems(_Data):
     tasks: list[TaskItem]
 
 
+class ScorecardItem(_Data):
+    """One lead agency in the ranking that opens the section on overdue work (`ctr199 scorecard`)."""
+
+    rank: str  # "—" when not ranked
+    agency: str
+    led: int
+    by_key: dict[str, int]  # tasks per category key
+    days_overdue: int
+    rate: str
+    note: str
+
+
 class LogChange(_Data):
     """A progress-log entry dated in the period."""
 
@@ -249,6 +261,8 @@ class Brief(_Data):
     groups: list[GroupCounts]
     overdue: list[AgencyItems]
     overdue_count: int
+    scorecard: list[ScorecardItem]
+    scorecard_legend: str
     upcoming: list[TaskItem]
     log_changes: list[LogChange]
     # None: git history was not available, which the brief says rather than showing "no changes".
@@ -313,6 +327,8 @@ def build_brief(
         groups=[_group_counts(programme, group_id, counter) for group_id, counter in summary.by_group.items()],
         overdue=_by_lead(overdue, programme, only=only),
         overdue_count=len(overdue),
+        scorecard=(ranking := _scorecard(states, programme)),
+        scorecard_legend=_scorecard_legend(ranking),
         upcoming=[_item(item, programme) for item in upcoming_items(states, soon_days)],
         log_changes=_log_changes(states, period),
         recorded_changes=_in_scope(recorded_changes, states, request),
@@ -408,6 +424,38 @@ def _by_lead(items: list[Item], programme: Programme, *, only: str | None) -> li
                 grouped.setdefault(name, []).append(_item(item, programme))
     order = sorted(grouped, key=lambda name: (-len(grouped[name]), fold(name)))
     return [AgencyItems(agency=name, tasks=grouped[name]) for name in order]
+
+
+def _scorecard(states: list[TaskState], programme: Programme) -> list[ScorecardItem]:
+    from ctr199.scorecard import scorecard
+
+    return [
+        ScorecardItem(
+            rank="—" if row.rank is None else str(row.rank),
+            agency=row.agency,
+            led=row.led,
+            by_key={
+                Category.DONE_ON_TIME.value: row.done_on_time,
+                Category.DONE_LATE.value: row.done_late,
+                Category.ON_TRACK.value: row.on_track,
+                Category.OVERDUE.value: row.overdue,
+                Category.NO_DEADLINE.value: row.no_deadline,
+            },
+            days_overdue=row.days_overdue,
+            rate=row.rate_text,
+            note=row.note,
+        )
+        for row in scorecard(states, programme.registry)
+    ]
+
+
+def _scorecard_legend(items: list[ScorecardItem]) -> str:
+    """How the ranking is made, and which agencies are not ranked and why."""
+    from ctr199.scorecard import SCORECARD_LEGEND
+
+    unranked = "; ".join(f"{item.agency} ({item.note})" for item in items if item.note)
+    legend = SCORECARD_LEGEND + " Tổng số gồm cả nhiệm vụ không thời hạn."
+    return legend + (f" Không xếp hạng: {unranked}." if unranked else "")
 
 
 def _log_changes(states: list[TaskState], period: Period) -> list[LogChange]:

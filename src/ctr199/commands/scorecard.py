@@ -12,6 +12,8 @@ from ctr199.commands._filters import finish, select_tasks
 from ctr199.output import Column, Table, render_table, vn_date, write_csv, write_json, write_lines
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from ctr199.scorecard import ScoreRow
 
 
@@ -65,14 +67,11 @@ def scorecard(
     finish(loaded)
 
 
-def _title(day: object) -> str:
-    from datetime import date
-
-    assert isinstance(day, date)
+def _title(day: date) -> str:
     return f"Xếp hạng cơ quan chủ trì tính đến ngày {vn_date(day)}"
 
 
-def show_table(rows: list[ScoreRow], day: object) -> None:
+def show_table(rows: list[ScoreRow], day: date) -> None:
     from ctr199.scorecard import SCORECARD_HEADERS, SCORECARD_LEGEND, score_cells
 
     if not rows:
