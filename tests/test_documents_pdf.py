@@ -40,6 +40,23 @@ DATE_WIDTH_11PT = 50.11
 # Punctuation pdftotext keeps on a word's edges; words split at hyphens and slashes may break there.
 EDGES = "\"'“”‘’.,;:!?()[]{}…*-–—+•"
 
+
+def _document_font() -> bool:
+    """Whether Times New Roman, or Liberation Serif, with Vietnamese letters is installed (fontconfig)."""
+    if shutil.which("fc-list") is None:
+        return False
+    for family in ("Times New Roman", "Liberation Serif"):
+        listed = subprocess.run(["fc-list", f"{family}:lang=vi"], capture_output=True, text=True, check=False)
+        if listed.stdout.strip():
+            return True
+    return False
+
+
+needs_font = pytest.mark.skipif(
+    not _document_font(),
+    reason="no Times New Roman or Liberation Serif with Vietnamese letters (apt-get install fonts-liberation2): "
+    "the PDF document checks would measure a fallback font",
+)
 needs_poppler = pytest.mark.skipif(
     any(shutil.which(tool) is None for tool in POPPLER),
     reason="poppler-utils (pdfinfo, pdffonts, pdftotext) is not installed: the PDF document checks need it",
@@ -169,6 +186,7 @@ def check_fonts(pdf: Path) -> None:
 
 
 @pytest.mark.optional
+@needs_font
 @needs_poppler
 @needs_soffice
 def test_word_brief_prints_on_a4(tmp_path: Path) -> None:
@@ -186,6 +204,7 @@ def test_word_brief_prints_on_a4(tmp_path: Path) -> None:
 
 
 @pytest.mark.optional
+@needs_font
 @needs_poppler
 @needs_soffice
 def test_excel_export_prints_on_a4_at_nine_points_or_more(tmp_path: Path) -> None:
@@ -212,6 +231,7 @@ def test_excel_export_prints_on_a4_at_nine_points_or_more(tmp_path: Path) -> Non
 
 
 @pytest.mark.optional
+@needs_font
 @needs_poppler
 @needs_chromium
 def test_html_brief_prints_on_a4_with_a_page_per_section(tmp_path: Path) -> None:
