@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ctr199.loading import load_programme
 from ctr199.query import Filters, select
-from ctr199.scorecard import GENERIC, NOT_DUE, scorecard
+from ctr199.scorecard import GENERIC, NOT_DUE, UNREGISTERED, scorecard
 
 from .brief_helpers import W48, brief_data, run
 
@@ -107,3 +107,15 @@ def test_table_csv_and_markdown(tmp_path: Path) -> None:
 def test_bad_format_is_a_usage_error(tmp_path: Path) -> None:
     code, output = run("scorecard", "-d", brief_data(tmp_path), *W48, "--format", "xlsx")
     assert code == 2, output
+
+
+def test_leads_outside_the_registry_are_listed_but_not_ranked(tmp_path: Path) -> None:
+    root = brief_data(tmp_path)
+    path = root / "tasks" / "005.yaml"
+    path.write_text(path.read_text("utf-8").replace("  - Sở Công Thương\n", "  - Phòng Thử Nghiệm\n", 1), "utf-8")
+    day = date(2026, 11, 28)
+    programme, _ = load_programme(root, as_of=day)
+    rows = {row.agency: row for row in scorecard(select(programme, Filters(), day), programme.registry)}
+    outside = rows["Phòng Thử Nghiệm"]
+    assert (outside.rank, outside.done_on_time, outside.note) == (None, 1, UNREGISTERED)
+    assert "Sở Công Thương" not in rows and rows["Sở Nội vụ"].rank == 1

@@ -34,6 +34,7 @@ NO_LEAD = "(chưa rõ cơ quan chủ trì)"
 NOT_DUE = "chưa có nhiệm vụ đến hạn"
 GENERIC = "cụm từ chung, không xếp hạng"
 UNREGISTERED = "không có trong danh mục cơ quan"
+LEADLESS = "nhiệm vụ chưa ghi cơ quan chủ trì"
 
 
 class ScoreRow(NamedTuple):
@@ -94,7 +95,7 @@ def scorecard(states: Iterable[TaskState], registry: Registry) -> list[ScoreRow]
             else:
                 names.setdefault(agency.name, (agency.code, GENERIC if agency.generic else ""))
         if not names:
-            names[NO_LEAD] = ("", UNREGISTERED)
+            names[NO_LEAD] = ("", LEADLESS)
         for name, kind in names.items():
             kinds.setdefault(name, kind)
             tally = tallies.setdefault(name, _Tally())
