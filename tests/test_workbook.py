@@ -58,7 +58,7 @@ def test_fit_widths_takes_room_from_the_widest_columns_never_below_a_word() -> N
     for column, width in enumerate(widths):
         assert width >= max(longest_word(row[column]) for row in cells)
     # Words alone wider than the limit are kept whole.
-    assert fit_widths([3, 3], [["Thườngxuyên", "Thườngxuyên"]], limit=4) == [12.0, 12.0]
+    assert fit_widths([3, 3], [["Thườngxuyên", "Thườngxuyên"]], limit=4) == [13.0, 13.0]
 
 
 def test_print_ready_sets_up_an_a4_landscape_page() -> None:

@@ -33,8 +33,13 @@ MARGIN_HEADER_IN = 0.3
 # The unit of column widths: the "0" of Times New Roman 11 pt is 0.5 em = 5.5 pt wide. LibreOffice
 # prints one unit as 5.5 pt; Excel rounds it to 7 px (5.25 pt). The wider is the safe side.
 DIGIT_PT = 5.5
-CELL_PADDING = 1.0  # of a column's width, room a spreadsheet keeps free beside the text
-LINE_PT = 15.0  # one line of 11 pt text, leading included
+# Where text wraps, Excel is the narrower: a column of width w is w × 7 px wide (its digit rounded to 7 px)
+# less 5 px of padding, while the text's digit is really 7.33 px (0.5 em of 11 pt at 96 dpi).
+# LibreOffice wraps later (5.5 pt per unit, hardly any padding), so its rows show some room to spare.
+EXCEL_DIGIT_PX = 7
+EXCEL_PADDING_PX = 5
+TEXT_DIGIT_PX = FONT_SIZE * 0.5 * 96 / 72
+LINE_PT = 13.5  # one line of 11 pt text: Times New Roman's line is 1.15 em = 12.65 pt, plus room
 ROW_PADDING_PT = 3.0
 MAX_ROW_PT = 409.0  # Excel's limit
 SCALE_MARGIN = 0.045  # room for the spreadsheet's fitting, so the printed text stays ≥ MIN_PRINT_PT
@@ -55,7 +60,9 @@ def text_width(text: str) -> float:
     """The width of `text` in digit widths: capitals and wide letters count more, spaces and dots less."""
     width = 0.0
     for char in text:
-        if char in " .,;:'!|iljtfr()[]/-":
+        if char == " ":
+            width += 0.5
+        elif char in ".,;:'!|iljtfr()[]/-":
             width += 0.6
         elif char in "mwMW":
             width += 1.5
@@ -64,13 +71,13 @@ def text_width(text: str) -> float:
         elif char.isdigit():
             width += 1.0
         else:
-            width += 0.92  # Times lower case averages 0.44 em; the digit "0" is 0.5 em
+            width += 0.95  # measured on printed Vietnamese text in Liberation Serif
     return width
 
 
 def lines_needed(text: str, width: float, *, bold: bool = False) -> int:
     """How many lines `text` takes in a wrapped cell `width` digits wide (words wrap, explicit line breaks kept)."""
-    room = max(width - CELL_PADDING, 1.0)
+    room = max((width * EXCEL_DIGIT_PX - EXCEL_PADDING_PX) / TEXT_DIGIT_PX, 1.0)
     factor = 1.1 if bold else 1.0
     space = text_width(" ") * factor
     total = 0
@@ -109,7 +116,8 @@ def fit_widths(
     for index, row in enumerate(cells):
         factor = 1.1 if index < bold_rows else 1.0
         for column, text in enumerate(row[: len(preferred)]):
-            word = min(longest_word(text) * factor, MAX_WORD_WIDTH) + CELL_PADDING
+            word = min(longest_word(text) * factor, MAX_WORD_WIDTH) * TEXT_DIGIT_PX / EXCEL_DIGIT_PX
+            word += EXCEL_PADDING_PX / EXCEL_DIGIT_PX
             floors[column] = max(floors[column], word)
     # Whole widths: LibreOffice fits fractional ones less tightly.
     floors = [float(math.ceil(floor)) for floor in floors]
