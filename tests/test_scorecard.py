@@ -19,11 +19,12 @@ import json
 from datetime import date
 from pathlib import Path
 
+from ctr199.brief import CATEGORY_SHORT
 from ctr199.loading import load_programme
-from ctr199.query import Filters, select
+from ctr199.query import Category, Filters, select
 from ctr199.scorecard import GENERIC, NOT_DUE, UNREGISTERED, scorecard
 
-from .brief_helpers import W48, brief_data, run
+from .brief_helpers import W48, brief_data, docx_tables, parse_html, run
 
 # agency: (rank, led, done on time, done late, in time, overdue, no deadline, days overdue, rate)
 EXPECTED = {
@@ -119,3 +120,31 @@ def test_leads_outside_the_registry_are_listed_but_not_ranked(tmp_path: Path) ->
     outside = rows["Phòng Thử Nghiệm"]
     assert (outside.rank, outside.done_on_time, outside.note) == (None, 1, UNREGISTERED)
     assert "Sở Công Thương" not in rows and rows["Sở Nội vụ"].rank == 1
+
+
+def test_the_ranking_opens_the_overdue_section_in_every_format(tmp_path: Path) -> None:
+    root = brief_data(tmp_path)
+    code, md = run("brief", "-d", root, *W48)
+    assert code == 0, md
+    section = md.split("## II.", 1)[1].split("## III.", 1)[0]
+    assert section.index("Xếp hạng cơ quan chủ trì") < section.index("Có 4 nhiệm vụ")
+    assert "| 2 | Sở Nội vụ | 1 | 0 | 0 | 0 | 1 | 151 | 0% |" in section
+    assert "Không xếp hạng: Sở Giáo dục và Đào tạo (chưa có nhiệm vụ đến hạn)" in section
+
+    page = tmp_path / "b.html"
+    assert run("brief", "-d", root, *W48, "-o", page)[0] == 0
+    text = parse_html(page.read_text("utf-8")).visible_text()
+    assert "1 Sở Công Thương 1 1 0 0 0 0 100%" in text and "4 Sở Xây dựng 3 0 0 1 2 332 0%" in text
+
+    docx = tmp_path / "b.docx"
+    assert run("brief", "-d", root, *W48, "-o", docx)[0] == 0
+    ranking = next(table for table in docx_tables(docx) if table[0][0] == "Hạng")
+    assert ranking[0][1:] == [
+        "Cơ quan chủ trì",
+        "Tổng số",
+        *(CATEGORY_SHORT[c] for c in (Category.DONE_ON_TIME, Category.DONE_LATE, Category.ON_TRACK, Category.OVERDUE)),
+        "Tổng số ngày quá hạn",
+        "Tỷ lệ đúng hạn",
+    ]
+    assert ranking[3] == ["3", "Sở Tài chính", "3", "0", "1", "1", "1", "242", "0%"]
+    assert [row[0] for row in ranking[1:]] == ["1", "2", "3", "4", "—", "—"]
