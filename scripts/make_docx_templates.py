@@ -373,7 +373,7 @@ RANKED_KEYS = (Category.DONE_ON_TIME, Category.DONE_LATE, Category.ON_TRACK, Cat
 def scorecard_table(document: DocumentObject) -> None:
     """The ranking of lead agencies that opens the section on overdue work (`ctr199 scorecard`)."""
     tag(document, "if scorecard")
-    para(document, "Xếp hạng cơ quan chủ trì:")
+    para(document, "Xếp hạng cơ quan chủ trì:").paragraph_format.keep_with_next = True
     headers = ("Hạng", "Cơ quan chủ trì", "Tổng số", *[CATEGORY_SHORT[key] for key in RANKED_KEYS])
     table = data_table(document, (*headers, "Tổng số ngày quá hạn", "Tỷ lệ đúng hạn"), (15, 37, 15, *[16] * 4, 17, 17))
     loop_row(table, "for s in scorecard")
