@@ -285,6 +285,8 @@ def benches(sizes: list[int], runs: int, env: dict[str, str]) -> list[Bench]:
             found.append(Bench(f"overdue-cold-{size}", "… --no-cache", size, cold, cold_runs, 0))
         argv = [ctr199, "list", *data, *as_of, "--agency", AGENCY]
         found.append(Bench(f"list-{size}", "ctr199 list --agency …", size, argv, runs, 2))
+        argv = [ctr199, "scorecard", *data, *as_of]
+        found.append(Bench(f"scorecard-{size}", "ctr199 scorecard", size, argv, runs, 2))
         validate = [ctr199, "validate", str(root), *as_of]
         found.append(Bench(f"validate-{size}", "ctr199 validate", size, validate, runs, 2))
         found.append(
@@ -352,6 +354,7 @@ def targets() -> list[Target]:
         Target("10 000: bộ nhớ đỉnh < 300 MB", "validate-cold-10000", memory),
         Target("75 nhiệm vụ: forms cho mọi cơ quan ≤ 3 s", "forms-75", under("forms-75", 3)),
         Target("75 nhiệm vụ: collect 30 phiếu ≤ 3 s", "collect-75", under("collect-75", 3)),
+        Target("10 000: scorecard ≤ 1 s", "scorecard-10000", under("scorecard-10000", 1)),
     ]
 
 

@@ -37,6 +37,7 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from ctr199.brief import CATEGORY_SHORT
+from ctr199.query import Category
 
 ROOT = Path(__file__).resolve().parent.parent
 FONT = "Times New Roman"
@@ -367,6 +368,32 @@ def heading(document: DocumentObject, text: str) -> None:
 
 # ---------------------------------------------------------------- the weekly brief
 
+RANKED_KEYS = (Category.DONE_ON_TIME, Category.DONE_LATE, Category.ON_TRACK, Category.OVERDUE)
+
+
+def scorecard_table(document: DocumentObject) -> None:
+    """The ranking of lead agencies that opens the section on overdue work (`ctr199 scorecard`)."""
+    tag(document, "if scorecard")
+    para(document, "Xếp hạng cơ quan chủ trì:").paragraph_format.keep_with_next = True
+    headers = ("Hạng", "Cơ quan chủ trì", "Tổng số", *[CATEGORY_SHORT[key] for key in RANKED_KEYS])
+    table = data_table(document, (*headers, "Tổng số ngày quá hạn", "Tỷ lệ đúng hạn"), (15, 37, 15, *[16] * 4, 17, 17))
+    loop_row(table, "for s in scorecard")
+    data_row(
+        table,
+        (
+            "{{ s.rank }}",
+            "{{ s.agency }}",
+            "{{ s.led }}",
+            *["{{ s.by_key." + key.value + " }}" for key in RANKED_KEYS],
+            "{{ s.days_overdue }}",
+            "{{ s.rate }}",
+        ),
+        centred=(0, *range(2, 9)),
+    )
+    loop_row(table, "endfor")
+    para(document, Run("{{ scorecard_legend }}", italic=True, size=12))
+    tag(document, "endif")
+
 
 def brief(layout: str) -> DocumentObject:
     document = new_document("Báo cáo tuần")
@@ -441,6 +468,7 @@ def brief(layout: str) -> DocumentObject:
     tag(document, "endif")
 
     heading(document, "II. NHIỆM VỤ CHƯA HOÀN THÀNH QUÁ HẠN")
+    scorecard_table(document)
     tag(document, "if overdue")
     para(
         document,

@@ -217,6 +217,18 @@ class AgencyItems(_Data):
     tasks: list[TaskItem]
 
 
+class ScorecardItem(_Data):
+    """One lead agency in the ranking that opens the section on overdue work (`ctr199 scorecard`)."""
+
+    rank: str  # "—" when not ranked
+    agency: str
+    led: int
+    by_key: dict[str, int]  # tasks per category key
+    days_overdue: int
+    rate: str
+    note: str
+
+
 class LogChange(_Data):
     """A progress-log entry dated in the period."""
 
@@ -288,6 +300,8 @@ class Brief(_Data):
     groups: list[GroupCounts]
     overdue: list[AgencyItems]
     overdue_count: int
+    scorecard: list[ScorecardItem]
+    scorecard_legend: str
     upcoming: list[TaskItem]
     extensions: list[ExtensionItem]
     log_changes: list[LogChange]
@@ -354,6 +368,8 @@ def build_brief(
         groups=[_group_counts(programme, group_id, counter) for group_id, counter in summary.by_group.items()],
         overdue=_by_lead(overdue, programme, only=only),
         overdue_count=len(overdue),
+        scorecard=(ranking := _scorecard(states, programme)),
+        scorecard_legend=_scorecard_legend(ranking),
         upcoming=[_item(item, programme) for item in upcoming_items(states, soon_days)],
         extensions=_extensions(states, programme),
         log_changes=_log_changes(states, period),
@@ -520,6 +536,38 @@ def _requests(states: list[TaskState], as_of: date) -> list[RequestItem]:
                 )
             )
     return sorted(items, key=lambda item: (item.date_iso, item.task_id))
+
+
+def _scorecard(states: list[TaskState], programme: Programme) -> list[ScorecardItem]:
+    from ctr199.scorecard import scorecard
+
+    return [
+        ScorecardItem(
+            rank="—" if row.rank is None else str(row.rank),
+            agency=row.agency,
+            led=row.led,
+            by_key={
+                Category.DONE_ON_TIME.value: row.done_on_time,
+                Category.DONE_LATE.value: row.done_late,
+                Category.ON_TRACK.value: row.on_track,
+                Category.OVERDUE.value: row.overdue,
+                Category.NO_DEADLINE.value: row.no_deadline,
+            },
+            days_overdue=row.days_overdue,
+            rate=row.rate_text,
+            note=row.note,
+        )
+        for row in scorecard(states, programme.registry)
+    ]
+
+
+def _scorecard_legend(items: list[ScorecardItem]) -> str:
+    """How the ranking is made, and which agencies are not ranked and why."""
+    from ctr199.scorecard import SCORECARD_LEGEND
+
+    unranked = "; ".join(f"{item.agency} ({item.note})" for item in items if item.note)
+    legend = SCORECARD_LEGEND + " Tổng số gồm cả nhiệm vụ không thời hạn."
+    return legend + (f" Không xếp hạng: {unranked}." if unranked else "")
 
 
 def _log_changes(states: list[TaskState], period: Period) -> list[LogChange]:

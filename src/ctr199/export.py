@@ -42,35 +42,35 @@ class ExportFormat(StrEnum):
 class Column:
     key: str
     header: str
-    width: int  # characters, for xlsx
+    width: int  # preferred xlsx width in digits; `workbook.print_ready` fits the total to an A4 page
 
 
 TASK_COLUMNS = (
     # The appendix's own columns, in its order, then what tracking adds.
-    Column("id", "STT", 6),
-    Column("title", "Nhiệm vụ", 60),
-    Column("output", "Kết quả/Sản phẩm", 40),
-    Column("deadline", "Thời hạn", 22),
-    Column("lead", "Cơ quan chủ trì", 26),
-    Column("partners", "Cơ quan, đơn vị phối hợp", 40),
-    Column("authority", "Thẩm quyền", 22),
-    Column("group", "Nhóm", 7),
+    Column("id", "STT", 5),
+    Column("title", "Nhiệm vụ", 42),
+    Column("output", "Kết quả/Sản phẩm", 26),
+    Column("deadline", "Thời hạn", 15),
+    Column("lead", "Cơ quan chủ trì", 18),
+    Column("partners", "Cơ quan, đơn vị phối hợp", 24),
+    Column("authority", "Thẩm quyền", 14),
+    Column("group", "Nhóm", 6),
     Column("due", "Hạn", 12),
-    Column("status", "Trạng thái", 24),
-    Column("days_overdue", "Số ngày quá hạn", 10),
-    Column("extension", "Gia hạn", 40),
+    Column("status", "Trạng thái", 15),
+    Column("days_overdue", "Số ngày quá hạn", 8),
+    Column("extension", "Gia hạn", 24),
 )
 MILESTONE_COLUMNS = (
-    Column("id", "STT", 6),
-    Column("milestone", "Mốc", 6),
+    Column("id", "STT", 5),
+    Column("milestone", "Mốc", 5),
     Column("title", "Nhiệm vụ", 50),
     Column("label", "Mốc thời hạn", 30),
     Column("due", "Hạn", 12),
-    Column("lead", "Cơ quan chủ trì", 26),
-    Column("status", "Trạng thái", 24),
-    Column("done_on", "Ngày hoàn thành", 14),
-    Column("days_overdue", "Số ngày quá hạn", 10),
-    Column("extension", "Gia hạn", 40),
+    Column("lead", "Cơ quan chủ trì", 22),
+    Column("status", "Trạng thái", 18),
+    Column("done_on", "Ngày hoàn thành", 12),
+    Column("days_overdue", "Số ngày quá hạn", 8),
+    Column("extension", "Gia hạn", 24),
 )
 
 
@@ -183,7 +183,10 @@ def render_xlsx(states: Sequence[TaskState], as_of: date, info: ProgrammeFile) -
     """A workbook with a task sheet and a milestone sheet, ready to filter, sort and print."""
     from openpyxl import Workbook
 
+    from ctr199.sheet_layout import use_document_font
+
     workbook = Workbook()
+    use_document_font(workbook)
     workbook.properties.title = f"{info.short_title} — tình hình đến {as_of:%d/%m/%Y}"
     for index, table in enumerate(tables(states)):
         sheet = workbook.active if index == 0 else workbook.create_sheet()
@@ -195,34 +198,25 @@ def render_xlsx(states: Sequence[TaskState], as_of: date, info: ProgrammeFile) -
 
 def _fill_sheet(sheet: Any, table: Table, as_of: date) -> None:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Alignment
+
+    from ctr199.sheet_layout import print_ready
 
     sheet.title = table.name
     sheet.append([column.header for column in table.columns])
     for row in table.rows:
         sheet.append([_xlsx_value(row[column.key], ILLEGAL_CHARACTERS_RE) for column in table.columns])
-    header_font, header_alignment = Font(bold=True), Alignment(wrap_text=True, vertical="center")
     body_alignment = Alignment(wrap_text=True, vertical="top")
-    for cell in sheet[1]:
-        cell.font, cell.alignment = header_font, header_alignment
+    centred = Alignment(wrap_text=True, vertical="top", horizontal="center")
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
-            cell.alignment = body_alignment
+            cell.alignment = centred if isinstance(cell.value, date | int) else body_alignment
             if isinstance(cell.value, date):
                 cell.number_format = "DD/MM/YYYY"
-    last_column = get_column_letter(len(table.columns))
-    for number, column in enumerate(table.columns, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = column.width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{last_column}{max(sheet.max_row, 2)}"
-    # Printed: landscape, as wide as the page, header row on every page, the date in the page header.
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"
-    sheet.oddHeader.center.text = f"{table.name} — tình hình đến {as_of:%d/%m/%Y}"
+    # Printed: A4 landscape, as wide as the page (text ≥ 9 pt), header row on every page, the date on top.
+    print_ready(
+        sheet, [column.width for column in table.columns], title=f"{table.name} — tình hình đến {as_of:%d/%m/%Y}"
+    )
 
 
 def _xlsx_value(value: Cell, illegal: Any) -> str | int | date | None:

@@ -124,6 +124,8 @@ _HOSTILE_OPTIONS = [
     ["init", "moi", "--from", "khong-co.docx", "--year", "abc"],
     ["deadline", "Tháng mười ba/2026"],
     ["deadline", "Hằng quý", "--year", "abc"],
+    ["scorecard", "--format", "xml"],
+    ["scorecard", "--as-of", "2026-02-30"],
     ["forms", "-o", "phieu", "--reply-by", "2026-02-30"],
     ["forms", "-o", "phieu", "--agency", "Công"],
     ["collect", "khong-co.xlsx"],
@@ -145,7 +147,9 @@ def test_hostile_input_gets_only_vietnamese(data: Path, args: list[str]) -> None
         if "--as-of" in args or args[0] in ("schema", "fmt", "import-appendix", "agencies", "init", "deadline")
         else ["--as-of", AS_OF]
     )
-    data_option = [] if args[0] in ("schema", "validate", "fmt", "import-appendix", "init", "deadline") else ["-d", "data"]
+    data_option = (
+        [] if args[0] in ("schema", "validate", "fmt", "import-appendix", "init", "deadline") else ["-d", "data"]
+    )
     before = tree_digest(data.parent)
     result = invoke(*args, *data_option, *extra)
     assert result.exit_code != 0, result.stdout

@@ -20,6 +20,7 @@ COMMANDS = {
     "upcoming": "upcoming",
     "show": "show",
     "summary": "summary",
+    "scorecard": "scorecard",
     "agencies": "agencies",
     "schema": "schema",
     "deadline": "deadline",
