@@ -494,3 +494,35 @@ def test_a_target_removed_on_one_side_and_given_a_figure_on_the_other_is_a_confl
     result = merge_texts(INDICATORS, ours, theirs, "data/indicators.yaml")
     assert not result.clean
     assert "cong-nghiep-xay-dung bị xóa ở nhánh hiện tại (ours)" in result.message
+
+
+EXTENSION = "extensions:\n  - milestone: 1\n    to: Quý II/2027\n    date: 2026-11-10\n    ref: Văn bản số 12/UBND-XD\n"
+REQUEST = (
+    "requests:\n  - milestone: 2\n    requested_to: Quý IV/2027\n    reason: Chờ vốn\n    received_on: 2026-11-12\n"
+    "    source: Phiếu báo cáo Sở Xây dựng\n"
+)
+
+
+def test_an_extension_and_a_request_recorded_on_two_branches_both_stay() -> None:
+    """Approved extensions and agencies' requests are lists people add to, merged entry by entry as the log is."""
+    ours = BASE_TASK + EXTENSION
+    theirs = BASE_TASK + REQUEST
+    text, clean, message = _merge(BASE_TASK, ours, theirs)
+    assert clean, message
+    task = Task.model_validate(load_fast(Path(TASK), text))
+    assert [(e.milestone, e.to) for e in task.extensions] == [(1, "Quý II/2027")]
+    assert [(r.milestone, r.requested_to) for r in task.requests] == [(2, "Quý IV/2027")]
+    assert text == format_text(text, Path(TASK))  # canonical
+
+
+def test_two_extensions_of_one_milestone_on_both_branches_are_kept_in_date_order() -> None:
+    later = EXTENSION.replace("Quý II/2027", "Quý III/2027").replace("2026-11-10", "2026-11-20")
+    ours = BASE_TASK + EXTENSION
+    theirs = BASE_TASK + later
+    text, clean, message = _merge(BASE_TASK, ours, theirs)
+    assert clean, message
+    task = Task.model_validate(load_fast(Path(TASK), text))
+    assert [(e.date, e.to) for e in task.extensions] == [
+        (date(2026, 11, 10), "Quý II/2027"),
+        (date(2026, 11, 20), "Quý III/2027"),
+    ]

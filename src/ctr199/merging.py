@@ -67,6 +67,8 @@ MARKER_SIZE = 7
 OURS, THEIRS, BASE = "ours", "theirs", "base"
 _SIDE_NAMES = {OURS: "nhánh hiện tại (ours)", THEIRS: "nhánh được gộp vào (theirs)", BASE: "bản gốc chung (base)"}
 _TRACKING = ("status", "completed_on", "completed_milestones", "log")
+# Lists of dated records that two people add to independently: merged entry by entry, as the log is.
+_DATED_LISTS = {"extensions": "date", "requests": "received_on"}
 # Findings that depend on other files of the working tree (which may be mid-merge): only new ones block.
 _CONTEXT_CODES = frozenset({"unknown-group", "unknown-agency"})
 
@@ -298,7 +300,7 @@ def _merge_task(
     sides = {OURS: ours, THEIRS: theirs}
     values: dict[str, Any] = {}
     for key in TASK_KEY_ORDER:
-        if key in _TRACKING:
+        if key in _TRACKING or key in _DATED_LISTS:
             continue
         old = getattr(base.model, key) if base is not None else _MISSING
         mine, other = getattr(ours.model, key), getattr(theirs.model, key)
@@ -313,6 +315,11 @@ def _merge_task(
             else:
                 del basis.tree[key]
 
+    for key, day in _DATED_LISTS.items():  # extensions approved, requests received: both sides' entries, once
+        records = _merge_dated(key, day, base, ours, theirs)
+        values[key] = [item.model for item in records]
+        if values[key] != getattr(basis.model, key):
+            _fill(_list_node(basis.tree, key), records)
     completions = _merge_completions(base, ours, theirs)
     log = _merge_log(base, ours, theirs)
     provisional = Task.model_validate({**values, "log": [item.model for item in log]})
@@ -381,14 +388,22 @@ def _done_text(record: MilestoneDone | None) -> str:
 
 
 def _merge_log(base: _Side[Task] | None, ours: _Side[Task], theirs: _Side[Task]) -> list[_Item[LogEntry]]:
-    """Every log entry of both sides once, in date order (ours first on the same day).
+    """Every log entry of both sides once, in date order (ours first on the same day)."""
+    return _merge_dated("log", "date", base, ours, theirs)
+
+
+def _merge_dated(
+    key: str, day: str, base: _Side[Task] | None, ours: _Side[Task], theirs: _Side[Task]
+) -> list[_Item[Any]]:
+    """Every entry of the list `key` of both sides once, in order of their `day` field (ours first on the same day).
 
     An entry one side removed (say, to correct it) stays removed; an entry both sides rewrote
     differently is a conflict.
     """
-    old = Counter(base.model.log) if base is not None else Counter[LogEntry]()
-    mine, other = Counter(ours.model.log), Counter(theirs.model.log)
-    keep: dict[LogEntry, int] = {}
+    old: Counter[Any] = Counter(getattr(base.model, key)) if base is not None else Counter()
+    mine: Counter[Any] = Counter(getattr(ours.model, key))
+    other: Counter[Any] = Counter(getattr(theirs.model, key))
+    keep: dict[Any, int] = {}
     for entry in {*old, *mine, *other}:
         was, left, right = old[entry], mine[entry], other[entry]
         if left >= was and right >= was:
@@ -399,18 +414,20 @@ def _merge_log(base: _Side[Task] | None, ours: _Side[Task], theirs: _Side[Task])
             keep[entry] = max(0, left + right - was)
     for entry, was in old.items():
         if mine[entry] < was and other[entry] < was:  # removed on both sides: rewritten the same way?
-            added_mine = {e for e in mine if e.date == entry.date and mine[e] > old[e] and other[e] < mine[e]}
-            added_other = {e for e in other if e.date == entry.date and other[e] > old[e] and mine[e] < other[e]}
+            when = getattr(entry, day)
+            added_mine = {e for e in mine if getattr(e, day) == when and mine[e] > old[e] and other[e] < mine[e]}
+            added_other = {e for e in other if getattr(e, day) == when and other[e] > old[e] and mine[e] < other[e]}
             if added_mine and added_other:
-                raise _Conflict(f'trường "log": mục nhật ký ngày {entry.date:%d/%m/%Y} bị sửa khác nhau ở hai nhánh')
-    used: Counter[LogEntry] = Counter()
-    merged: list[_Item[LogEntry]] = []
+                what = "mục nhật ký" if key == "log" else "mục"
+                raise _Conflict(f'trường "{key}": {what} ngày {when:%d/%m/%Y} bị sửa khác nhau ở hai nhánh')
+    used: Counter[Any] = Counter()
+    merged: list[_Item[Any]] = []
     for side in (ours, theirs):
-        for item in _items_of(side.tree.get("log"), side.model.log):
+        for item in _items_of(side.tree.get(key), getattr(side.model, key)):
             if used[item.model] < keep[item.model]:
                 used[item.model] += 1
                 merged.append(item)
-    merged.sort(key=lambda item: item.model.date)  # stable: ours before theirs on the same day
+    merged.sort(key=lambda item: getattr(item.model, day))  # stable: ours before theirs on the same day
     return merged
 
 
