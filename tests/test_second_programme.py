@@ -135,3 +135,19 @@ def test_documents_of_a_second_programme_are_its_own(repo: Path, tmp_path: Path)
     assert "Số:        /VPB-TH" in letter and "CHÁNH VĂN PHÒNG BỘ" in letter and "Lê Thị Hoa" in letter
     assert "Bộ trưởng (để báo cáo);" in documents["docx"] and "Bộ trưởng (để báo cáo);" in documents["html"]
     assert f"{info.code}-nhiem-vu-001-moc-1@ctr199" in documents["ics"]
+
+
+def test_documents_wait_until_the_office_fills_in_its_letterhead(tmp_path: Path) -> None:
+    """Right after `init`, validate warns about each placeholder and no official document is made from them."""
+    root = tmp_path / "moi"
+    assert runner.invoke(app, ["init", str(root), "--from", str(GOVERNMENT)]).exit_code == 0
+    data = str(root / "data")
+    checked = _run("validate", data)
+    assert checked.exit_code == 0, checked.output  # warnings only: CI of a fresh repository passes
+    assert "warning[programme-placeholder]: 'letterheads.state.issuer' còn chỗ [CẦN ĐIỀN: …]" in checked.stdout
+    assert _run("validate", data, "--strict").exit_code == 1
+    refused = _run("brief", "-d", data, "-o", str(tmp_path / "b.docx"))
+    assert refused.exit_code == 1
+    assert "programme.yaml còn chỗ [CẦN ĐIỀN: …] ở issued_by, place, letterheads.state.parent_body" in refused.output
+    assert not (tmp_path / "b.docx").exists()
+    assert _run("overdue", "-d", data).exit_code == 0  # queries answer meanwhile

@@ -13,9 +13,11 @@ from pydantic import BaseModel, ValidationError
 from ctr199.agencies import AgencyLookupError, Registry
 from ctr199.models import (
     DATE_FORMS,
+    PLACEHOLDER,
     AgenciesFile,
     IndicatorsFile,
     Milestone,
+    ProgrammeFile,
     Status,
     Task,
     UnreadDate,
@@ -607,6 +609,17 @@ def _check_dates(checker: FileChecker, task: Task, *, as_of: date) -> None:
 
 def _no_milestone(number: int, count: int) -> str:
     return f"mốc {number} không tồn tại (nhiệm vụ có {count} mốc theo thời hạn)"
+
+
+def check_programme_file(checker: FileChecker, programme: ProgrammeFile) -> None:
+    """What `ctr199 init` left for the office to fill in: a warning per key (documents refuse until filled)."""
+    for key in programme.placeholders():
+        checker.add(
+            tuple(key.split(".")),
+            "programme-placeholder",
+            f"'{key}' còn chỗ [{PLACEHOLDER}: …]; ghi giá trị thật của cơ quan trước khi lập văn bản",
+            Severity.WARNING,
+        )
 
 
 def check_registry(checker: FileChecker, agencies: AgenciesFile) -> None:

@@ -36,6 +36,7 @@ from ctr199.checks import (
     check_indicator_year,
     check_indicators,
     check_indicators_file,
+    check_programme_file,
     check_registry,
     check_task_alone,
     check_task_context,
@@ -123,7 +124,9 @@ def _load(root: Path, *, as_of: date, use_cache: bool | None) -> tuple[Programme
     wanted = cache_enabled() if use_cache is None else use_cache
     store = CheckCache.open(root) if wanted else CheckCache.disabled()
 
-    programme.info = _checked_file(store, data.programme, ProgrammeFile, "chương trình (programme.yaml)", report)
+    programme.info = _checked_file(
+        store, data.programme, ProgrammeFile, "chương trình (programme.yaml)", report, check_programme_file
+    )
     agencies = _checked_file(store, data.agencies, AgenciesFile, "danh mục cơ quan", report, check_registry)
     if agencies is not None:
         programme.registry = Registry(agencies.agencies)
@@ -262,6 +265,12 @@ def for_document(root: Path, *, as_of: date, what: str = "lập báo cáo") -> P
         raise DataError(
             f"dữ liệu có {len(report.errors)} lỗi (đầu tiên: {report.errors[0]}); "
             f"chạy ctr199 validate rồi sửa trước khi {what}"
+        )
+    unfilled = programme.identity.placeholders()
+    if unfilled:
+        raise DataError(
+            f"programme.yaml còn chỗ [CẦN ĐIỀN: …] ở {', '.join(unfilled)}; ghi giá trị thật của cơ quan "
+            f"(tiêu đề văn bản, người ký, nơi nhận) trước khi {what}"
         )
     return programme
 

@@ -391,6 +391,9 @@ class LetterheadSpec(_Record):
     letter_recipients: list[NFCStr] = Field(default_factory=list)
 
 
+PLACEHOLDER = "CẦN ĐIỀN"  # marks, in programme.yaml, what the office must write ("[CẦN ĐIỀN: địa danh]")
+
+
 class ProgrammeFile(_Record):
     """`programme.yaml`: the programme's identity, which every document and export takes from the data."""
 
@@ -405,6 +408,23 @@ class ProgrammeFile(_Record):
     reply_days: int = Field(default=7, ge=1, le=366)
     default_letterhead: str
     letterheads: dict[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")], LetterheadSpec] = Field(min_length=1)
+
+    def placeholders(self) -> list[str]:
+        """The keys still holding a placeholder `ctr199 init` wrote ("letterheads.state.issuer")."""
+        found: list[str] = []
+
+        def walk(value: object, path: str) -> None:
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    walk(item, f"{path}.{key}" if path else str(key))
+            elif isinstance(value, list):
+                if any(PLACEHOLDER in str(item) for item in value):
+                    found.append(path)
+            elif isinstance(value, str) and PLACEHOLDER in value:
+                found.append(path)
+
+        walk(self.model_dump(), "")
+        return found
 
     @model_validator(mode="after")
     def _known_letterhead(self) -> "ProgrammeFile":

@@ -30,7 +30,7 @@ from ctr199.agencies import Registry
 from ctr199.appendix import ParsedAppendix, clean_cell, read_appendix, split_agencies
 from ctr199.errors import Ctr199Error
 from ctr199.merging import InstallError, configure
-from ctr199.models import Agency, LetterheadSpec, ProgrammeFile, Task
+from ctr199.models import PLACEHOLDER, Agency, LetterheadSpec, ProgrammeFile, Task
 from ctr199.store import (
     AGENCIES_FILE,
     GROUPS_FILE,
@@ -42,8 +42,6 @@ from ctr199.store import (
     render_task,
 )
 from ctr199.text import ascii_slug, fold, spelling_key
-
-PLACEHOLDER = "CẦN ĐIỀN"  # marks what the office must write in programme.yaml
 
 
 class InitError(Ctr199Error):
@@ -159,24 +157,6 @@ def programme_file(*, title: str, year: int, issued_by: str | None, place: str |
             )
         },
     )
-
-
-def placeholders(programme: ProgrammeFile) -> list[str]:
-    """The keys of programme.yaml still holding a placeholder ("letterheads.state.issuer")."""
-    found: list[str] = []
-
-    def walk(value: object, path: str) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, f"{path}.{key}" if path else str(key))
-        elif isinstance(value, list):
-            if any(PLACEHOLDER in str(item) for item in value):
-                found.append(path)
-        elif isinstance(value, str) and PLACEHOLDER in value:
-            found.append(path)
-
-    walk(programme.model_dump(), "")
-    return found
 
 
 def render_programme(programme: ProgrammeFile) -> str:
@@ -576,7 +556,7 @@ def init_repository(
         parsed=parsed,
         agencies=agencies,
         review=review,
-        placeholders=placeholders(programme),
+        placeholders=programme.placeholders(),
         warnings=len(report.warnings),
         git=_git_first_commit(target, programme, merge_driver),
     )
