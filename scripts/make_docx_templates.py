@@ -318,8 +318,9 @@ def letterhead(document: DocumentObject, layout: str, *, number: str, subject: s
 
 def signature(document: DocumentObject, recipients: str) -> None:
     """ "Nơi nhận" (the letterhead's list named `recipients`) on the left, the signer on the right."""
-    para(document, "")
+    para(document, "").paragraph_format.keep_with_next = True
     left, right = borderless(document, (80, TEXT_W - 80))
+    _row_property(document.tables[-1].rows[0], "w:cantSplit")  # "Nơi nhận" and the signer on one page
     first_paragraph(left, Run("Nơi nhận:", bold=True, italic=True, size=12), "Normal")
     para(left, "{%p for r in letterhead." + recipients + " %}", "Normal")
     para(left, Run("- {{ r }}", size=11), "Normal")
@@ -607,7 +608,7 @@ def reminder(layout: str) -> DocumentObject:
         "Văn phòng đề nghị {{ agency }} chỉ đạo thực hiện các nhiệm vụ nêu trên; báo cáo kết quả thực hiện, "
         "khó khăn, vướng mắc (nếu có) bằng văn bản về Văn phòng trước ngày {{ reply_by }} để tổng hợp, "
         "báo cáo {{ leadership }}./.",
-    )
+    ).paragraph_format.keep_with_next = True  # the request and the signature on one page
     signature(document, "letter_recipients")
     return document
 
