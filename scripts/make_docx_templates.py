@@ -563,6 +563,9 @@ def brief(layout: str) -> DocumentObject:
     tag(document, "if indicators_missing")
     para(document, "{{ indicators_missing }}")
     tag(document, "endif")
+    tag(document, "if indicators_legend")
+    para(document, Run("{{ indicators_legend }}", italic=True, size=12))
+    tag(document, "endif")
 
     heading(document, "VI. KIẾN NGHỊ")
     tag(document, "for r in recommendations")

@@ -167,6 +167,13 @@ def test_html_and_markdown_briefs_of_the_shipped_data(tmp_path: Path) -> None:
     code, md = run("brief", "-d", SHIPPED, *W48)
     assert code == 0 and "\nSố:        /BC\u2011VP\n" in md and md.rstrip().endswith("**CHÁNH VĂN PHÒNG**")
     assert "…" not in md and "Chưa có số liệu |" not in md
+    # Every abbreviated heading has its note: HT under the tables by category and the ranking, STT and
+    # the targets' numbers under the indicators.
+    legend = "Ghi chú: STT = số thứ tự chỉ tiêu; chỉ tiêu có nhiều mục tiêu được đánh số thêm thứ tự mục tiêu (1.1 là"
+    word = tmp_path / "b.docx"
+    assert run("brief", "-d", SHIPPED, *W48, "-o", word)[0] == 0
+    for text in (md, html, docx_text(word)):
+        assert legend in text and text.count("HT = hoàn thành") >= 2
 
 
 def test_letters_carry_unbroken_symbols_and_registry_names(tmp_path: Path) -> None:

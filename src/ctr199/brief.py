@@ -320,6 +320,7 @@ class Brief(_Data):
     indicators: list[IndicatorItem]
     indicators_reported: list[IndicatorItem]  # the targets with a figure, for the table
     indicators_missing: str  # "34 mục tiêu chưa có số liệu: 1.2, 1.3, 2, …", or "" when every target has one
+    indicators_legend: str  # how the targets are numbered ("4.1" is indicator 4's first target), or ""
     recommendations: list[str]
 
 
@@ -389,6 +390,7 @@ def build_brief(
         indicators=(targets := _indicators(programme, request.as_of)),
         indicators_reported=[item for item in targets if item.latest],
         indicators_missing=_missing(targets),
+        indicators_legend=_numbering_legend(targets),
         recommendations=list(request.recommendations),
     )
 
@@ -880,6 +882,18 @@ def target_label(indicator: str, target: str, *, single: bool) -> str:
         return target
     lowered = target[:1].lower() + target[1:] if target[1:2].islower() else target
     return f"{indicator} – {lowered}"
+
+
+def _numbering_legend(items: list[IndicatorItem]) -> str:
+    """The note under the indicator section: what STT and a number like "4.1" stand for."""
+    example = next((item for item in items if "." in item.code), None)
+    if example is None:
+        return "Ghi chú: STT = số thứ tự chỉ tiêu." if items else ""
+    first, second = example.code.split(".")
+    return (
+        f"Ghi chú: STT = số thứ tự chỉ tiêu; chỉ tiêu có nhiều mục tiêu được đánh số thêm thứ tự mục tiêu "
+        f"({example.code} là mục tiêu thứ {second} của chỉ tiêu {first})."
+    )
 
 
 def _missing(items: list[IndicatorItem]) -> str:
