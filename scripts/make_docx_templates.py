@@ -367,6 +367,13 @@ def heading(document: DocumentObject, text: str) -> None:
     para(document, text, HEADING)
 
 
+def lead_in(document: DocumentObject, text: Text) -> Paragraph:
+    """A sub-heading or the sentence that introduces a table: kept on the page of what follows."""
+    paragraph = para(document, text)
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
 # ---------------------------------------------------------------- the weekly brief
 
 RANKED_KEYS = (Category.DONE_ON_TIME, Category.DONE_LATE, Category.ON_TRACK, Category.OVERDUE)
@@ -375,7 +382,7 @@ RANKED_KEYS = (Category.DONE_ON_TIME, Category.DONE_LATE, Category.ON_TRACK, Cat
 def scorecard_table(document: DocumentObject) -> None:
     """The ranking of lead agencies that opens the section on overdue work (`ctr199 scorecard`)."""
     tag(document, "if scorecard")
-    para(document, "Xếp hạng cơ quan chủ trì:").paragraph_format.keep_with_next = True
+    lead_in(document, "Xếp hạng cơ quan chủ trì:")
     headers = ("Hạng", "Cơ quan chủ trì", "Tổng số", *[CATEGORY_SHORT[key] for key in RANKED_KEYS])
     table = data_table(document, (*headers, "Tổng số ngày quá hạn", "Tỷ lệ đúng hạn"), (15, 37, 15, *[16] * 4, 17, 17))
     loop_row(table, "for s in scorecard")
@@ -422,13 +429,14 @@ def brief(layout: str) -> DocumentObject:
         "{{ '.' if loop.last else ';' }}",
     )
     tag(document, "endfor")
-    para(document, "Kết quả theo nhóm nhiệm vụ:")
+    lead_in(document, "Kết quả theo nhóm nhiệm vụ:")
     keys = [category.value for category in CATEGORY_SHORT]
-    table = data_table(document, ("Nhóm nhiệm vụ", "Tổng số", *CATEGORY_SHORT.values()), (48, 17, *[20] * 5))
+    # The group column holds each group's full title, wrapped; the counts need little room.
+    table = data_table(document, ("Nhóm nhiệm vụ", "Tổng số", *CATEGORY_SHORT.values()), (65, 15, *[17] * 5))
     loop_row(table, "for g in groups")
     data_row(
         table,
-        ("{{ g.id }}. {{ g.short_title }}", "{{ g.total }}", *["{{ g.by_key." + key + " }}" for key in keys]),
+        ("{{ g.id }}. {{ g.title }}", "{{ g.total }}", *["{{ g.by_key." + key + " }}" for key in keys]),
         centred=range(1, 7),
     )
     loop_row(table, "endfor")
@@ -440,7 +448,7 @@ def brief(layout: str) -> DocumentObject:
     )
     para(document, Run("Ghi chú: HT = hoàn thành.", italic=True))
     tag(document, "if extensions")
-    para(
+    lead_in(
         document,
         "Nhiệm vụ (mốc nhiệm vụ) được gia hạn thời hạn ({{ extensions|length }}); "
         "từ ngày gia hạn, nhiệm vụ được đánh giá theo thời hạn mới:",
@@ -471,7 +479,7 @@ def brief(layout: str) -> DocumentObject:
     heading(document, "II. NHIỆM VỤ CHƯA HOÀN THÀNH QUÁ HẠN")
     scorecard_table(document)
     tag(document, "if overdue")
-    para(
+    lead_in(
         document,
         "Có {{ overdue_count }} nhiệm vụ (mốc nhiệm vụ) đã quá thời hạn mà chưa hoàn thành, theo cơ quan chủ trì:",
     )
@@ -503,7 +511,7 @@ def brief(layout: str) -> DocumentObject:
     tag(document, "endif")
 
     heading(document, "IV. TIẾN ĐỘ TRONG KỲ")
-    para(document, Run("1. Cập nhật trong nhật ký tiến độ", italic=True, bold=True))
+    lead_in(document, Run("1. Cập nhật trong nhật ký tiến độ", italic=True, bold=True))
     tag(document, "if log_changes")
     changes_table(
         document,
@@ -515,7 +523,7 @@ def brief(layout: str) -> DocumentObject:
     tag(document, "else")
     para(document, "Không có cập nhật nào trong kỳ.")
     tag(document, "endif")
-    para(document, Run("2. Thay đổi dữ liệu ghi nhận trong lịch sử git", italic=True, bold=True))
+    lead_in(document, Run("2. Thay đổi dữ liệu ghi nhận trong lịch sử git", italic=True, bold=True))
     tag(document, "if recorded_changes is none")
     para(document, "Chưa có thông tin từ lịch sử git của thư mục dữ liệu.")
     tag(document, "elif recorded_changes")
@@ -529,7 +537,7 @@ def brief(layout: str) -> DocumentObject:
     para(document, "Không có thay đổi dữ liệu nào trong kỳ.")
     tag(document, "endif")
     tag(document, "if requests")
-    para(document, Run("3. Đề nghị gia hạn của các cơ quan (chờ xem xét)", italic=True, bold=True))
+    lead_in(document, Run("3. Đề nghị gia hạn của các cơ quan (chờ xem xét)", italic=True, bold=True))
     changes_table(
         document,
         "for c in requests",
@@ -540,23 +548,25 @@ def brief(layout: str) -> DocumentObject:
     tag(document, "endif")
 
     heading(document, "V. CÁC CHỈ TIÊU CHỦ YẾU")
+    tag(document, "if indicators_reported")
     table = data_table(
         document, ("STT", "Chỉ tiêu", "Kế hoạch", "Phấn đấu", "Thực hiện (số liệu mới nhất)"), (13, 67, 30, 20, 35)
     )
-    loop_row(table, "for r in indicators")
+    loop_row(table, "for r in indicators_reported")
     cells = data_row(
         table,
-        (
-            "{% if loop.first or loop.previtem.number != r.number %}{{ r.number }}{% endif %}",
-            "{{ r.name }}",
-            "{{ r.target }}",
-            "{{ r.stretch }}",
-            "{% if r.latest %}{{ r.latest }} ({{ r.latest_period }}){% else %}Chưa có số liệu{% endif %}",
-        ),
+        ("{{ r.code }}", "{{ r.label }}", "{{ r.target }}", "{{ r.stretch }}", "{{ r.latest }} ({{ r.latest_period }})"),
         centred=(0, 2, 3, 4),
     )
     optional_line(cells[4], "r.judgement", WD_ALIGN_PARAGRAPH.CENTER)
     loop_row(table, "endfor")
+    tag(document, "endif")
+    tag(document, "if indicators_missing")
+    para(document, "{{ indicators_missing }}")
+    tag(document, "endif")
+    tag(document, "if indicators_legend")
+    para(document, Run("{{ indicators_legend }}", italic=True, size=12))
+    tag(document, "endif")
 
     heading(document, "VI. KIẾN NGHỊ")
     tag(document, "for r in recommendations")
@@ -590,11 +600,11 @@ def reminder(layout: str) -> DocumentObject:
         "cần khẩn trương hoàn thành:",
     )
     tag(document, "if overdue")
-    para(document, Run("1. Nhiệm vụ đã quá thời hạn ({{ overdue|length }}):", bold=True))
+    lead_in(document, Run("1. Nhiệm vụ đã quá thời hạn ({{ overdue|length }}):", bold=True))
     item_rows(items_table(document, "Số ngày quá hạn"), "for i in overdue", "{{ i.days_overdue }}")
     tag(document, "endif")
     tag(document, "if upcoming")
-    para(
+    lead_in(
         document,
         Run(
             "{{ 2 if overdue else 1 }}. Nhiệm vụ đến hạn trong {{ soon_days }} ngày tới ({{ upcoming|length }}):",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.oxml.ns import qn
@@ -94,4 +95,9 @@ def docx_tables(path: Path) -> list[list[list[str]]]:
 def docx_text(path: Path) -> str:
     """All text of the main document, one line per paragraph (table cells included)."""
     body = Document(str(path)).element.body
-    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p")))
+    hyphen = qn("w:noBreakHyphen")  # Word's non-breaking hyphen, read as the "-" it shows
+
+    def text(paragraph: Any) -> str:
+        return "".join("-" if node.tag == hyphen else node.text or "" for node in paragraph.iter(qn("w:t"), hyphen))
+
+    return "\n".join(text(p) for p in body.iter(qn("w:p")))

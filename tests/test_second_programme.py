@@ -65,7 +65,7 @@ def _fill(programme_file: Path) -> None:
 def _docx_text(path: Path) -> str:
     with zipfile.ZipFile(path) as document:
         xml = "".join(document.read(name).decode("utf-8") for name in document.namelist() if name.endswith(".xml"))
-    return re.sub(r"<[^>]+>", "", xml)
+    return re.sub(r"<[^>]+>", "", xml.replace("<w:noBreakHyphen/>", "-"))  # Word's non-breaking hyphen, as shown
 
 
 @pytest.fixture

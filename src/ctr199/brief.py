@@ -11,13 +11,15 @@ Nothing here reads the clock: the reference date is always a parameter.
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import BaseModel, ConfigDict
 
@@ -40,6 +42,9 @@ from ctr199.query import (
     upcoming_items,
 )
 from ctr199.text import ascii_slug, fold, shorten
+
+if TYPE_CHECKING:
+    from ctr199.history import Change, ChangeReport, Commit
 
 NO_LEAD = "(chưa rõ cơ quan chủ trì)"
 
@@ -274,8 +279,12 @@ class IndicatorItem(_Data):
     """One target of one indicator: the programme's figures, the latest reported one and its verdict."""
 
     number: int
+    code: str  # "19" for an indicator with one target, "19.1" for its first of several
     indicator: str
     name: str
+    # The name a reader understands on its own: the target's, led by its indicator's when it is one of several
+    # and does not name it ("Tỷ lệ thu gom … – tại đô thị").
+    label: str
     unit: str
     target: str
     stretch: str
@@ -309,6 +318,9 @@ class Brief(_Data):
     recorded_changes: list[RecordedChange] | None
     requests: list[RequestItem]
     indicators: list[IndicatorItem]
+    indicators_reported: list[IndicatorItem]  # the targets with a figure, for the table
+    indicators_missing: str  # "34 mục tiêu chưa có số liệu: 1.2, 1.3, 2, …", or "" when every target has one
+    indicators_legend: str  # how the targets are numbered ("4.1" is indicator 4's first target), or ""
     recommendations: list[str]
 
 
@@ -375,7 +387,10 @@ def build_brief(
         log_changes=_log_changes(states, period),
         requests=_requests(states, request.as_of),
         recorded_changes=_in_scope(recorded_changes, states, request),
-        indicators=_indicators(programme, request.as_of),
+        indicators=(targets := _indicators(programme, request.as_of)),
+        indicators_reported=[item for item in targets if item.latest],
+        indicators_missing=_missing(targets),
+        indicators_legend=_numbering_legend(targets),
         recommendations=list(request.recommendations),
     )
 
@@ -692,33 +707,135 @@ def build_reminders(
 
 
 def git_changes(programme: Programme, period: Period) -> list[RecordedChange] | None:
-    """Changes to task files committed during the period (as `ctr199 changes` lists them), or None
-    when the data directory has no git history (not a repository, no commit yet, no git installed)."""
-    from ctr199.history import HistoryError, collect_changes, describe
+    """Changes to task files committed during the period (from `ctr199 changes`, made compact by
+    `compact_changes`), or None when the data directory has no git history (not a repository, no
+    commit yet, no git installed)."""
+    from ctr199.history import HistoryError, collect_changes
 
     try:
         report = collect_changes(programme.root, since=period.start, until=period.end)
     except HistoryError:
         return None
-    changes = []
+    return compact_changes(report)
+
+
+# A commit that adds at least this many task files is the import of a list: one line, not one per task.
+IMPORT_SIZE = 5
+
+
+def compact_changes(report: ChangeReport) -> list[RecordedChange]:
+    """The git section of the brief: one line per task and ISO week, and one per import of a list.
+
+    A task's changes of one week are merged into one line (what changed, who, on which days; a
+    status changed twice shows its first and last value); changes that only reformat text (Unicode
+    normalisation, spaces, as `ctr199 fmt` makes) are left out, as are commits left with nothing else.
+    """
+    from ctr199.history import ChangeKind
+
+    created: dict[str, list[int]] = {}
+    commits: dict[str, Commit] = {}
     for task in report.tasks:
         for change in task.changes:
-            commit = change.commit
-            day = commit.date.date()
-            changes.append(
-                RecordedChange(
-                    date=vn_date(day),
-                    date_iso=day,
-                    number=appendix_number(task.task_id),
-                    task_id=task.task_id,
-                    title=task.title,
-                    summary=describe(change),
-                    author=commit.author,
-                    commit=commit.short,
-                )
-            )
-    # Stable sort: the changes of one day keep their commit order.
-    return sorted(changes, key=lambda change: change.date_iso)
+            if change.kind is ChangeKind.CREATED:
+                created.setdefault(change.commit.sha, []).append(task.task_id)
+                commits[change.commit.sha] = change.commit
+    imports = {sha for sha, ids in created.items() if len(ids) >= IMPORT_SIZE}
+    lines = [_import_line(commits[sha], created[sha]) for sha in imports]
+    for task in report.tasks:
+        weeks: dict[tuple[int, int], list[Change]] = {}
+        for change in _meaningful(task.changes):
+            if change.commit.sha in imports:
+                continue
+            year, week, _ = change.commit.date.date().isocalendar()
+            weeks.setdefault((year, week), []).append(change)
+        lines.extend(_task_line(task.task_id, task.title, changes) for changes in weeks.values())
+    return sorted(lines, key=lambda line: (line.date_iso, line.task_id or 0))
+
+
+def _import_line(commit: Commit, task_ids: list[int]) -> RecordedChange:
+    day = commit.date.date()
+    return RecordedChange(
+        date=vn_date(day),
+        date_iso=day,
+        number="",
+        task_id=None,
+        title=f"Danh mục {len(task_ids)} nhiệm vụ: {_number_ranges(task_ids)}",
+        summary=f"Nhập danh mục: thêm {len(task_ids)} nhiệm vụ mới",
+        author=commit.author,
+        commit=commit.short,
+    )
+
+
+def _task_line(task_id: int, title: str, changes: list[Change]) -> RecordedChange:
+    from ctr199.history import ChangeKind, describe
+
+    statuses = [change for change in changes if change.kind is ChangeKind.STATUS]
+    parts: list[str] = []
+    for change in changes:
+        if change.kind is ChangeKind.STATUS:
+            if change is not statuses[0]:
+                continue
+            change = change.model_copy(update={"after": statuses[-1].after, "completed_on": statuses[-1].completed_on})
+        text = describe(change)
+        if text not in parts:
+            parts.append(text)
+    days = list(dict.fromkeys(change.commit.date.date() for change in changes))
+    authors = list(dict.fromkeys(change.commit.author for change in changes if change.commit.author))
+    return RecordedChange(
+        date=", ".join(vn_date(day) for day in days),
+        date_iso=days[0],
+        number=appendix_number(task_id),
+        task_id=task_id,
+        title=title,
+        summary="; ".join(parts),
+        author=", ".join(authors),
+        commit=", ".join(dict.fromkeys(change.commit.short for change in changes)),
+    )
+
+
+def _meaningful(changes: list[Change]) -> list[Change]:
+    """`changes` without those that only reformat text: a field equal to its old value once
+    normalised, a log entry removed and added back in the same commit as the same text."""
+    from ctr199.history import ChangeKind
+
+    def plain(value: Any) -> str:
+        if isinstance(value, BaseModel):
+            value = value.model_dump(mode="json")
+        return " ".join(unicodedata.normalize("NFC", json.dumps(value, default=str, ensure_ascii=False)).split())
+
+    removed: Counter[tuple[str, str]] = Counter(
+        (change.commit.sha, plain(change.entry)) for change in changes if change.kind is ChangeKind.LOG_REMOVED
+    )
+    added: Counter[tuple[str, str]] = Counter(
+        (change.commit.sha, plain(change.entry)) for change in changes if change.kind is ChangeKind.LOG_ADDED
+    )
+    rewritten = removed & added
+    to_drop = {ChangeKind.LOG_REMOVED: Counter(rewritten), ChangeKind.LOG_ADDED: Counter(rewritten)}
+    kept = []
+    for change in changes:
+        if change.kind is ChangeKind.FIELD and plain(change.before) == plain(change.after):
+            continue
+        if change.kind in to_drop:
+            key = (change.commit.sha, plain(change.entry))
+            if to_drop[change.kind][key]:
+                to_drop[change.kind][key] -= 1
+                continue
+        kept.append(change)
+    return kept
+
+
+def _number_ranges(ids: list[int]) -> str:
+    """ "(1)–(20), (22), (24)–(75)": appendix numbers, runs of consecutive numbers as ranges."""
+    runs: list[list[int]] = []
+    for number in sorted(set(ids)):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(
+        appendix_number(run[0]) if len(run) == 1 else f"{appendix_number(run[0])}–{appendix_number(run[-1])}"
+        for run in runs
+    )
 
 
 _NO_VERDICT = frozenset({Verdict.NO_DATA, Verdict.NO_TARGET})  # the table already says "Chưa có số liệu"
@@ -727,15 +844,19 @@ _NO_VERDICT = frozenset({Verdict.NO_DATA, Verdict.NO_TARGET})  # the table alrea
 def _indicators(programme: Programme, as_of: date) -> list[IndicatorItem]:
     """The indicator table of `ctr199 indicators` on `as_of`, as the brief's templates read it."""
     items = []
+    position: Counter[int] = Counter()
     for row in indicator_rows(programme.indicators, as_of):
+        position[row.indicator_id] += 1
         verdict = "" if row.verdict in _NO_VERDICT else row.verdict_label
         if verdict and row.expected_text:
             verdict += f" (kế hoạch lũy kế đến hết kỳ: {row.expected_text})"
         items.append(
             IndicatorItem(
                 number=row.indicator_id,
+                code=str(row.indicator_id) if row.single else f"{row.indicator_id}.{position[row.indicator_id]}",
                 indicator=row.indicator_name,
                 name=row.name,
+                label=target_label(row.indicator_name, row.name, single=row.single),
                 unit=row.unit,
                 target=row.target_text,
                 stretch=row.stretch_text,
@@ -745,3 +866,39 @@ def _indicators(programme: Programme, as_of: date) -> list[IndicatorItem]:
             )
         )
     return items
+
+
+def target_label(indicator: str, target: str, *, single: bool) -> str:
+    """A target's name that says which indicator it belongs to.
+
+    A single target, or one whose name already begins like its indicator's ("GRDP bình quân đầu
+    người" of "GRDP bình quân đầu người (theo giá hiện hành)"), keeps its name; another one of
+    several is named after its indicator: "Tỷ lệ thu gom, xử lý chất thải rắn … – tại đô thị".
+    """
+    if single or not indicator:
+        return target
+    words = fold(indicator).split()[:3]
+    if fold(target).split()[: len(words)] == words:
+        return target
+    lowered = target[:1].lower() + target[1:] if target[1:2].islower() else target
+    return f"{indicator} – {lowered}"
+
+
+def _numbering_legend(items: list[IndicatorItem]) -> str:
+    """The note under the indicator section: what STT and a number like "4.1" stand for."""
+    example = next((item for item in items if "." in item.code), None)
+    if example is None:
+        return "Ghi chú: STT = số thứ tự chỉ tiêu." if items else ""
+    first, second = example.code.split(".")
+    return (
+        f"Ghi chú: STT = số thứ tự chỉ tiêu; chỉ tiêu có nhiều mục tiêu được đánh số thêm thứ tự mục tiêu "
+        f"({example.code} là mục tiêu thứ {second} của chỉ tiêu {first})."
+    )
+
+
+def _missing(items: list[IndicatorItem]) -> str:
+    """One line for the targets without a figure: their count and numbers."""
+    codes = [item.code for item in items if not item.latest]
+    if not codes:
+        return ""
+    return f"{len(codes)} mục tiêu chưa có số liệu: {', '.join(codes)}."

@@ -141,8 +141,50 @@ def md_cell(value: Any) -> str:
     return re.sub(r"\s+", " ", str(value)).replace("|", "\\|").strip()
 
 
-def environment(template: Template, *, autoescape: bool) -> Environment:
-    """The environment for `template`: sandboxed, and limited to its own folder, unless built in."""
+# A document symbol: "57-NQ/TW", "12/BC-UB", "3456/QĐ-UBND", "/BC-UB" of an empty number line — words and
+# digits joined by "-" and "/", with both joints and a capital letter. A line must not break at its hyphen.
+_SYMBOL = re.compile(r"[-/]?\w+(?:[-/]\w+)+")
+NB_HYPHEN = "\u2011"  # NON-BREAKING HYPHEN
+# Inside a run, between two pieces of its text: Word's own non-breaking hyphen.
+_WORD_NB_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
+
+
+def _is_symbol(token: str) -> bool:
+    return "-" in token and "/" in token and any(ch.isupper() for ch in token)
+
+
+def nobreak(value: Any) -> Any:
+    """Text whose document symbols keep together: each hyphen inside one becomes U+2011 (for Markdown
+    and HTML). Other values and text without a symbol are returned unchanged."""
+    if not isinstance(value, str) or "-" not in value or "/" not in value:
+        return value
+    return _SYMBOL.sub(lambda m: m[0].replace("-", NB_HYPHEN) if _is_symbol(m[0]) else m[0], value)
+
+
+def nobreak_word(value: Any) -> Any:
+    """The same for Word: the text escaped for XML, each hyphen of a symbol a `w:noBreakHyphen`.
+
+    Liberation Serif, which stands in for Times New Roman where it is missing, has no U+2011 glyph,
+    so Word's own non-breaking hyphen (drawn with the font's hyphen) is used instead of the character.
+    The value sits inside a `w:t` of a run, which may hold several pieces of text and the hyphen between.
+    """
+    from markupsafe import Markup, escape
+
+    if isinstance(value, Markup):
+        return value
+    text = nobreak(value)
+    if not isinstance(text, str) or NB_HYPHEN not in text:
+        return value
+    return Markup(escape(text).replace(NB_HYPHEN, Markup(_WORD_NB_HYPHEN)))
+
+
+def environment(template: Template, *, autoescape: bool, word: bool = False) -> Environment:
+    """The environment for `template`: sandboxed, and limited to its own folder, unless built in.
+
+    Every `{{ … }}` goes through `nobreak` (Word: `nobreak_word`) as Jinja's `finalize`, so the
+    document symbols of any value, in built-in and own templates alike, never break across lines;
+    the data keep their ordinary hyphens. The filter `nobreak` does the same for text a template builds.
+    """
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -154,8 +196,10 @@ def environment(template: Template, *, autoescape: bool) -> Environment:
         lstrip_blocks=True,
         autoescape=autoescape,
         keep_trailing_newline=True,
+        finalize=nobreak_word if word else nobreak,
     )
     env.filters["md_cell"] = md_cell
+    env.filters["nobreak"] = nobreak
     return env
 
 
@@ -185,7 +229,7 @@ def render_docx(template: Template, data: dict[str, Any]) -> bytes:
     from docxtpl import DocxTemplate
 
     document = DocxTemplate(str(template.path))
-    env = environment(template, autoescape=True)
+    env = environment(template, autoescape=True, word=True)
     try:
         document.render(context_for(template, data), jinja_env=env, autoescape=True)
         buffer = io.BytesIO()
