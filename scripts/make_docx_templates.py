@@ -555,7 +555,13 @@ def brief(layout: str) -> DocumentObject:
     loop_row(table, "for r in indicators_reported")
     cells = data_row(
         table,
-        ("{{ r.code }}", "{{ r.label }}", "{{ r.target }}", "{{ r.stretch }}", "{{ r.latest }} ({{ r.latest_period }})"),
+        (
+            "{{ r.code }}",
+            "{{ r.label }}",
+            "{{ r.target }}",
+            "{{ r.stretch }}",
+            "{{ r.latest }} ({{ r.latest_period }})",
+        ),
         centred=(0, 2, 3, 4),
     )
     optional_line(cells[4], "r.judgement", WD_ALIGN_PARAGRAPH.CENTER)
