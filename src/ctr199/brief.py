@@ -382,7 +382,7 @@ def build_brief(
 
 def weekly_brief(programme: Programme, request: BriefRequest) -> Brief:
     """What `ctr199 brief` shows: the brief with the changes committed to git during the period."""
-    return build_brief(programme, request, recorded_changes=git_changes(programme, request.period))
+    return build_brief(programme, request, recorded_changes=git_changes(programme, request.period, request.as_of))
 
 
 def _in_scope(
@@ -691,13 +691,17 @@ def build_reminders(
 # ---------------------------------------------------------------- inputs from git and from the indicators
 
 
-def git_changes(programme: Programme, period: Period) -> list[RecordedChange] | None:
-    """Changes to task files committed during the period (as `ctr199 changes` lists them), or None
-    when the data directory has no git history (not a repository, no commit yet, no git installed)."""
+def git_changes(programme: Programme, period: Period, as_of: date | None = None) -> list[RecordedChange] | None:
+    """Changes to task files committed during the period and by `as_of` (as `ctr199 changes` lists
+    them), or None when the data directory has no git history (not a repository, no commit yet, no
+    git installed). Commits after `as_of` are left out: a past week's brief made again shows what was known then."""
     from ctr199.history import HistoryError, collect_changes, describe
 
+    until = period.end if as_of is None else min(period.end, as_of)
+    if until < period.start:
+        return []
     try:
-        report = collect_changes(programme.root, since=period.start, until=period.end)
+        report = collect_changes(programme.root, since=period.start, until=until)
     except HistoryError:
         return None
     changes = []
