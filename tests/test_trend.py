@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import os
 import subprocess
 import sys
 import zipfile
@@ -121,10 +122,16 @@ def test_only_the_documents_that_draw_import_matplotlib(tmp_path: Path) -> None:
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print('matplotlib' in sys.modules, file=sys.stderr)\n"
     )
-    for args, expected in (
-        (["overdue", "-d", str(data), *W48], "False"),
-        (["brief", "-d", str(data), *W48], "False"),
-        (["brief", "-d", str(data), *W48, "-f", "html"], "True"),
+    html = ["brief", "-d", str(data), *W48, "-f", "html"]
+    for args, expected, env in (
+        (["overdue", "-d", str(data), *W48], "False", {}),
+        (["brief", "-d", str(data), *W48], "False", {}),
+        (html, "True", {}),
+        (html, "False", {}),  # the same chart again: read from the cache
+        (html, "True", {"CTR199_NO_CACHE": "1"}),
     ):
-        done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=ROOT)
-        assert done.stderr.strip().splitlines()[-1] == expected, (args, done.stderr)
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, cwd=ROOT, env={**os.environ, **env}
+        )
+        assert done.stderr.strip().splitlines()[-1] == expected, (args, env, done.stderr)
+        assert "<svg" in done.stdout or args[0] != "brief" or "-f" not in args

@@ -1,8 +1,10 @@
 """The brief's trend chart, drawn with matplotlib (Agg backend): SVG for HTML, PNG for Word.
 
 matplotlib is imported only inside `draw`, when a document needs the chart, so no other command pays
-for it. The output is deterministic (fixed font, SVG ids salted with a constant, no dates or software
-names in the metadata): the same counts give the same bytes, and a brief made again equals the first.
+for it; `drawn` keeps what it drew in the per-user cache (see `cache`), so making the same brief again
+(same counts, same code) does not import it at all. The output is deterministic (fixed font, SVG ids
+salted with a constant, no dates or software names in the metadata): the same counts give the same
+bytes, and a brief made again equals the first.
 """
 
 from __future__ import annotations
@@ -66,6 +68,38 @@ def draw(weeks: Sequence[WeekCount], kind: Literal["svg", "png"]) -> bytes:
     return buffer.getvalue()
 
 
+def drawn(weeks: Sequence[WeekCount], kind: Literal["svg", "png"]) -> bytes:
+    """`draw`, through the per-user cache: the same counts drawn by the same code and library give the
+    same bytes, so a chart drawn once is read back (no matplotlib import, half a second). A cache file
+    not owned by the user, or any failure to read or write, means drawing again."""
+    import hashlib
+    import os
+    from importlib.metadata import version
+
+    from ctr199.cache import cache_dir, code_digest, enabled
+
+    if not enabled():
+        return draw(weeks, kind)
+    key = f"{code_digest()}|{version('matplotlib')}|{kind}|" + ";".join(
+        f"{w.day.isoformat()},{w.done},{w.overdue},{w.in_time}" for w in weeks
+    )
+    path = cache_dir() / "charts" / f"{hashlib.blake2b(key.encode(), digest_size=16).hexdigest()}.{kind}"
+    try:
+        if path.stat().st_uid == os.getuid():
+            return path.read_bytes()
+    except (OSError, AttributeError):  # none yet (or no getuid on this system)
+        pass
+    content = draw(weeks, kind)
+    try:
+        from ctr199.store import atomic_write
+
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        atomic_write(path, content)
+    except OSError:
+        pass  # only slower next time
+    return content
+
+
 def with_chart(data: dict[str, Any], output: Format) -> dict[str, Any]:
     """The brief's data with its trend chart drawn for `output`: inline SVG for HTML, a PNG picture for
     Word, nothing for Markdown (its table of changes says it in words). No weeks: no chart."""
@@ -76,9 +110,9 @@ def with_chart(data: dict[str, Any], output: Format) -> dict[str, Any]:
         WeekCount(date.fromisoformat(w["date_iso"]), w["done"], w["overdue"], w["in_time"]) for w in trend["weeks"]
     ]
     if output is Format.html:
-        chart: object = inline_svg(draw(weeks, "svg").decode("utf-8"))
+        chart: object = inline_svg(drawn(weeks, "svg").decode("utf-8"))
     else:
-        chart = Picture(draw(weeks, "png"), WIDTH_MM)
+        chart = Picture(drawn(weeks, "png"), WIDTH_MM)
     return {**data, "trend": {**trend, "chart": chart}}
 
 
