@@ -93,6 +93,14 @@ def test_a_mid_week_as_of_leaves_out_the_commits_after_it(history: tuple[Path, d
     assert "19/11/2026" not in git_section and "18/11/2026" in git_section
 
 
+def test_changes_since_a_day_stop_at_the_as_of_day(history: tuple[Path, dict[str, bytes]]) -> None:
+    data, _ = history
+    code, out = run("changes", "-d", data, "--since", "2026-11-11", "--as-of", W46_END, "--format", "json")
+    assert code == 0, out
+    days = {change["commit"]["date"][:10] for task in json.loads(out)["tasks"] for change in task["changes"]}
+    assert days == {"2026-11-11", "2026-11-12"}
+
+
 def test_queries_answer_for_the_day_from_what_was_known_then(history: tuple[Path, dict[str, bytes]]) -> None:
     data, _ = history
     code, out = run("show", "1", "-d", data, "--as-of", W46_END, "-f", "json")
