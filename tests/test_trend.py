@@ -8,14 +8,14 @@ import os
 import subprocess
 import sys
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from ctr199.brief import Brief, BriefRequest, build_brief, iso_week
 from ctr199.chart import draw, inline_svg
 from ctr199.loading import for_document
-from ctr199.query import Category, Filters, select
-from ctr199.trend import WeekCount, week_ends, weekly_counts
+from ctr199.query import Category, Filters, classify, select
+from ctr199.trend import WeekCount, categories_on, week_ends, weekly_counts
 
 from .brief_helpers import W48, brief_data, parse_html, run
 from .conftest import AS_OF, ROOT
@@ -135,3 +135,20 @@ def test_only_the_documents_that_draw_import_matplotlib(tmp_path: Path) -> None:
         )
         assert done.stderr.strip().splitlines()[-1] == expected, (args, env, done.stderr)
         assert "<svg" in done.stdout or args[0] != "brief" or "-f" not in args
+
+
+def test_the_weekly_categories_equal_classify_on_every_day(tmp_path: Path) -> None:
+    """The shortcut of `categories_on` (ask classify again only when a date of the task has passed) gives
+    exactly classify's answer, day by day, extensions included."""
+    data = brief_data(tmp_path)
+    code, out = run(
+        "extend", "37", "--to", "Quý I/2027", "-r", "Văn bản số 12/UBND-XD", "--date", "2026-06-10", "-d", data
+    )
+    assert code == 0, out
+    programme = for_document(data, as_of=AS_OF)
+    days = [date(2026, 1, 1) + timedelta(days=n) for n in range(0, 400, 3)]
+    extended = 0
+    for record in programme.tasks:
+        extended += bool(record.task.extensions)
+        assert categories_on(record, days) == [classify(record, day).category for day in days], record.id
+    assert extended  # the fixture has an extended task

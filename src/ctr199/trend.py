@@ -11,6 +11,7 @@ then and extensions in force then; nothing here reads the clock.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -90,16 +91,56 @@ def week_ends(start: date, as_of: date) -> list[date]:
 
 
 def weekly_counts(records: Sequence[TaskRecord], days: Sequence[date]) -> list[WeekCount]:
-    """Done, overdue and open-in-time counts of `records` on each of `days`."""
-    counts = []
-    for day in days:
-        counter = Counter(classify(record, day).category for record in records)
-        counts.append(
-            WeekCount(
-                day,
-                counter[Category.DONE_ON_TIME] + counter[Category.DONE_LATE],
-                counter[Category.OVERDUE],
-                counter[Category.ON_TRACK],
-            )
+    """Done, overdue and open-in-time counts of `records` on each of `days` (in date order)."""
+    counters = [Counter[Category]() for _ in days]
+    for record in records:
+        for index, category in enumerate(categories_on(record, days)):
+            counters[index][category] += 1
+    return [
+        WeekCount(
+            day,
+            counter[Category.DONE_ON_TIME] + counter[Category.DONE_LATE],
+            counter[Category.OVERDUE],
+            counter[Category.ON_TRACK],
         )
-    return counts
+        for day, counter in zip(days, counters, strict=True)
+    ]
+
+
+def categories_on(record: TaskRecord, days: Sequence[date]) -> list[Category]:
+    """The task's category on each of `days` (in date order), as `classify` judges it.
+
+    A category changes only when a day passes one of the task's dates (a due date, extended or not, a
+    completion, an extension's approval): `classify` is asked again only when the days since the last
+    answer have passed one, so a year of weeks costs a few calls per task, not one per week.
+    """
+    marks = _change_days(record)
+    result: list[Category] = []
+    last: tuple[int, int] | None = None
+    category = Category.NO_DEADLINE
+    for day in days:
+        # Which of the task's dates are before `day` and which on or before it decide every comparison
+        # classify makes (due < day: overdue; done, approved on or before day).
+        key = (bisect_left(marks, day), bisect_right(marks, day)) if marks is not None else None
+        if key is None or key != last:
+            category = classify(record, day).category
+            last = key
+        result.append(category)
+    return result
+
+
+def _change_days(record: TaskRecord) -> list[date] | None:
+    """Every date the task's category may change on; None when an extension's new deadline cannot be read."""
+    from ctr199.extension import PeriodError, new_due
+
+    task = record.task
+    marks = {milestone.due for milestone in record.milestones if milestone.due is not None}
+    marks.update(item.date for item in task.completed_milestones)
+    if task.completed_on is not None:
+        marks.add(task.completed_on)
+    for extension in task.extensions:
+        try:
+            marks.update((extension.date, new_due(extension.to)))
+        except PeriodError:
+            return None  # then every day is judged afresh
+    return sorted(marks)
