@@ -39,7 +39,7 @@ def draw(weeks: Sequence[WeekCount], kind: Literal["svg", "png"]) -> bytes:
 
     style: Any = {
         "font.family": "DejaVu Sans",  # shipped with matplotlib: the same glyphs everywhere, Vietnamese included
-        "font.size": 9,
+        "font.size": 10,
         "svg.hashsalt": "ctr199",
         "svg.fonttype": "none",  # text stays text in the HTML (selectable, the page's font)
         "path.simplify": False,
@@ -58,7 +58,15 @@ def draw(weeks: Sequence[WeekCount], kind: Literal["svg", "png"]) -> bytes:
         axes.xaxis.set_major_formatter(mdates.DateFormatter("%d/%m"))  # type: ignore[no-untyped-call]
         axes.grid(True, color="#dddddd", linewidth=0.6)
         axes.spines[["top", "right"]].set_visible(False)
-        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False, fontsize=8)
+        axes.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.14),
+            ncol=3,
+            frameon=False,
+            fontsize=9,
+            handlelength=1.5,
+            columnspacing=1.2,
+        )
         figure.subplots_adjust(left=0.09, right=0.98, top=0.96, bottom=0.26)
         buffer = io.BytesIO()
         if kind == "svg":
