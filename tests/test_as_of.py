@@ -152,3 +152,36 @@ def test_the_programme_as_known_on_a_day(history: tuple[Path, dict[str, bytes]])
     assert loaded.errors == 0
     state = classify(loaded.programme.task(1) or one, date(2026, 11, 15))
     assert state.category is not Category.DONE_ON_TIME
+
+
+def test_task_known_on_leaves_out_every_kind_of_later_record() -> None:
+    from ctr199.models import ExtensionRequest, LogEntry, MilestoneDone, Task
+
+    task = Task(
+        id=3,
+        group=1,
+        title="Nhiệm vụ hai mốc",
+        deadline="Quý II/2026 và Quý IV/2026",
+        status=Status.DONE,
+        completed_on=date(2026, 12, 1),
+        completed_milestones=[
+            MilestoneDone(milestone=1, date=date(2026, 6, 20)),
+            MilestoneDone(milestone=2, date=date(2026, 12, 1)),
+        ],
+        log=[
+            LogEntry(date=date(2026, 6, 20), status=Status.IN_PROGRESS, milestone=1),
+            LogEntry(date=date(2026, 12, 1), status=Status.DONE, milestone=2),
+        ],
+        requests=[
+            ExtensionRequest(milestone=2, requested_to="Quý I/2027", received_on=date(2026, 9, 1)),
+            ExtensionRequest(milestone=2, requested_to="Quý II/2027", received_on=date(2026, 11, 20)),
+        ],
+    )
+    then = task_known_on(task, date(2026, 10, 1))
+    assert then.status is Status.IN_PROGRESS and then.completed_on is None
+    assert [m.milestone for m in then.completed_milestones] == [1]
+    assert [entry.date for entry in then.log] == [date(2026, 6, 20)]
+    assert [r.requested_to for r in then.requests] == ["Quý I/2027"]
+    before = task_known_on(task, date(2026, 6, 1))
+    assert before.status is Status.NOT_STARTED and not before.log and not before.completed_milestones
+    assert task_known_on(task, date(2026, 12, 1)) is task
