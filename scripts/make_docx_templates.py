@@ -403,6 +403,48 @@ def scorecard_table(document: DocumentObject) -> None:
     tag(document, "endif")
 
 
+def trend_block(document: DocumentObject) -> None:
+    """What changed over the week (counts then and now, tasks completed, newly overdue) and the weekly chart."""
+    heading(document, "THAY ĐỔI SO VỚI TUẦN TRƯỚC")
+    table = data_table(
+        document,
+        ("Trạng thái", "Ngày {{ trend.before }}", "Ngày {{ as_of }}", "Tăng (+), giảm (−)"),
+        (75, 30, 30, 30),
+    )
+    loop_row(table, "for c in trend.changes")
+    data_row(table, ("{{ c.label }}", "{{ c.before }}", "{{ c.now }}", "{{ c.change }}"), centred=(1, 2, 3))
+    loop_row(table, "endfor")
+    for key, intro, date_text in (
+        ("completed", "Nhiệm vụ hoàn thành trong tuần", "hoàn thành ngày"),
+        ("newly_overdue", "Nhiệm vụ mới quá hạn trong tuần", "hạn"),
+    ):
+        tag(document, f"if trend.{key}")
+        para(document, intro + " ({{ trend." + key + "|length }}):")
+        tag(document, f"for t in trend.{key}")
+        para(
+            document,
+            "- {{ t.number }} {{ t.title }} — {{ t.leads }}{% if t.date %} (" + date_text + " {{ t.date }}){% endif %}"
+            "{{ '.' if loop.last else ';' }}",
+        )
+        tag(document, "endfor")
+        tag(document, "else")
+        para(document, "Không có " + intro[0].lower() + intro[1:] + ".")
+        tag(document, "endif")
+    tag(document, "if trend.chart")
+    para(document, "{{ trend.chart }}", "Normal", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(
+        document,
+        Run(
+            "Số nhiệm vụ theo trạng thái cuối mỗi tuần, từ {{ trend.weeks[0].date }} đến {{ trend.weeks[-1].date }}",
+            italic=True,
+            size=12,
+        ),
+        "Normal",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    tag(document, "endif")
+
+
 def brief(layout: str) -> DocumentObject:
     document = new_document("Báo cáo tuần")
     letterhead(document, layout, number="{{ letterhead.brief_number }}")
@@ -418,6 +460,8 @@ def brief(layout: str) -> DocumentObject:
         align=centre,
     )
     rule(document, TEXT_W, 40)
+
+    trend_block(document)
 
     heading(document, "I. KẾT QUẢ CHUNG")
     para(document, "Tổng số nhiệm vụ theo dõi: {{ counts.total }}, trong đó:")

@@ -404,7 +404,10 @@ def test_html_page(tmp_path: Path) -> None:
     tags = [tag for tag, _ in page.tags]
     assert "script" not in tags and "link" not in tags and "style" in tags
     assert not any(
-        value and "http" in value for _, attrs in page.tags for key, value in attrs.items() if key != "xmlns"
+        value and "http" in value
+        for _, attrs in page.tags
+        for key, value in attrs.items()
+        if key.split(":")[0] != "xmlns"
     )
     text = page.visible_text()
     for number in OVERDUE:

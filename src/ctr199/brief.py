@@ -293,6 +293,51 @@ class IndicatorItem(_Data):
     judgement: str
 
 
+class CategoryChange(_Data):
+    """One category's count on the as-of date and a week before."""
+
+    key: str
+    label: str
+    now: int
+    before: int
+    change: str  # "+2", "−1" (minus sign), "0"
+
+
+class TrendTask(_Data):
+    """A task completed, or newly overdue, during the week: with the day it was completed or fell due."""
+
+    number: str
+    task_id: int
+    title: str
+    leads: str
+    date: str
+    date_iso: Day | None
+
+
+class WeekPoint(_Data):
+    """The counts at the end of one week (the last point: the as-of date)."""
+
+    date: str
+    date_iso: Day
+    done: int
+    overdue: int
+    in_time: int
+
+
+class TrendData(_Data):
+    """What changed since a week before, and the weekly counts since the programme's start."""
+
+    before: str
+    before_iso: date
+    changes: list[CategoryChange]
+    completed: list[TrendTask]
+    newly_overdue: list[TrendTask]
+    weeks: list[WeekPoint]
+    # The chart of `weeks`, filled for the document's format (`chart.with_chart`): SVG text in HTML,
+    # an image in Word; "" in Markdown.
+    chart: str = ""
+
+
 class Brief(_Data):
     programme: str
     short_title: str
@@ -306,6 +351,7 @@ class Brief(_Data):
     soon_days: int
     categories: list[CategoryCount]
     counts: Counts
+    trend: TrendData
     groups: list[GroupCounts]
     overdue: list[AgencyItems]
     overdue_count: int
@@ -377,6 +423,7 @@ def build_brief(
         soon_days=soon_days,
         categories=counts.categories,
         counts=counts,
+        trend=_trend(programme, states, request.as_of),
         groups=[_group_counts(programme, group_id, counter) for group_id, counter in summary.by_group.items()],
         overdue=_by_lead(overdue, programme, only=only),
         overdue_count=len(overdue),
@@ -397,7 +444,7 @@ def build_brief(
 
 def weekly_brief(programme: Programme, request: BriefRequest) -> Brief:
     """What `ctr199 brief` shows: the brief with the changes committed to git during the period."""
-    return build_brief(programme, request, recorded_changes=git_changes(programme, request.period))
+    return build_brief(programme, request, recorded_changes=git_changes(programme, request.period, request.as_of))
 
 
 def _in_scope(
@@ -450,6 +497,61 @@ def _group_counts(programme: Programme, group_id: int, counter: Counter[Category
     group = programme.group(group_id)
     title = group.title if group is not None else ""
     return GroupCounts(id=group_id, title=title, short_title=shorten(title, 70), **counts.model_dump())
+
+
+def _trend(programme: Programme, states: list[TaskState], as_of: date) -> TrendData:
+    """Change over the week to `as_of` and the weekly counts since the start, for the brief's tasks."""
+    from ctr199.trend import programme_start, week_ends, week_on_week, weekly_counts
+
+    records = [state.record for state in states]
+    moved = week_on_week(records, as_of)
+    changes = [
+        CategoryChange(
+            key=category.value,
+            label=category.label,
+            now=moved.now[category],
+            before=moved.then[category],
+            change=_signed(moved.now[category] - moved.then[category]),
+        )
+        for category in Category
+    ]
+    completed = [
+        _trend_task(state, programme, max((m.done_on for m in state.milestones if m.done_on), default=None))
+        for state in moved.completed
+    ]
+    overdue = [
+        _trend_task(state, programme, min((m.due for m in state.milestones if m.days_overdue and m.due), default=None))
+        for state in moved.newly_overdue
+    ]
+    start = programme_start(programme, records)
+    weeks = weekly_counts(records, week_ends(start, as_of)) if start is not None else []
+    return TrendData(
+        before=vn_date(moved.before),
+        before_iso=moved.before,
+        changes=changes,
+        completed=completed,
+        newly_overdue=overdue,
+        weeks=[
+            WeekPoint(date=vn_date(w.day), date_iso=w.day, done=w.done, overdue=w.overdue, in_time=w.in_time)
+            for w in weeks
+        ],
+    )
+
+
+def _signed(number: int) -> str:
+    return f"+{number}" if number > 0 else f"\u2212{-number}" if number < 0 else "0"
+
+
+def _trend_task(state: TaskState, programme: Programme, day: date | None) -> TrendTask:
+    task = state.record.task
+    return TrendTask(
+        number=appendix_number(task.id),
+        task_id=task.id,
+        title=task.title,
+        leads="; ".join(_leads(state.record, programme)),
+        date=vn_date(day) if day is not None else "",
+        date_iso=day,
+    )
 
 
 def _leads(record: TaskRecord, programme: Programme) -> list[str]:
@@ -706,14 +808,18 @@ def build_reminders(
 # ---------------------------------------------------------------- inputs from git and from the indicators
 
 
-def git_changes(programme: Programme, period: Period) -> list[RecordedChange] | None:
-    """Changes to task files committed during the period (from `ctr199 changes`, made compact by
-    `compact_changes`), or None when the data directory has no git history (not a repository, no
-    commit yet, no git installed)."""
+def git_changes(programme: Programme, period: Period, as_of: date | None = None) -> list[RecordedChange] | None:
+    """Changes to task files committed during the period and by `as_of` (from `ctr199 changes`, made
+    compact by `compact_changes`), or None when the data directory has no git history (not a repository,
+    no commit yet, no git installed). Commits after `as_of` are left out: a past week's brief made again
+    shows what was known then."""
     from ctr199.history import HistoryError, collect_changes
 
+    until = period.end if as_of is None else min(period.end, as_of)
+    if until < period.start:
+        return []
     try:
-        report = collect_changes(programme.root, since=period.start, until=period.end)
+        report = collect_changes(programme.root, since=period.start, until=until)
     except HistoryError:
         return None
     return compact_changes(report)

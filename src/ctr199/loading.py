@@ -43,7 +43,7 @@ from ctr199.checks import (
 )
 from ctr199.errors import DataError, UsageError
 from ctr199.models import AgenciesFile, GroupsFile, Indicator, IndicatorsFile, Milestone, ProgrammeFile, Task
-from ctr199.programme import Programme, TaskRecord
+from ctr199.programme import Programme, TaskRecord, known_on
 from ctr199.report import Finding, Report, display_path
 from ctr199.store import GROUPS_FILE, TASKS_DIR, DataDir
 
@@ -246,25 +246,31 @@ class QueryLoad(NamedTuple):
         return next((finding for finding in self.skipped if finding.path == display_path(path)), None)
 
 
+# What was recorded after the as-of date: an error for `validate` (nothing is recorded ahead of time),
+# but only later history for a query or a document, which answer from what was known on that day.
+LATER = frozenset({"log-future", "extension-future"})
+
+
 def for_query(root: Path, *, as_of: date, use_cache: bool | None = None) -> QueryLoad:
-    """What a query answers from: every file that loads. The caller reports the rest and exits 1."""
+    """What a query answers from: every file that loads, as known on `as_of` (`programme.known_on`).
+    The caller reports the rest and exits 1."""
     programme, report = load_programme(root, as_of=as_of, use_cache=use_cache)
-    # A report dated after --as-of is no error for a query: classify ignores what was not yet reported.
-    errors = [finding for finding in report.errors if finding.code != "log-future"]
+    errors = [finding for finding in report.errors if finding.code not in LATER]
     skipped: dict[str, Finding] = {}
     for finding in errors:
         if finding.code in UNREADABLE:
             skipped.setdefault(finding.path, finding)
-    return QueryLoad(programme, report, len(errors), list(skipped.values()))
+    return QueryLoad(known_on(programme, as_of), report, len(errors), list(skipped.values()))
 
 
 def for_document(root: Path, *, as_of: date, what: str = "lập báo cáo") -> Programme:
-    """The programme a document is made from; `DataError` while any file has errors."""
+    """The programme a document is made from, as known on `as_of` (what was recorded later is left
+    out, so last week's brief can be made again); `DataError` while any file has errors."""
     programme, report = load_programme(root, as_of=as_of)
-    if report.errors:
+    errors = [finding for finding in report.errors if finding.code not in LATER]
+    if errors:
         raise DataError(
-            f"dữ liệu có {len(report.errors)} lỗi (đầu tiên: {report.errors[0]}); "
-            f"chạy ctr199 validate rồi sửa trước khi {what}"
+            f"dữ liệu có {len(errors)} lỗi (đầu tiên: {errors[0]}); chạy ctr199 validate rồi sửa trước khi {what}"
         )
     unfilled = programme.identity.placeholders()
     if unfilled:
@@ -272,7 +278,7 @@ def for_document(root: Path, *, as_of: date, what: str = "lập báo cáo") -> P
             f"programme.yaml còn chỗ [CẦN ĐIỀN: …] ở {', '.join(unfilled)}; ghi giá trị thật của cơ quan "
             f"(tiêu đề văn bản, người ký, nơi nhận) trước khi {what}"
         )
-    return programme
+    return known_on(programme, as_of)
 
 
 def edit_context(root: Path) -> Programme:

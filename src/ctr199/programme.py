@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
@@ -113,3 +114,70 @@ def use_registry_names(programme: Programme) -> None:
     """Every task of `programme` with its agencies as the registry names them (see `RegistryNames`)."""
     respell = RegistryNames(programme.registry)
     programme.tasks = [respell(record) for record in programme.tasks]
+
+
+# ---------------------------------------------------------------- the programme as known on a date
+
+
+def task_known_on(task: Task, day: date) -> Task:
+    """`task` as it was recorded by `day`: log entries, completions, extensions and requests dated
+    later are left out, and the status is the one the last entry kept gives (the task itself when
+    nothing is later). What cannot be dated (title, deadline, agencies) stays as it is now."""
+    log = [entry for entry in task.log if entry.date <= day]
+    done = [item for item in task.completed_milestones if item.date <= day]
+    extensions = [item for item in task.extensions if item.date <= day]
+    requests = [item for item in task.requests if item.received_on <= day]
+    completed_on = task.completed_on if task.completed_on is None or task.completed_on <= day else None
+    if (
+        len(log) == len(task.log)
+        and len(done) == len(task.completed_milestones)
+        and len(extensions) == len(task.extensions)
+        and len(requests) == len(task.requests)
+        and completed_on == task.completed_on
+    ):
+        return task
+    from ctr199.models import Status
+
+    status = task.status
+    if len(log) != len(task.log):
+        # The latest entry kept (the later in the file on the same day); none kept: nothing reported yet.
+        status = max(enumerate(log), key=lambda item: (item[1].date, item[0]))[1].status if log else Status.NOT_STARTED
+    if status is Status.DONE and completed_on is None:
+        status = Status.IN_PROGRESS  # completed later: open on `day`
+    update = {
+        "log": log,
+        "completed_milestones": done,
+        "extensions": extensions,
+        "requests": requests,
+        "completed_on": completed_on,
+        "status": status,
+    }
+    return task.model_copy(update=update)
+
+
+def indicators_known_on(indicators: list[Indicator], day: date) -> list[Indicator]:
+    """The indicators with the figures recorded after `day` left out (figures without a recording day stay)."""
+    result = []
+    for indicator in indicators:
+        targets = []
+        for target in indicator.targets:
+            kept = [a for a in target.actuals if a.recorded_on is None or a.recorded_on <= day]
+            targets.append(target if len(kept) == len(target.actuals) else target.model_copy(update={"actuals": kept}))
+        changed = any(new is not old for new, old in zip(targets, indicator.targets, strict=True))
+        result.append(indicator.model_copy(update={"targets": targets}) if changed else indicator)
+    return result
+
+
+def known_on(programme: Programme, day: date) -> Programme:
+    """The programme as it was known on `day`: what was recorded after it left out (`task_known_on`,
+    `indicators_known_on`). Every command answering for a date reads this, so a document made again
+    for a past day equals the one made that day from the same data."""
+    result = Programme(programme.root)
+    result.groups, result.registry, result.info = programme.groups, programme.registry, programme.info
+    result.indicators = indicators_known_on(programme.indicators, day)
+    tasks = []
+    for record in programme.tasks:
+        task = task_known_on(record.task, day)
+        tasks.append(record if task is record.task else record._replace(task=task))
+    result.tasks = tasks
+    return result

@@ -41,6 +41,14 @@ class Format(StrEnum):
     html = "html"
 
 
+@dataclass(frozen=True)
+class Picture:
+    """An image in a Word document's data (PNG bytes, drawn `width_mm` wide): becomes a docxtpl InlineImage."""
+
+    png: bytes
+    width_mm: float
+
+
 class TemplateFailure(Exception):
     """A template that cannot be rendered; the message is one line for the user."""
 
@@ -231,12 +239,27 @@ def render_docx(template: Template, data: dict[str, Any]) -> bytes:
     document = DocxTemplate(str(template.path))
     env = environment(template, autoescape=True, word=True)
     try:
-        document.render(context_for(template, data), jinja_env=env, autoescape=True)
+        context = _pictures(context_for(template, data), document)
+        document.render(context, jinja_env=env, autoescape=True)
         buffer = io.BytesIO()
         document.save(buffer)
     except Exception as exc:  # as above: the template's own error, never a traceback
         raise TemplateFailure(describe_error(exc, template, docx_lines=_docx_lines(document))) from None
     return buffer.getvalue()
+
+
+def _pictures(value: Any, document: Any) -> Any:
+    """`value` with every `Picture` in it turned into an image of `document`."""
+    if isinstance(value, Picture):
+        from docx.shared import Mm
+        from docxtpl import InlineImage
+
+        return InlineImage(document, io.BytesIO(value.png), width=Mm(value.width_mm))
+    if isinstance(value, dict):
+        return {key: _pictures(item, document) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_pictures(item, document) for item in value]
+    return value
 
 
 def _docx_lines(document: Any) -> list[str]:

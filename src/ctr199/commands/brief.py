@@ -103,6 +103,10 @@ def brief(
     filters = make_filters(programme, FilterSpec(agency=agency, group=group))
     request = BriefRequest(period=period, as_of=day, filters=filters, recommendations=tuple(items))
     data = weekly_brief(programme, request).model_dump(mode="json")
+    if fmt is not Format.md:
+        from ctr199.chart import with_chart  # draws with matplotlib: only the documents that show the chart
+
+        data = with_chart(data, fmt)
     if fmt is Format.docx and output is None:
         output = Path.cwd() / _default_name(period.slug, filters.agency)
     emit(chosen, data, output, force=force, what="báo cáo")

@@ -58,6 +58,8 @@ def changes(
     end: Bound | None = parse_bound(until) if until is not None else None
     if since is not None:
         start = parse_bound(since)
+        if end is None and as_of is not None:  # nothing committed after the day asked about
+            end = resolve_as_of(as_of)
     else:  # the week ending on --until (a day) or --as-of
         reference = end if isinstance(end, date) else resolve_as_of(as_of)
         start, end = reference - timedelta(days=WEEK_DAYS - 1), end or reference
