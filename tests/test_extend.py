@@ -440,3 +440,22 @@ def test_a_cached_load_judges_the_same(extended: Path) -> None:
         states.append(classify(record, date(2026, 7, 1)))
     assert states[0] == states[1]
     assert states[1].milestones[0].extension_text == SENTENCE
+
+
+def test_forms_show_the_deadline_in_force_and_say_it_was_extended(extended: Path, tmp_path: Path) -> None:
+    """An agency reports against the extended deadline; the form says what the original was."""
+    out = tmp_path / "phieu"
+    code, _, err = _invoke("forms", "-o", str(out), "--agency", "SXD", "-d", str(extended), "--as-of", "2026-07-01")
+    assert code == 0, err
+    sheet = load_workbook(out / "phieu-bao-cao-so-xay-dung.xlsx").worksheets[0]
+    rows = {row[0]: row for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)}
+    assert rows[37][3] == "Tháng 5/2026 — Thời hạn ban đầu: Tháng 5/2026; gia hạn đến Quý I/2027 theo " + REF + (
+        " (10/06/2026)"
+    )
+    assert rows[37][4].date() == date(2027, 3, 31)
+    before = tmp_path / "truoc"  # a form made before the extension was approved shows the original deadline
+    code, _, err = _invoke("forms", "-o", str(before), "--agency", "SXD", "-d", str(extended), "--as-of", "2026-06-01")
+    assert code == 0, err
+    sheet = load_workbook(before / "phieu-bao-cao-so-xay-dung.xlsx").worksheets[0]
+    rows = {row[0]: row for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)}
+    assert (rows[37][3], rows[37][4].date()) == ("Tháng 5/2026", date(2026, 5, 31))

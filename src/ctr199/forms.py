@@ -14,14 +14,15 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from ctr199.errors import UsageError
 from ctr199.models import Agency, ProgrammeFile, Status
 from ctr199.output import vn_date
-from ctr199.programme import Programme
-from ctr199.query import leads_of
+from ctr199.programme import Programme, TaskRecord
+from ctr199.query import MilestoneState, classify, leads_of
 from ctr199.text import ascii_slug, fold, neutralise, nfc
 
 FORM_TITLE = "PHIẾU BÁO CÁO TIẾN ĐỘ THỰC HIỆN"
@@ -110,21 +111,25 @@ def row_digest(cells: tuple[Any, ...]) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
-def open_rows(programme: Programme) -> dict[str, list[FormRow]]:
-    """The open rows of every named lead agency (by code), in task and milestone order."""
+def open_rows(programme: Programme, as_of: date | None = None) -> dict[str, list[FormRow]]:
+    """The open rows of every named lead agency (by code), in task and milestone order.
+
+    With `as_of`, a milestone extended by then shows its new due date, and its deadline cell says so
+    ("Tháng 5/2026 — Thời hạn ban đầu: …; gia hạn đến …"): the agency reports against the deadline in force.
+    """
     rows: dict[str, list[FormRow]] = {}
     for record in sorted(programme.tasks, key=lambda r: r.id):
         task = record.task
         if task.status is Status.DONE:
             continue
         done = {item.milestone for item in task.completed_milestones}
+        states = classify(record, as_of).milestones if as_of is not None else ()
         milestones = record.milestones
         if len(milestones) <= 1:
-            due = milestones[0].due if milestones else None
-            items = [FormRow(task.id, None, task.title, "", task.deadline, due)]
+            items = [_form_row(record, states, None, "")]
         else:
             items = [
-                FormRow(task.id, number, task.title, f"{number}. {m.label}", task.deadline, m.due)
+                _form_row(record, states, number, f"{number}. {m.label}")
                 for number, m in enumerate(milestones, start=1)
                 if number not in done
             ]
@@ -132,6 +137,17 @@ def open_rows(programme: Programme) -> dict[str, list[FormRow]]:
         for code in codes:
             rows.setdefault(code, []).extend(items)
     return rows
+
+
+def _form_row(record: TaskRecord, states: Sequence[MilestoneState], number: int | None, label: str) -> FormRow:
+    """One row: milestone `number` (None: the task's only milestone, or none), with the due date in force."""
+    task, index = record.task, (number or 1) - 1
+    due = record.milestones[index].due if record.milestones else None
+    deadline = task.deadline
+    if index < len(states) and states[index].extended:
+        due = states[index].due
+        deadline = f"{task.deadline} — {states[index].extension_text}"
+    return FormRow(task.id, number, task.title, label, deadline, due)
 
 
 def build_forms(
@@ -146,7 +162,7 @@ def build_forms(
     reply_by = reply_by or as_of + timedelta(days=info.reply_days)
     if reply_by < as_of:
         raise FormError(f"--reply-by {vn_date(reply_by)} trước ngày đối chiếu {vn_date(as_of)}")
-    rows = open_rows(programme)
+    rows = open_rows(programme, as_of)
     wanted = {agency.code for agency in agencies} if agencies is not None else set(rows)
     by_code = {agency.code: agency for agency in programme.registry.agencies}
     chosen = sorted((by_code[code] for code in wanted if code in rows), key=lambda agency: fold(agency.name))
