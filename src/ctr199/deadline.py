@@ -1046,6 +1046,19 @@ class _Parser:
                     if source is None:
                         source = next((p for p in later if p.year is not None and p.kind == part.kind), None)
                     year = source.year if source is not None else None
+                    if source is not None and source not in in_range:
+                        # "Tháng 12 và tháng 1/2027": December 2027 would come after the month it
+                        # borrowed its year from; the writer most likely meant another year.
+                        borrowed, lender = self.complete(part, year), self.complete(source)
+                        if borrowed.first > lender.last:
+                            written = self.source(part.start, part.end)
+                            lent = self.source(source.start, source.end)
+                            raise self.bad(
+                                f'"{written}" không ghi năm; theo năm {year} của "{lent}" thì lại sau mốc đó',
+                                part.start,
+                                part.end,
+                                f'"{written}/{year - 1}"',
+                            )
                 periods.append(self.complete(part, year))
             if len(periods) == 2:
                 first, second = periods
@@ -1465,6 +1478,7 @@ class _Parser:
     def part(self, a: int, b: int) -> list[_Anchor]:
         """part = {item}: the anchors of tokens [a, b); every other token is label text or refused."""
         anchors: list[_Anchor] = []
+        unattached: int | None = None  # a "trước"/"sau" left in the label text
         i = a
         saved_n = self.n
         self.n = b
@@ -1509,6 +1523,8 @@ class _Parser:
                         self.account(i, self.group_end(i), "citation")
                         i = self.group_end(i)
                         continue
+                    if unattached is None and self.unattached_relation(i):
+                        unattached = i
                     i += 1
                     continue
                 if tok.kind == "n":
@@ -1530,9 +1546,26 @@ class _Parser:
                         continue
                     raise self.number_error(i)
                 i += 1
+            if unattached is not None and any(due.due is not None for anchor in anchors for due in anchor.dues):
+                # "Trước Tết Nguyên đán 2027", "Trước kỳ họp HĐND cuối năm 2026": the deadline is
+                # relative to an event the text does not date; the period alone would be a later date.
+                word = self.source(unattached, unattached + 1)
+                raise self.bad(
+                    f'"{word}" gắn với một sự kiện không có ngày, không gắn với mốc nào; ghi rõ mốc',
+                    unattached,
+                    hint='"Trước 31/1/2027" hoặc "Quý I/2027"',
+                )
         finally:
             self.n = saved_n
         return anchors
+
+    def unattached_relation(self, i: int) -> bool:
+        """ "trước"/"sau" that read as before/after something but were not part of a due."""
+        meaning, _ = self.qualifier(i)
+        if meaning not in ("before", "after"):
+            return False
+        # "trước sau như một": an idiom, not a relation in time
+        return not (self.word(i + 1, "sau") or self.word(i - 1, "trước"))
 
     def account(self, start: int, end: int, kind: str) -> None:
         self.accounted.append((self.toks[start].start, self.toks[end - 1].end, kind))

@@ -1,0 +1,70 @@
+"""Deadline cells found to read wrong (a plausible wrong date, or labels that mislead): each is now read
+right or refused pointing at the word."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ctr199.deadline import DeadlineError, read_deadline
+
+
+def _refused_at(text: str) -> str:
+    with pytest.raises(DeadlineError) as caught:
+        read_deadline(text, year=2026)
+    return caught.value.word
+
+
+def test_a_yearless_month_borrowing_a_later_year_that_puts_it_after_the_lender_is_refused() -> None:
+    # "Tháng 12 và tháng 1/2027" was read as December 2027, after the January 2027 it borrowed its year from.
+    assert _refused_at("Tháng 12 và tháng 1/2027") == "Tháng 12"
+    assert _refused_at("Quý IV và Quý I/2027") == "Quý IV"
+
+
+def test_a_list_in_calendar_order_still_borrows_the_year() -> None:
+    dues = [r.milestone.due for r in read_deadline("Tháng 6 và tháng 12/2026")]
+    assert dues == [date(2026, 6, 30), date(2026, 12, 31)]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        # "before Tết 2027" is January/February 2027, was read 31/12/2027 with the "trước" lost.
+        ("Trước Tết Nguyên đán 2027", "Trước"),
+        # "before the year-end council session" was read as 31/12/2026.
+        ("Trước kỳ họp HĐND cuối năm 2026", "Trước"),
+        ("Sau Tết Nguyên đán 2027", "Sau"),
+    ],
+)
+def test_before_or_after_an_event_then_a_period_is_refused(text: str, word: str) -> None:
+    assert _refused_at(text) == word
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("Trước hết hoàn thành Quý II/2026", date(2026, 6, 30)),
+        ("Sau khi được phê duyệt, triển khai trong năm 2026", date(2026, 12, 31)),
+        ("trước sau như một, năm 2026", date(2026, 12, 31)),
+        ("Trình UBND thành phố trước ngày 15/10/2026", date(2026, 10, 15)),
+    ],
+)
+def test_before_and_after_in_ordinary_phrases_stay_label_text(text: str, due: date) -> None:
+    assert [r.milestone.due for r in read_deadline(text)] == [due]
+
+
+def test_labels_are_never_bare_brackets() -> None:
+    readings = read_deadline("Quý II/2026 (chậm nhất 15/6/2026)")
+    assert [r.milestone.due for r in readings] == [date(2026, 6, 30), date(2026, 6, 15)]
+    for reading in readings:
+        assert any(ch.isalnum() for ch in reading.milestone.label), reading.milestone.label
+        assert reading.milestone.label.count("(") == reading.milestone.label.count(")"), reading.milestone.label
+
+
+def test_words_after_and_belong_to_the_next_period() -> None:
+    # Was: "hoàn thành" due 31/03/2026 and "trước 30/6/2026" due 30/06/2026.
+    readings = read_deadline("Quý I/2026 và hoàn thành trước 30/6/2026")
+    labels = {r.milestone.due: r.milestone.label for r in readings}
+    assert labels[date(2026, 6, 30)] == "hoàn thành"
+    assert "hoàn thành" not in labels[date(2026, 3, 31)]
