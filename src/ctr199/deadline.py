@@ -1723,6 +1723,20 @@ def _clean(orig: str, key: str, start: int, end: int) -> str:
     return " ".join(orig[start:end].split())
 
 
+def _balanced(label: str) -> str:
+    """``label`` without a bracket left open or closed at its edges ("(", ") kết quả"); "" if no word is left."""
+    pairs = {"(": ")", "[": "]"}
+    previous = None
+    while label and label != previous:
+        previous = label
+        first, last = label[0], label[-1]
+        if first in pairs.values() or (first in pairs and label.count(first) > label.count(pairs[first])):
+            label = label[1:].strip()
+        elif last in pairs or any(last == close and label.count(close) > label.count(o) for o, close in pairs.items()):
+            label = label[:-1].strip()
+    return label if any(ch.isalnum() for ch in label) else ""
+
+
 def _labels(parser: _Parser, anchors: list[_Anchor], a: int, b: int) -> list[str]:
     """One label per anchor, from the words before or after it (as the regex parser did)."""
     toks = parser.toks
@@ -1735,7 +1749,9 @@ def _labels(parser: _Parser, anchors: list[_Anchor], a: int, b: int) -> list[str
     ends = [part_start] + [e for _, e in spans]
     whole = _light(orig[part_start:part_end])
     labels: list[str]
-    if _clean(orig, key, part_start, spans[0][0]):
+    # "Quý I/2026 và hoàn thành trước 30/6/2026": words after "và" name the next milestone.
+    forward = count > 1 and _compiled(r"[\s(),;:.-]*và(?!\w)").match(key, spans[0][1], spans[1][0]) is not None
+    if forward or _clean(orig, key, part_start, spans[0][0]):
         labels = []
         for index, anchor in enumerate(anchors):
             if anchor.ongoing_label:
@@ -1753,6 +1769,7 @@ def _labels(parser: _Parser, anchors: list[_Anchor], a: int, b: int) -> list[str
             else:
                 labels.append(_clean(orig, key, ends[index + 1], starts[index + 1]))
     for index, label in enumerate(labels):
+        label = labels[index] = _balanced(label)
         if not label:
             labels[index] = whole if count == 1 else " ".join(orig[spans[index][0] : spans[index][1]].split())
     return labels
