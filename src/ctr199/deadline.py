@@ -1550,10 +1550,11 @@ class _Parser:
                 # "Trước Tết Nguyên đán 2027", "Trước kỳ họp HĐND cuối năm 2026": the deadline is
                 # relative to an event the text does not date; the period alone would be a later date.
                 word = self.source(unattached, unattached + 1)
+                before = self.qualifier(unattached)[0] == "before"
                 raise self.bad(
                     f'"{word}" gắn với một sự kiện không có ngày, không gắn với mốc nào; ghi rõ mốc',
                     unattached,
-                    hint='"Trước 31/1/2027" hoặc "Quý I/2027"',
+                    hint='"Trước 31/1/2027" hoặc "Quý I/2027"' if before else '"Quý I/2027"',
                 )
         finally:
             self.n = saved_n
