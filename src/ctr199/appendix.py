@@ -591,7 +591,12 @@ class _Sections:
         section = self.section_of(row, filled)
         if section is None:
             shown = " | ".join(row.texts[i] for i in filled)[:80]
-            self.problem(row.where, f"không đọc được hàng: {shown}")
+            why = ""
+            if row.has_data():
+                # "1.1", "I.1", "-" or nothing in the STT cell of a row that has a task's cells
+                written = f'"{number_text[:20]}{"…" if len(number_text) > 20 else ""}"' if number_text else "trống"
+                why = f" — ô STT {written} không phải số thứ tự nhiệm vụ; đánh số nhiệm vụ 1, 2, … hoặc (1), (2), …"
+            self.problem(row.where, f"không đọc được hàng: {shown}{why}")
             return
         rank, value, key, title = section
         if rank == ARABIC and self.style == "1.":

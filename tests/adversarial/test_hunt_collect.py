@@ -9,12 +9,20 @@ from pathlib import Path
 import pytest
 
 from ..conftest import read_task, tree_digest
-from ..test_forms import SXD, collect, fill, line_of, sent  # noqa: F401  (the fixture)
+from ..test_forms import SENT, SXD, collect, fill, line_of, run
+
+
+@pytest.fixture
+def forms(shipped_copy: Path, tmp_path: Path) -> Path:
+    """Every agency's form, made on SENT from a copy of the shipped data."""
+    code, out = run("forms", "-o", tmp_path / "phieu", "--as-of", SENT, "--data", shipped_copy)
+    assert code == 0, out
+    return tmp_path / "phieu"
 
 
 @pytest.mark.parametrize("status", ["ĐÃ HOÀN THÀNH", "da hoan thanh", "Hoàn thành", " Đã hoàn thành "])
-def test_a_status_typed_another_way_is_read(sent: Path, shipped_copy: Path, status: str) -> None:  # noqa: F811
-    form = sent / SXD
+def test_a_status_typed_another_way_is_read(forms: Path, shipped_copy: Path, status: str) -> None:
+    form = forms / SXD
     line = line_of(form, 30)
     fill(form, {f"F{line}": status, f"G{line}": "20.11.2026"})
     code, out = collect(shipped_copy, form)
@@ -24,11 +32,11 @@ def test_a_status_typed_another_way_is_read(sent: Path, shipped_copy: Path, stat
 
 @pytest.mark.parametrize("typed", ["20/11/26", "2026/11/20", "11/20/2026"])
 def test_a_date_without_its_century_or_in_another_order_is_refused(
-    sent: Path,
+    forms: Path,
     shipped_copy: Path,
-    typed: str,  # noqa: F811
+    typed: str,
 ) -> None:
-    form = sent / SXD
+    form = forms / SXD
     line = line_of(form, 30)
     fill(form, {f"F{line}": "Đã hoàn thành", f"G{line}": typed})
     before = tree_digest(shipped_copy)
@@ -39,11 +47,11 @@ def test_a_date_without_its_century_or_in_another_order_is_refused(
 
 
 def test_two_forms_of_one_agency_that_disagree_are_refused(
-    sent: Path,
+    forms: Path,
     shipped_copy: Path,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
-    form = sent / SXD
+    form = forms / SXD
     line = line_of(form, 30)
     copy = tmp_path / "ban-sao.xlsx"
     shutil.copy(form, copy)
