@@ -1026,9 +1026,28 @@ class _Parser:
                     nxt = ([cont], cont.end)
             if nxt is None:
                 break
+            first = nxt[0][0]
+            if first.kind == "year" and self.toks[first.start].kind == "n" and last.kind != "year":
+                # "Quý II năm 2026 và 2027": the whole year 2027, or Quý II/2027 too?
+                shown = self.source(first.start, first.end)
+                raise self.bad(
+                    f'"{shown}" sau "{self.source(last.start, last.end)}" không rõ là cả năm {shown} '
+                    "hay cùng kỳ đó của năm ấy; ghi rõ",
+                    first.start,
+                    first.end,
+                    f'"năm {shown}" hoặc "{self.same_period(last, shown)}"',
+                )
             ranges.append(nxt[0])
             j = nxt[1]
         return ranges, j
+
+    def same_period(self, part: _Partial, year: str) -> str:
+        """``part`` written again for ``year``, as a hint: "Quý II/2027", "Tháng 6/2027"."""
+        if part.kind == "quarter" and part.number in _QUARTER_ROMAN:
+            return f"Quý {_QUARTER_ROMAN[part.number]}/{year}"
+        if part.kind == "month":
+            return f"Tháng {part.number}/{year}"
+        return f"{_KIND_NAMES.get(part.kind, 'kỳ').capitalize()} …/{year}"
 
     def resolve(self, ranges: list[list[_Partial]]) -> list[tuple[_Period, _Period | None, int, int]]:
         """Fill yearless items from the next item of the same kind (or a range's end); check ranges."""

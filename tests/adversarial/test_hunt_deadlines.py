@@ -68,3 +68,21 @@ def test_words_after_and_belong_to_the_next_period() -> None:
     labels = {r.milestone.due: r.milestone.label for r in readings}
     assert labels[date(2026, 6, 30)] == "hoàn thành"
     assert "hoàn thành" not in labels[date(2026, 3, 31)]
+
+
+@pytest.mark.parametrize("text", ["Quý II năm 2026 và 2027", "Tháng 6/2026, 2027", "Quý IV/2026, 2027 và 2028"])
+def test_a_bare_year_listed_after_a_shorter_period_is_refused(text: str) -> None:
+    # Was read as the whole year 2027 (31/12/2027) where "Quý II/2027" (30/06/2027) was likely meant.
+    assert _refused_at(text) == "2027"
+
+
+@pytest.mark.parametrize(
+    ("text", "dues"),
+    [
+        ("Tháng 12 năm 2026 và năm 2027", [date(2026, 12, 31), date(2027, 12, 31)]),
+        ("Năm 2026, 2027", [date(2026, 12, 31), date(2027, 12, 31)]),
+        ("Quý IV/2026 - 2027", [date(2027, 12, 31)]),
+    ],
+)
+def test_a_year_written_as_a_year_still_lists(text: str, dues: list[date]) -> None:
+    assert [r.milestone.due for r in read_deadline(text)] == dues
