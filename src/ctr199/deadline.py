@@ -17,7 +17,7 @@ The language, in EBNF over the tokens of `_tokens` (words, digit groups, single 
     ongoing     = ("thường xuyên" | "liên tục" | "hằng ngày" | "hằng tuần" | "định kỳ")
                   { "," ongoing } [ ("trong" | "suốt") due ] ;   (* the due is its scope, no date *)
     periodic    = ("hằng" | "hàng" | "định kỳ" ["hằng"] | "mỗi") ("năm" | "quý" | "tháng")
-                | "định kỳ" N "tháng" ;                 (* N divides 12; needs the programme's year *)
+                | "định kỳ" N "tháng" | N "tháng" ("/" | "một" | "1") "lần" ;  (* N divides 12; needs the year *)
     due         = { qualifier } list [ onwards ] ;
     qualifier   = "trong" | "vào" | "đến" | "tới" | "hết" | "khoảng" | "giai đoạn" | "cuối"
                 | "chậm nhất" | "muộn nhất" | "trễ nhất" | "là"
@@ -25,7 +25,9 @@ The language, in EBNF over the tokens of `_tokens` (words, digit groups, single 
                 | ("thượng" | "trung" | "hạ") "tuần"
                 | ("đầu" | "giữa") ;                    (* refused: names no day *)
     onwards     = "trở đi" | "trở về sau" | ["và"] ("các" | "những") "năm" ("tiếp theo" | "sau") ;
-    list        = range { ("," | "và" | "&") range } ;    (* a yearless item takes the next item's year *)
+    list        = range { ("," | "và" | "&") range } ;    (* a yearless item takes the next item's year, unless
+                                                           that puts it after that item; a bare year after a
+                                                           shorter period is refused *)
     range       = period [ ("-" | "đến" ["hết"] | "tới" ["hết"]) (period | number-of-the-same-kind) ] ;
     period      = day | week | month | quarter | half | year ;
     day         = ["ngày"] D "/" M "/" Y | D "." M "." Y | D "-" M "-" Y | Y "-" MM "-" DD
@@ -1332,6 +1334,18 @@ class _Parser:
             return 1, j + 1
         return None
 
+    def per_times(self, i: int) -> tuple[int, int] | None:
+        """(months per period, index after) for "6 tháng/lần", "3 tháng một lần" (= "định kỳ N tháng")."""
+        every = self.digits(i)
+        if every is None or not self.word(i + 1, "tháng"):
+            return None
+        j = i + 2
+        if self.punct(j, "/") or self.word(j, "một") or self.digits(j) == 1:
+            j += 1
+        else:
+            return None
+        return (every, j + 1) if self.word(j, "lần") and self.boundary(j + 1) else None
+
     def periodic_dues(self, every: int, start: int, end: int, written_year: int | None = None) -> list[_Due]:
         written = self.source(start, end)
         if every not in (1, 2, 3, 4, 6, 12):
@@ -1547,6 +1561,11 @@ class _Parser:
                     i += 1
                     continue
                 if tok.kind == "n":
+                    every = self.per_times(i)
+                    if every is not None:
+                        anchors.append(_Anchor(i, every[1], self.periodic_dues(every[0], i, every[1]), ongoing_label=False))
+                        i = every[1]
+                        continue
                     if self.glued(i) and i > a and self.toks[i - 1].kind == "w":
                         # digits glued to a word: "QH15", "Đợt2"; the run is a symbol or a label
                         end = max(self.group_end(i), i + 1)

@@ -86,3 +86,15 @@ def test_a_bare_year_listed_after_a_shorter_period_is_refused(text: str) -> None
 )
 def test_a_year_written_as_a_year_still_lists(text: str, dues: list[date]) -> None:
     assert [r.milestone.due for r in read_deadline(text)] == dues
+
+
+@pytest.mark.parametrize("text", ["6 tháng/lần", "6 tháng một lần", "06 tháng 1 lần", "Định kỳ 6 tháng"])
+def test_every_six_months_reads_like_dinh_ky(text: str) -> None:
+    # "6 tháng/lần" was refused as a duration; it says what "Định kỳ 6 tháng" says.
+    assert [r.milestone.due for r in read_deadline(text, year=2026)] == [date(2026, 6, 30), date(2026, 12, 31)]
+
+
+def test_every_n_months_still_needs_the_programme_year_and_a_divisor_of_twelve() -> None:
+    with pytest.raises(DeadlineError):
+        read_deadline("6 tháng/lần")
+    assert _refused_at("5 tháng/lần") != ""
