@@ -1563,7 +1563,8 @@ class _Parser:
                 if tok.kind == "n":
                     every = self.per_times(i)
                     if every is not None:
-                        anchors.append(_Anchor(i, every[1], self.periodic_dues(every[0], i, every[1]), ongoing_label=False))
+                        dues = self.periodic_dues(every[0], i, every[1])
+                        anchors.append(_Anchor(i, every[1], dues, ongoing_label=False))
                         i = every[1]
                         continue
                     if self.glued(i) and i > a and self.toks[i - 1].kind == "w":
