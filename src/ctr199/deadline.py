@@ -1067,7 +1067,7 @@ class _Parser:
                     if source is None:
                         source = next((p for p in later if p.year is not None and p.kind == part.kind), None)
                     year = source.year if source is not None else None
-                    if source is not None and source not in in_range:
+                    if source is not None and source.year is not None and source not in in_range:
                         # "Tháng 12 và tháng 1/2027": December 2027 would come after the month it
                         # borrowed its year from; the writer most likely meant another year.
                         borrowed, lender = self.complete(part, year), self.complete(source)
@@ -1078,7 +1078,7 @@ class _Parser:
                                 f'"{written}" không ghi năm; theo năm {year} của "{lent}" thì lại sau mốc đó',
                                 part.start,
                                 part.end,
-                                f'"{written}/{year - 1}"',
+                                f'"{written}/{source.year - 1}"',
                             )
                 periods.append(self.complete(part, year))
             if len(periods) == 2:
