@@ -612,6 +612,10 @@ class _Parser:
             raise self.bad(_year_range_reason(value), i, hint=f'"Năm 2026" (năm từ {MIN_YEAR} đến {MAX_YEAR})')
         return value
 
+    def is_quantity_noun(self, i: int) -> bool:
+        """A label word after a space at i: what a number before it counts ("1500 căn")."""
+        return i < self.n and not self.toks[i].glued and self.is_label_word(i) and not self.starts_marker(i)
+
     def spelled(self, i: int) -> tuple[int, int] | None:
         """A number spelled out ("ba", "mười hai") at i: (value, next index)."""
         if i >= self.n or self.toks[i].kind != "w" or self.toks[i].text not in _SPELLED:
@@ -844,6 +848,8 @@ class _Parser:
         """Periods that start with digits: dates, "6/2026", "2026-Q2", "2026", "6 tháng đầu năm"."""
         toks = self.toks
         first = toks[i].text
+        if len(first) == 4 and not MIN_YEAR <= int(first) <= MAX_YEAR and self.is_quantity_noun(i + 1):
+            return None  # "1500 căn": a quantity, not a year out of range
         if len(first) == 4:
             year = self.year_at(i)
             assert year is not None

@@ -98,3 +98,21 @@ def test_every_n_months_still_needs_the_programme_year_and_a_divisor_of_twelve()
     with pytest.raises(DeadlineError):
         read_deadline("6 tháng/lần")
     assert _refused_at("5 tháng/lần") != ""
+
+
+@pytest.mark.parametrize(
+    ("text", "dues"),
+    [
+        ("Năm 2026: 1500 căn", [date(2026, 12, 31)]),
+        ("Năm 2026: 2000 căn; năm 2027: 3000 căn", [date(2026, 12, 31), date(2027, 12, 31)]),
+    ],
+)
+def test_a_four_digit_quantity_outside_the_years_is_a_quantity(text: str, dues: list[date]) -> None:
+    # Was refused: "năm 3000 nằm ngoài khoảng 2000–2100".
+    assert [r.milestone.due for r in read_deadline(text)] == dues
+
+
+@pytest.mark.parametrize("text", ["Năm 3000", "Quý II/1999", "Tháng 6/2101", "1999"])
+def test_a_year_out_of_range_is_still_refused(text: str) -> None:
+    with pytest.raises(DeadlineError):
+        read_deadline(text)
