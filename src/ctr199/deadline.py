@@ -585,6 +585,8 @@ class _Parser:
             return self.year_sep(i + 1) is not None or self.digits(i + 1, size=(4, 4)) is not None
         if i > 0 and tok.plain == "nam" and self.toks[i - 1].text in _NAM_PLACES:
             return False
+        if tok.text == "ngay" and self.word(i + 1, "sau", "trong", "khi"):
+            return False  # "Ngay sau khi …": "immediately", not "ngày sáu" typed without accents
         if tok.plain in ("thang", "quy", "qui", "tuan", "ngay") and self.plain(i + 1, *_SPELLED_PLAIN):
             return True  # "thang muoi hai": a month spelled without accents is not read, and not skipped
         return tok.plain in _PERIOD_PLAIN and i + 1 < self.n and self.is_number_like(i + 1)

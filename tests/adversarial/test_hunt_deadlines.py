@@ -116,3 +116,11 @@ def test_a_four_digit_quantity_outside_the_years_is_a_quantity(text: str, dues: 
 def test_a_year_out_of_range_is_still_refused(text: str) -> None:
     with pytest.raises(DeadlineError):
         read_deadline(text)
+
+
+def test_ngay_sau_khi_is_label_text_not_an_unaccented_day() -> None:
+    # Was refused at "Ngay" (read as "ngày sáu" typed without accents).
+    readings = read_deadline("Ngay sau khi được phê duyệt, trong Quý II/2026")
+    assert [r.milestone.due for r in readings] == [date(2026, 6, 30)]
+    with pytest.raises(DeadlineError):
+        read_deadline("Ngay sau khi Nghị quyết được ban hành")  # no date at all
