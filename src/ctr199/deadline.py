@@ -9,7 +9,7 @@ digit group that is none of these is refused, pointing at it; nothing falls back
 The language, in EBNF over the tokens of `_tokens` (words, digit groups, single punctuation marks;
 "glued" = no space before). Words match without case, NFD/NFC or old/new tone placement.
 
-    cell        = part { (";" | NEWLINE) part } ;
+    cell        = part { (";" | NEWLINE) part } ;          (* not a NEWLINE that wraps a phrase: _continues *)
     part        = { item } ;                            (* labels, then anchors, in any order *)
     item        = refused | ongoing | periodic | due | citation | quantity | label-word ;
     refused     = "hoặc" next to a due | ("lùi" | "điều chỉnh" | "dời" | "chuyển" | "gia hạn")
@@ -1827,6 +1827,17 @@ def _labels(parser: _Parser, anchors: list[_Anchor], a: int, b: int) -> list[str
 # Entry points
 
 
+# A line ending in one of these, or the next starting with one, goes on: the break wraps a phrase
+# ("Quý I/2026 -⏎Quý II/2026", "Từ tháng 6/2026⏎đến tháng 12/2026"), it does not start a new part.
+# A line starting with "-" or "+" is a bullet: a new part ("Năm 2026⏎- Năm 2027" is two years, no range).
+_LINE_JOINERS = frozenset({"-", ",", "&", "/", "và", "đến", "tới", "từ", "hoặc"})
+_LINE_CONTINUERS = frozenset({",", "và", "đến", "tới", "hoặc"})
+
+
+def _continues(before: _Tok, after: _Tok) -> bool:
+    return before.text in _LINE_JOINERS or after.text in _LINE_CONTINUERS
+
+
 def _split_parts(toks: list[_Tok], key: str) -> list[tuple[int, int]]:
     """Token ranges of the parts: split at ";" and at line breaks."""
     parts: list[tuple[int, int]] = []
@@ -1837,7 +1848,7 @@ def _split_parts(toks: list[_Tok], key: str) -> list[tuple[int, int]]:
         if tok.kind == "p" and tok.text == ";":
             parts.append((start, index))
             start = index + 1
-        elif newline and index > start:
+        elif newline and index > start and not _continues(toks[index - 1], tok):
             parts.append((start, index))
             start = index
     parts.append((start, len(toks)))

@@ -124,3 +124,21 @@ def test_ngay_sau_khi_is_label_text_not_an_unaccented_day() -> None:
     assert [r.milestone.due for r in readings] == [date(2026, 6, 30)]
     with pytest.raises(DeadlineError):
         read_deadline("Ngay sau khi Nghị quyết được ban hành")  # no date at all
+
+
+@pytest.mark.parametrize(
+    ("text", "dues"),
+    [
+        # A cell wrapped with Alt+Enter inside a range was read as two milestones (an extra, earlier one).
+        ("Quý I/2026 -\nQuý II/2026", [date(2026, 6, 30)]),
+        ("Quý I/2026 –\n2027", [date(2027, 12, 31)]),
+        ("Từ tháng 6/2026\nđến tháng 12/2026", [date(2026, 12, 31)]),
+        ("Tháng 6 và\ntháng 12/2026", [date(2026, 6, 30), date(2026, 12, 31)]),
+        # A new line that starts with a bullet, or with a period, is a new part.
+        ("Năm 2026\n- Năm 2027", [date(2026, 12, 31), date(2027, 12, 31)]),
+        ("Tháng 6/2026\nTháng 12/2026", [date(2026, 6, 30), date(2026, 12, 31)]),
+        ("- Khởi công Quý I/2026\n- Hoàn thành năm 2028", [date(2026, 3, 31), date(2028, 12, 31)]),
+    ],
+)
+def test_a_line_break_inside_a_phrase_does_not_split_it(text: str, dues: list[date]) -> None:
+    assert [r.milestone.due for r in read_deadline(text)] == dues
