@@ -981,6 +981,30 @@ class _Parser:
         year, after = self.trailing_year(after)
         return _Partial(kind, value, year, i, after)
 
+    def refuse_dangling(self, i: int, last: _Partial) -> None:
+        """Refuse a bare month or quarter number after a dated one: "Quý III/2026, IV", "Quý IV/2026 - I".
+
+        Which year is it in? Left as label text it silently dropped a milestone.
+        """
+        if last.year is None or last.kind not in ("month", "quarter") or i >= self.n:
+            return
+        if self.toks[i].kind == "n" and len(self.toks[i].text) > 2:
+            return
+        try:
+            got = self.continuation(i, last.kind)
+        except _Bad:
+            return
+        if got is None or got.year is not None or not (got.end >= self.n or self.toks[got.end].kind == "p"):
+            return
+        written = self.source(i, got.end)
+        kind = "quý" if last.kind == "quarter" else "tháng"
+        raise self.bad(
+            f'"{written}" sau "{self.source(last.start, last.end)}" không ghi năm; ghi rõ {kind} của năm nào',
+            i,
+            got.end,
+            f'"{self.same_period(got, str(last.year if got.number > last.number else last.year + 1))}"',
+        )
+
     def range_sep(self, i: int) -> int | None:
         if self.punct(i, "-", "~"):
             return i + 1
@@ -1009,6 +1033,8 @@ class _Parser:
                     # "Tháng 11 - 2026": Nov 2026 or Nov–Dec 2026? Only "từ tháng 3 đến hết năm 2026" says.
                     written = self.source(first.start, first.end)
                     raise self.bad(f'"{written}" thiếu năm', first.start, first.end, f'"{written}/2026"')
+            if second is None:
+                self.refuse_dangling(j, first)
             if second is not None:
                 items.append(second)
                 k = self.range_sep(second.end)
@@ -1035,6 +1061,7 @@ class _Parser:
                 if cont is not None:
                     nxt = ([cont], cont.end)
             if nxt is None:
+                self.refuse_dangling(k, last)
                 break
             first = nxt[0][0]
             if first.kind == "year" and self.toks[first.start].kind == "n" and last.kind != "year":
@@ -1736,7 +1763,7 @@ _KIND_NAMES = {
 
 _EDGE_PUNCT = frozenset(" \t\r\n\u00a0-–—•*+.,;:·…")
 _EDGE_WORDS = (
-    r"(?:đến|tới|hết|trong|vào|trước|ngày|năm|từ|kể\s+từ|và|khoảng|thời\s+hạn|giai\s+đoạn"
+    r"(?:đến|tới|hết|trong|vào|trước|ngày|năm|từ|kể\s+từ|và|khoảng|thời\s+hạn|giai\s+đoạn(?!\s+(?:\d+|[ivx]+)(?!\w))"
     r"|sau\s+đó|đồng\s+thời|chậm\s+nhất|muộn\s+nhất|trễ\s+nhất)"
 )
 _LEAD_WORD = rf"{_EDGE_WORDS}(?!\w)"

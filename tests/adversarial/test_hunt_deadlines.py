@@ -142,3 +142,26 @@ def test_ngay_sau_khi_is_label_text_not_an_unaccented_day() -> None:
 )
 def test_a_line_break_inside_a_phrase_does_not_split_it(text: str, dues: list[date]) -> None:
     assert [r.milestone.due for r in read_deadline(text)] == dues
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        # "IV" was left as label text: the Quý IV milestone was silently dropped.
+        ("Quý III/2026, IV", "IV"),
+        # "I" was label text: due 31/12/2026 where Quý I of 2027 was likely meant.
+        ("Quý IV/2026 - I", "I"),
+        ("Tháng 12/2026 - 1", "1"),
+    ],
+)
+def test_a_bare_quarter_or_month_after_a_dated_one_is_refused(text: str, word: str) -> None:
+    assert _refused_at(text) == word
+
+
+def test_a_count_after_a_dated_quarter_stays_a_quantity() -> None:
+    assert [r.milestone.due for r in read_deadline("Quý III/2026, 5 xã")] == [date(2026, 9, 30)]
+
+
+def test_giai_doan_n_keeps_its_name_in_the_label() -> None:
+    readings = read_deadline("Giai đoạn 1: Quý II/2026; Giai đoạn 2: Quý IV/2026")
+    assert [r.milestone.label for r in readings] == ["Giai đoạn 1", "Giai đoạn 2"]
