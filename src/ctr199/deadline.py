@@ -1591,6 +1591,12 @@ class _Parser:
                         self.account(i, self.group_end(i), "citation")
                         i = self.group_end(i)
                         continue
+                    if self.plain(i, "am") and self.plain(i + 1, "lich"):
+                        # "Ngày 15 tháng 7 năm 2026 âm lịch" is late August: a lunar date read as a
+                        # solar one would be weeks early.
+                        raise self.bad(
+                            "ngày theo âm lịch; thời hạn phải ghi theo dương lịch", i, i + 2, '"ngày 27/8/2026"'
+                        )
                     if unattached is None and self.unattached_relation(i):
                         unattached = i
                     i += 1

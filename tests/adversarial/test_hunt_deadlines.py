@@ -165,3 +165,11 @@ def test_a_count_after_a_dated_quarter_stays_a_quantity() -> None:
 def test_giai_doan_n_keeps_its_name_in_the_label() -> None:
     readings = read_deadline("Giai đoạn 1: Quý II/2026; Giai đoạn 2: Quý IV/2026")
     assert [r.milestone.label for r in readings] == ["Giai đoạn 1", "Giai đoạn 2"]
+
+
+@pytest.mark.parametrize(
+    "text", ["Tháng 6/2026 (âm lịch)", "Ngày 15 tháng 7 năm 2026 âm lịch", "15/7/2026 Âm Lịch", "15/7/2026 am lich"]
+)
+def test_a_lunar_date_is_refused(text: str) -> None:
+    # Was read as the solar date: 15/7/2026 where the lunar 15/7 is 27/8/2026.
+    assert _refused_at(text).casefold() in ("âm lịch", "am lich")
