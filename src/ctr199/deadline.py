@@ -1626,6 +1626,7 @@ class _Parser:
                         continue
                     raise self.number_error(i)
                 i += 1
+            anchors = self.periodic_from_start(anchors)
             if unattached is not None and any(due.due is not None for anchor in anchors for due in anchor.dues):
                 # "Trước Tết Nguyên đán 2027", "Trước kỳ họp HĐND cuối năm 2026": the deadline is
                 # relative to an event the text does not date; the period alone would be a later date.
@@ -1639,6 +1640,34 @@ class _Parser:
         finally:
             self.n = saved_n
         return anchors
+
+    def periodic_from_start(self, anchors: list[_Anchor]) -> list[_Anchor]:
+        """Periodic milestones start where the part says the work starts: "Hằng quý, từ Quý II/2026" (or
+        "từ tháng 6 đến tháng 12/2026, hằng tháng") has no earlier milestone, overdue before the work began."""
+        starts = [
+            due.period.first
+            for anchor in anchors
+            for due in anchor.dues
+            if due.period is not None
+            and ((due.due is None and due.rule.startswith(("từ:", "sau:"))) or due.rule == "hết khoảng")
+        ]
+        if not starts:
+            return anchors
+        start = min(starts)
+        kept: list[_Anchor] = []
+        for anchor in anchors:
+            if any(due.rule.startswith("định kỳ") for due in anchor.dues):
+                dues = [due for due in anchor.dues if due.period is None or due.period.last >= start]
+                if not dues:
+                    raise self.bad(
+                        f'"{self.source(anchor.start, anchor.end)}": mọi kỳ đều trước mốc bắt đầu; ghi rõ các mốc',
+                        anchor.start,
+                        anchor.end,
+                        '"Quý II, III, IV/2026"',
+                    )
+                anchor = anchor._replace(dues=dues)
+            kept.append(anchor)
+        return kept
 
     def unattached_relation(self, i: int) -> bool:
         """ "trước"/"sau" that read as before/after something but were not part of a due."""

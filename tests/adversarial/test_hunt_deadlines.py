@@ -173,3 +173,27 @@ def test_giai_doan_n_keeps_its_name_in_the_label() -> None:
 def test_a_lunar_date_is_refused(text: str) -> None:
     # Was read as the solar date: 15/7/2026 where the lunar 15/7 is 27/8/2026.
     assert _refused_at(text).casefold() in ("âm lịch", "am lich")
+
+
+@pytest.mark.parametrize(
+    "text", ["Từ Quý II/2026 trở đi, hằng quý", "Hằng quý, bắt đầu từ Quý II/2026", "Hằng quý kể từ Quý II/2026"]
+)
+def test_periodic_milestones_start_where_the_work_starts(text: str) -> None:
+    # Was: a Quý I/2026 milestone too, overdue from 01/04/2026 for work that starts in Quý II.
+    dues = [r.milestone.due for r in read_deadline(text, year=2026) if r.milestone.due is not None]
+    assert dues == [date(2026, 6, 30), date(2026, 9, 30), date(2026, 12, 31)]
+
+
+def test_periodic_milestones_all_before_the_start_are_refused() -> None:
+    with pytest.raises(DeadlineError):
+        read_deadline("Hằng quý, từ năm 2027", year=2026)
+
+
+def test_periodic_milestones_within_a_range_start_with_it() -> None:
+    readings = read_deadline("Từ tháng 10 đến tháng 12/2026, hằng tháng", year=2026)
+    assert [r.milestone.due for r in readings] == [
+        date(2026, 12, 31),
+        date(2026, 10, 31),
+        date(2026, 11, 30),
+        date(2026, 12, 31),
+    ]
