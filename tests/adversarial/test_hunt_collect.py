@@ -61,3 +61,20 @@ def test_two_forms_of_one_agency_that_disagree_are_refused(
     code, out = collect(shipped_copy, form, copy)
     assert code == 1, out
     assert tree_digest(shipped_copy) == before
+
+
+def test_the_extension_request_column_is_text_so_a_month_stays_a_month(forms: Path, shipped_copy: Path) -> None:
+    # With a date format, Excel stores "6/2027" typed there as the date 01/06/2027: a request "to June
+    # 2027" was recorded as due 01/06/2027. As text it stays what was typed and reads as 30/06/2027.
+    from openpyxl import load_workbook
+
+    from ctr199.forms import HEADINGS, SHEET
+
+    form = forms / SXD
+    line = line_of(form, 32)
+    column = HEADINGS.index("Đề nghị gia hạn đến") + 1
+    assert load_workbook(form)[SHEET].cell(row=line, column=column).number_format == "@"
+    fill(form, {f"F{line}": "Đang thực hiện", f"K{line}": "6/2027", f"L{line}": "Chờ thẩm định"})
+    code, out = collect(shipped_copy, form)
+    assert code == 0, out
+    assert read_task(shipped_copy, 32).requests[0].requested_to == "6/2027"
