@@ -591,7 +591,12 @@ class _Sections:
         section = self.section_of(row, filled)
         if section is None:
             shown = " | ".join(row.texts[i] for i in filled)[:80]
-            self.problem(row.where, f"không đọc được hàng: {shown}")
+            why = ""
+            if row.has_data():
+                # "1.1", "I.1", "-" or nothing in the STT cell of a row that has a task's cells
+                written = f'"{number_text[:20]}{"…" if len(number_text) > 20 else ""}"' if number_text else "trống"
+                why = f" — ô STT {written} không phải số thứ tự nhiệm vụ; đánh số nhiệm vụ 1, 2, … hoặc (1), (2), …"
+            self.problem(row.where, f"không đọc được hàng: {shown}{why}")
             return
         rank, value, key, title = section
         if rank == ARABIC and self.style == "1.":
@@ -899,10 +904,12 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[str, list[str]]]:
             above: dict[int, str] = {}
             for row_number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 cells = [html.escape(_xlsx_text(value), quote=False) for value in values]
-                for column, (first, last) in down.items():
-                    if first < row_number <= last and column < len(cells) and not cells[column]:
+                for column, first, last in down:
+                    if first < row_number <= last and (column >= len(cells) or not cells[column]):
+                        # a row's empty cells at its end are not stored: the merged cell may lie beyond
+                        cells.extend([""] * (column + 1 - len(cells)))
                         cells[column] = above.get(column, "")
-                for column, (first, _) in down.items():
+                for column, first, _ in down:
                     if first == row_number and column < len(cells):
                         above[column] = cells[column]
                 yield f"trang {sheet.title}, hàng {row_number}", cells
@@ -913,8 +920,9 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[str, list[str]]]:
         workbook.close()
 
 
-def _merged_down(path: Path, sheet_path: str) -> dict[int, tuple[int, int]]:
-    """Cells merged down several rows in one column: column → (first row, last row), 1-based rows.
+def _merged_down(path: Path, sheet_path: str) -> list[tuple[int, int, int]]:
+    """Cells merged down several rows: (column, first row, last row), 0-based column, 1-based rows;
+    a column may have several (its header, then a deadline shared by two tasks).
 
     Read-only openpyxl does not give merged ranges; they are at the end of the sheet's XML.
     """
@@ -923,7 +931,7 @@ def _merged_down(path: Path, sheet_path: str) -> dict[int, tuple[int, int]]:
 
     from openpyxl.utils.cell import range_boundaries
 
-    found: dict[int, tuple[int, int]] = {}
+    found: list[tuple[int, int, int]] = []
     if not sheet_path:
         return found
     try:
@@ -932,10 +940,10 @@ def _merged_down(path: Path, sheet_path: str) -> dict[int, tuple[int, int]]:
                 if element.tag.endswith("}mergeCell"):
                     min_col, min_row, _, max_row = range_boundaries(element.get("ref", ""))
                     if max_row > min_row:
-                        found.setdefault(min_col - 1, (min_row, max_row))
+                        found.append((min_col - 1, min_row, max_row))
                 element.clear()
     except (KeyError, zipfile.BadZipFile, SyntaxError, ValueError, TypeError):
-        return {}
+        return []
     return found
 
 

@@ -9,7 +9,7 @@ digit group that is none of these is refused, pointing at it; nothing falls back
 The language, in EBNF over the tokens of `_tokens` (words, digit groups, single punctuation marks;
 "glued" = no space before). Words match without case, NFD/NFC or old/new tone placement.
 
-    cell        = part { (";" | NEWLINE) part } ;
+    cell        = part { (";" | NEWLINE) part } ;          (* not a NEWLINE that wraps a phrase: _continues *)
     part        = { item } ;                            (* labels, then anchors, in any order *)
     item        = refused | ongoing | periodic | due | citation | quantity | label-word ;
     refused     = "hoặc" next to a due | ("lùi" | "điều chỉnh" | "dời" | "chuyển" | "gia hạn")
@@ -17,7 +17,7 @@ The language, in EBNF over the tokens of `_tokens` (words, digit groups, single 
     ongoing     = ("thường xuyên" | "liên tục" | "hằng ngày" | "hằng tuần" | "định kỳ")
                   { "," ongoing } [ ("trong" | "suốt") due ] ;   (* the due is its scope, no date *)
     periodic    = ("hằng" | "hàng" | "định kỳ" ["hằng"] | "mỗi") ("năm" | "quý" | "tháng")
-                | "định kỳ" N "tháng" ;                 (* N divides 12; needs the programme's year *)
+                | "định kỳ" N "tháng" | N "tháng" ("/" | "một" | "1") "lần" ;  (* N divides 12; needs the year *)
     due         = { qualifier } list [ onwards ] ;
     qualifier   = "trong" | "vào" | "đến" | "tới" | "hết" | "khoảng" | "giai đoạn" | "cuối"
                 | "chậm nhất" | "muộn nhất" | "trễ nhất" | "là"
@@ -25,7 +25,9 @@ The language, in EBNF over the tokens of `_tokens` (words, digit groups, single 
                 | ("thượng" | "trung" | "hạ") "tuần"
                 | ("đầu" | "giữa") ;                    (* refused: names no day *)
     onwards     = "trở đi" | "trở về sau" | ["và"] ("các" | "những") "năm" ("tiếp theo" | "sau") ;
-    list        = range { ("," | "và" | "&") range } ;    (* a yearless item takes the next item's year *)
+    list        = range { ("," | "và" | "&") range } ;    (* a yearless item takes the next item's year, unless
+                                                           that puts it after that item; a bare year after a
+                                                           shorter period is refused *)
     range       = period [ ("-" | "đến" ["hết"] | "tới" ["hết"]) (period | number-of-the-same-kind) ] ;
     period      = day | week | month | quarter | half | year ;
     day         = ["ngày"] D "/" M "/" Y | D "." M "." Y | D "-" M "-" Y | Y "-" MM "-" DD
@@ -583,6 +585,8 @@ class _Parser:
             return self.year_sep(i + 1) is not None or self.digits(i + 1, size=(4, 4)) is not None
         if i > 0 and tok.plain == "nam" and self.toks[i - 1].text in _NAM_PLACES:
             return False
+        if tok.text == "ngay" and self.word(i + 1, "sau", "trong", "khi"):
+            return False  # "Ngay sau khi …": "immediately", not "ngày sáu" typed without accents
         if tok.plain in ("thang", "quy", "qui", "tuan", "ngay") and self.plain(i + 1, *_SPELLED_PLAIN):
             return True  # "thang muoi hai": a month spelled without accents is not read, and not skipped
         return tok.plain in _PERIOD_PLAIN and i + 1 < self.n and self.is_number_like(i + 1)
@@ -609,6 +613,10 @@ class _Parser:
         if not MIN_YEAR <= value <= MAX_YEAR:
             raise self.bad(_year_range_reason(value), i, hint=f'"Năm 2026" (năm từ {MIN_YEAR} đến {MAX_YEAR})')
         return value
+
+    def is_quantity_noun(self, i: int) -> bool:
+        """A label word after a space at i: what a number before it counts ("1500 căn")."""
+        return i < self.n and not self.toks[i].glued and self.is_label_word(i) and not self.starts_marker(i)
 
     def spelled(self, i: int) -> tuple[int, int] | None:
         """A number spelled out ("ba", "mười hai") at i: (value, next index)."""
@@ -842,6 +850,8 @@ class _Parser:
         """Periods that start with digits: dates, "6/2026", "2026-Q2", "2026", "6 tháng đầu năm"."""
         toks = self.toks
         first = toks[i].text
+        if len(first) == 4 and not MIN_YEAR <= int(first) <= MAX_YEAR and self.is_quantity_noun(i + 1):
+            return None  # "1500 căn": a quantity, not a year out of range
         if len(first) == 4:
             year = self.year_at(i)
             assert year is not None
@@ -971,6 +981,30 @@ class _Parser:
         year, after = self.trailing_year(after)
         return _Partial(kind, value, year, i, after)
 
+    def refuse_dangling(self, i: int, last: _Partial) -> None:
+        """Refuse a bare month or quarter number after a dated one: "Quý III/2026, IV", "Quý IV/2026 - I".
+
+        Which year is it in? Left as label text it silently dropped a milestone.
+        """
+        if last.year is None or last.kind not in ("month", "quarter") or i >= self.n:
+            return
+        if self.toks[i].kind == "n" and len(self.toks[i].text) > 2:
+            return
+        try:
+            got = self.continuation(i, last.kind)
+        except _Bad:
+            return
+        if got is None or got.year is not None or not (got.end >= self.n or self.toks[got.end].kind == "p"):
+            return
+        written = self.source(i, got.end)
+        kind = "quý" if last.kind == "quarter" else "tháng"
+        raise self.bad(
+            f'"{written}" sau "{self.source(last.start, last.end)}" không ghi năm; ghi rõ {kind} của năm nào',
+            i,
+            got.end,
+            f'"{self.same_period(got, str(last.year if got.number > last.number else last.year + 1))}"',
+        )
+
     def range_sep(self, i: int) -> int | None:
         if self.punct(i, "-", "~"):
             return i + 1
@@ -999,6 +1033,8 @@ class _Parser:
                     # "Tháng 11 - 2026": Nov 2026 or Nov–Dec 2026? Only "từ tháng 3 đến hết năm 2026" says.
                     written = self.source(first.start, first.end)
                     raise self.bad(f'"{written}" thiếu năm', first.start, first.end, f'"{written}/2026"')
+            if second is None:
+                self.refuse_dangling(j, first)
             if second is not None:
                 items.append(second)
                 k = self.range_sep(second.end)
@@ -1025,10 +1061,30 @@ class _Parser:
                 if cont is not None:
                     nxt = ([cont], cont.end)
             if nxt is None:
+                self.refuse_dangling(k, last)
                 break
+            first = nxt[0][0]
+            if first.kind == "year" and self.toks[first.start].kind == "n" and last.kind != "year":
+                # "Quý II năm 2026 và 2027": the whole year 2027, or Quý II/2027 too?
+                shown = self.source(first.start, first.end)
+                raise self.bad(
+                    f'"{shown}" sau "{self.source(last.start, last.end)}" không rõ là cả năm {shown} '
+                    "hay cùng kỳ đó của năm ấy; ghi rõ",
+                    first.start,
+                    first.end,
+                    f'"năm {shown}" hoặc "{self.same_period(last, shown)}"',
+                )
             ranges.append(nxt[0])
             j = nxt[1]
         return ranges, j
+
+    def same_period(self, part: _Partial, year: str) -> str:
+        """``part`` written again for ``year``, as a hint: "Quý II/2027", "Tháng 6/2027"."""
+        if part.kind == "quarter" and part.number in _QUARTER_ROMAN:
+            return f"Quý {_QUARTER_ROMAN[part.number]}/{year}"
+        if part.kind == "month":
+            return f"Tháng {part.number}/{year}"
+        return f"{_KIND_NAMES.get(part.kind, 'kỳ').capitalize()} …/{year}"
 
     def resolve(self, ranges: list[list[_Partial]]) -> list[tuple[_Period, _Period | None, int, int]]:
         """Fill yearless items from the next item of the same kind (or a range's end); check ranges."""
@@ -1046,6 +1102,19 @@ class _Parser:
                     if source is None:
                         source = next((p for p in later if p.year is not None and p.kind == part.kind), None)
                     year = source.year if source is not None else None
+                    if source is not None and source.year is not None and source not in in_range:
+                        # "Tháng 12 và tháng 1/2027": December 2027 would come after the month it
+                        # borrowed its year from; the writer most likely meant another year.
+                        borrowed, lender = self.complete(part, year), self.complete(source)
+                        if borrowed.first > lender.last:
+                            written = self.source(part.start, part.end)
+                            lent = self.source(source.start, source.end)
+                            raise self.bad(
+                                f'"{written}" không ghi năm; theo năm {year} của "{lent}" thì lại sau mốc đó',
+                                part.start,
+                                part.end,
+                                f'"{written}/{source.year - 1}"',
+                            )
                 periods.append(self.complete(part, year))
             if len(periods) == 2:
                 first, second = periods
@@ -1300,6 +1369,18 @@ class _Parser:
             return 1, j + 1
         return None
 
+    def per_times(self, i: int) -> tuple[int, int] | None:
+        """(months per period, index after) for "6 tháng/lần", "3 tháng một lần" (= "định kỳ N tháng")."""
+        every = self.digits(i)
+        if every is None or not self.word(i + 1, "tháng"):
+            return None
+        j = i + 2
+        if self.punct(j, "/") or self.word(j, "một") or self.digits(j) == 1:
+            j += 1
+        else:
+            return None
+        return (every, j + 1) if self.word(j, "lần") and self.boundary(j + 1) else None
+
     def periodic_dues(self, every: int, start: int, end: int, written_year: int | None = None) -> list[_Due]:
         written = self.source(start, end)
         if every not in (1, 2, 3, 4, 6, 12):
@@ -1465,6 +1546,7 @@ class _Parser:
     def part(self, a: int, b: int) -> list[_Anchor]:
         """part = {item}: the anchors of tokens [a, b); every other token is label text or refused."""
         anchors: list[_Anchor] = []
+        unattached: int | None = None  # a "trước"/"sau" left in the label text
         i = a
         saved_n = self.n
         self.n = b
@@ -1509,9 +1591,23 @@ class _Parser:
                         self.account(i, self.group_end(i), "citation")
                         i = self.group_end(i)
                         continue
+                    if self.plain(i, "am") and self.plain(i + 1, "lich"):
+                        # "Ngày 15 tháng 7 năm 2026 âm lịch" is late August: a lunar date read as a
+                        # solar one would be weeks early.
+                        raise self.bad(
+                            "ngày theo âm lịch; thời hạn phải ghi theo dương lịch", i, i + 2, '"ngày 27/8/2026"'
+                        )
+                    if unattached is None and self.unattached_relation(i):
+                        unattached = i
                     i += 1
                     continue
                 if tok.kind == "n":
+                    every = self.per_times(i)
+                    if every is not None:
+                        dues = self.periodic_dues(every[0], i, every[1])
+                        anchors.append(_Anchor(i, every[1], dues, ongoing_label=False))
+                        i = every[1]
+                        continue
                     if self.glued(i) and i > a and self.toks[i - 1].kind == "w":
                         # digits glued to a word: "QH15", "Đợt2"; the run is a symbol or a label
                         end = max(self.group_end(i), i + 1)
@@ -1530,9 +1626,56 @@ class _Parser:
                         continue
                     raise self.number_error(i)
                 i += 1
+            anchors = self.periodic_from_start(anchors)
+            if unattached is not None and any(due.due is not None for anchor in anchors for due in anchor.dues):
+                # "Trước Tết Nguyên đán 2027", "Trước kỳ họp HĐND cuối năm 2026": the deadline is
+                # relative to an event the text does not date; the period alone would be a later date.
+                word = self.source(unattached, unattached + 1)
+                before = self.qualifier(unattached)[0] == "before"
+                raise self.bad(
+                    f'"{word}" gắn với một sự kiện không có ngày, không gắn với mốc nào; ghi rõ mốc',
+                    unattached,
+                    hint='"Trước 31/1/2027" hoặc "Quý I/2027"' if before else '"Quý I/2027"',
+                )
         finally:
             self.n = saved_n
         return anchors
+
+    def periodic_from_start(self, anchors: list[_Anchor]) -> list[_Anchor]:
+        """Periodic milestones start where the part says the work starts: "Hằng quý, từ Quý II/2026" (or
+        "từ tháng 6 đến tháng 12/2026, hằng tháng") has no earlier milestone, overdue before the work began."""
+        starts = [
+            due.period.first
+            for anchor in anchors
+            for due in anchor.dues
+            if due.period is not None
+            and ((due.due is None and due.rule.startswith(("từ:", "sau:"))) or due.rule == "hết khoảng")
+        ]
+        if not starts:
+            return anchors
+        start = min(starts)
+        kept: list[_Anchor] = []
+        for anchor in anchors:
+            if any(due.rule.startswith("định kỳ") for due in anchor.dues):
+                dues = [due for due in anchor.dues if due.period is None or due.period.last >= start]
+                if not dues:
+                    raise self.bad(
+                        f'"{self.source(anchor.start, anchor.end)}": mọi kỳ đều trước mốc bắt đầu; ghi rõ các mốc',
+                        anchor.start,
+                        anchor.end,
+                        '"Quý II, III, IV/2026"',
+                    )
+                anchor = anchor._replace(dues=dues)
+            kept.append(anchor)
+        return kept
+
+    def unattached_relation(self, i: int) -> bool:
+        """ "trước"/"sau" that read as before/after something but were not part of a due."""
+        meaning, _ = self.qualifier(i)
+        if meaning not in ("before", "after"):
+            return False
+        # "trước sau như một": an idiom, not a relation in time
+        return not (self.word(i + 1, "sau") or self.word(i - 1, "trước"))
 
     def account(self, start: int, end: int, kind: str) -> None:
         self.accounted.append((self.toks[start].start, self.toks[end - 1].end, kind))
@@ -1655,7 +1798,7 @@ _KIND_NAMES = {
 
 _EDGE_PUNCT = frozenset(" \t\r\n\u00a0-–—•*+.,;:·…")
 _EDGE_WORDS = (
-    r"(?:đến|tới|hết|trong|vào|trước|ngày|năm|từ|kể\s+từ|và|khoảng|thời\s+hạn|giai\s+đoạn"
+    r"(?:đến|tới|hết|trong|vào|trước|ngày|năm|từ|kể\s+từ|và|khoảng|thời\s+hạn|giai\s+đoạn(?!\s+(?:\d+|[ivx]+)(?!\w))"
     r"|sau\s+đó|đồng\s+thời|chậm\s+nhất|muộn\s+nhất|trễ\s+nhất)"
 )
 _LEAD_WORD = rf"{_EDGE_WORDS}(?!\w)"
@@ -1690,6 +1833,20 @@ def _clean(orig: str, key: str, start: int, end: int) -> str:
     return " ".join(orig[start:end].split())
 
 
+def _balanced(label: str) -> str:
+    """``label`` without a bracket left open or closed at its edges ("(", ") kết quả"); "" if no word is left."""
+    pairs = {"(": ")", "[": "]"}
+    previous = None
+    while label and label != previous:
+        previous = label
+        first, last = label[0], label[-1]
+        if first in pairs.values() or (first in pairs and label.count(first) > label.count(pairs[first])):
+            label = label[1:].strip()
+        elif last in pairs or any(last == close and label.count(close) > label.count(o) for o, close in pairs.items()):
+            label = label[:-1].strip()
+    return label if any(ch.isalnum() for ch in label) else ""
+
+
 def _labels(parser: _Parser, anchors: list[_Anchor], a: int, b: int) -> list[str]:
     """One label per anchor, from the words before or after it (as the regex parser did)."""
     toks = parser.toks
@@ -1702,7 +1859,9 @@ def _labels(parser: _Parser, anchors: list[_Anchor], a: int, b: int) -> list[str
     ends = [part_start] + [e for _, e in spans]
     whole = _light(orig[part_start:part_end])
     labels: list[str]
-    if _clean(orig, key, part_start, spans[0][0]):
+    # "Quý I/2026 và hoàn thành trước 30/6/2026": words after "và" name the next milestone.
+    forward = count > 1 and _compiled(r"[\s(),;:.-]*và(?!\w)").match(key, spans[0][1], spans[1][0]) is not None
+    if forward or _clean(orig, key, part_start, spans[0][0]):
         labels = []
         for index, anchor in enumerate(anchors):
             if anchor.ongoing_label:
@@ -1720,6 +1879,7 @@ def _labels(parser: _Parser, anchors: list[_Anchor], a: int, b: int) -> list[str
             else:
                 labels.append(_clean(orig, key, ends[index + 1], starts[index + 1]))
     for index, label in enumerate(labels):
+        label = labels[index] = _balanced(label)
         if not label:
             labels[index] = whole if count == 1 else " ".join(orig[spans[index][0] : spans[index][1]].split())
     return labels
@@ -1727,6 +1887,17 @@ def _labels(parser: _Parser, anchors: list[_Anchor], a: int, b: int) -> list[str
 
 # ---------------------------------------------------------------------------
 # Entry points
+
+
+# A line ending in one of these, or the next starting with one, goes on: the break wraps a phrase
+# ("Quý I/2026 -⏎Quý II/2026", "Từ tháng 6/2026⏎đến tháng 12/2026"), it does not start a new part.
+# A line starting with "-" or "+" is a bullet: a new part ("Năm 2026⏎- Năm 2027" is two years, no range).
+_LINE_JOINERS = frozenset({"-", ",", "&", "/", "và", "đến", "tới", "từ", "hoặc"})
+_LINE_CONTINUERS = frozenset({",", "và", "đến", "tới", "hoặc"})
+
+
+def _continues(before: _Tok, after: _Tok) -> bool:
+    return before.text in _LINE_JOINERS or after.text in _LINE_CONTINUERS
 
 
 def _split_parts(toks: list[_Tok], key: str) -> list[tuple[int, int]]:
@@ -1739,7 +1910,7 @@ def _split_parts(toks: list[_Tok], key: str) -> list[tuple[int, int]]:
         if tok.kind == "p" and tok.text == ";":
             parts.append((start, index))
             start = index + 1
-        elif newline and index > start:
+        elif newline and index > start and not _continues(toks[index - 1], tok):
             parts.append((start, index))
             start = index
     parts.append((start, len(toks)))

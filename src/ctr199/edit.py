@@ -24,7 +24,7 @@ from ctr199.deadline import DeadlineError, parse_deadline
 from ctr199.errors import EXIT_FINDINGS, EXIT_USAGE, Ctr199Error, DataError
 from ctr199.fmt import yaml_string
 from ctr199.loading import edit_context
-from ctr199.models import TASK_KEY_ORDER, Milestone, Status, Task
+from ctr199.models import TASK_KEY_ORDER, Agency, Milestone, Status, Task
 from ctr199.programme import Programme, milestones_of
 from ctr199.report import Report, display_path
 from ctr199.store import (
@@ -619,6 +619,9 @@ def _agency_name(registry: Registry, text: str, option: str) -> str:
     of several names is refused with the candidates, never completed by a guess.
     """
     text = text.strip()
+    coded = _by_code(registry, text)
+    if coded is not None:
+        return coded.name
     if not registry.agencies or registry.find_spelled(text) is not None:
         return text
     exact = registry.find(text)
@@ -633,9 +636,18 @@ def _agency_name(registry: Registry, text: str, option: str) -> str:
     )
 
 
+def _by_code(registry: Registry, text: str) -> Agency | None:
+    """The agency whose code `text` is, in any case ("SXD", "sxd"): a code is stored as the agency's name."""
+    wanted = text.casefold()
+    return next((agency for agency in registry.agencies if agency.code.casefold() == wanted), None)
+
+
 def _partner_name(registry: Registry, text: str) -> str:
     """A partner cell: a registry name as the registry spells it, free text as typed, never a completed prefix."""
     text = text.strip()
+    coded = _by_code(registry, text)
+    if coded is not None:
+        return coded.name
     if not registry.agencies or registry.find_spelled(text) is not None:
         return text
     exact = registry.find(text)

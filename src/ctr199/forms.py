@@ -259,8 +259,11 @@ def _rows(sheet: Any, form: Form) -> None:
             cell.protection = unlocked
             cell.alignment = top
             cell.border = border
-            if HEADINGS[number - 1] in ("Ngày hoàn thành", "Đề nghị gia hạn đến"):
+            if HEADINGS[number - 1] == "Ngày hoàn thành":
                 cell.number_format = "DD/MM/YYYY"
+            elif HEADINGS[number - 1] == "Đề nghị gia hạn đến":
+                # Text: a date format made Excel turn "6/2027" (June) into the date 01/06/2027.
+                cell.number_format = "@"
         sheet.row_dimensions[line].height = _row_height(row.appendix_cells())
     last = first + max(len(form.rows), 1) - 1
     status = DataValidation(
