@@ -240,8 +240,8 @@ def test_html_brief_prints_on_a4_with_a_page_per_section(tmp_path: Path) -> None
     code, output = run("brief", "-d", brief_data(tmp_path), *W48, "-o", page)
     assert code == 0, output
     pdf = chromium_pdf(page, tmp_path)
-    # Six sections, each from II on starting a page.
-    check_pages(pdf, 6, 12)
+    # The change-and-trend block with its chart, then six sections, each from II on starting a page.
+    check_pages(pdf, 6, 16)
     check_fonts(pdf)
     assert cut_words(pdf, parse_html(page.read_text("utf-8")).visible_text()) == []
     # No table wider than the page (a column squeezed by unbreakable cells pushes the others out):

@@ -163,8 +163,9 @@ def _is_symbol(token: str) -> bool:
 
 def nobreak(value: Any) -> Any:
     """Text whose document symbols keep together: each hyphen inside one becomes U+2011 (for Markdown
-    and HTML). Other values and text without a symbol are returned unchanged."""
-    if not isinstance(value, str) or "-" not in value or "/" not in value:
+    and HTML). Other values, text without a symbol and markup a template marked safe (an inline SVG
+    chart, whose ids and path data hold hyphens) are returned unchanged."""
+    if not isinstance(value, str) or "-" not in value or "/" not in value or hasattr(value, "__html__"):
         return value
     return _SYMBOL.sub(lambda m: m[0].replace("-", NB_HYPHEN) if _is_symbol(m[0]) else m[0], value)
 
