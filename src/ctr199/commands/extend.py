@@ -7,11 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ctr199.cli import (
-    EXIT_FINDINGS,
-    EXIT_USAGE,
     AsOfOption,
     DataOption,
-    fail,
     option_date,
     resolve_as_of,
     resolve_data_dir,
@@ -74,31 +71,17 @@ def extend(
     as_of: AsOfOption = None,
     dry_run: DryRunOption = False,
 ) -> None:
-    from ctr199.edit import EditRefused, ExtensionRequest, extend_task
+    from ctr199.commands.update import file_diff
+    from ctr199.edit import ExtensionRequest, extend_task
 
     root = resolve_data_dir(data)
     reference = resolve_as_of(as_of)
     request = ExtensionRequest(task_id, to, option_date("--date", on) or reference, ref, milestone, note)
-    try:
-        result = extend_task(root, request, as_of=reference, write=not dry_run)
-    except EditRefused as exc:
-        fail(exc.message, EXIT_USAGE if exc.usage else EXIT_FINDINGS)
+    result = extend_task(root, request, as_of=reference, write=not dry_run)  # EditRefused: exit 1 or 2
     if dry_run:
-        typer.echo(_diff(result), nl=False)
+        typer.echo(file_diff(result.path, result.before, result.after), nl=False)
         typer.echo("(--dry-run: chưa ghi tệp)")
     typer.echo(summary(result))
-
-
-def _diff(result: ExtendResult) -> str:
-    import difflib
-
-    from ctr199.report import display_path
-
-    name = display_path(result.path)
-    lines = difflib.unified_diff(
-        result.before.splitlines(keepends=True), result.after.splitlines(keepends=True), name, name
-    )
-    return "".join(lines)
 
 
 def summary(result: ExtendResult) -> str:

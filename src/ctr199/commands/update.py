@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ctr199.cli import (
-    EXIT_FINDINGS,
-    EXIT_USAGE,
     AsOfOption,
     DataOption,
     fail,
@@ -18,6 +16,8 @@ from ctr199.cli import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ctr199.edit import ProgressUpdate, UpdateResult
     from ctr199.models import Status
 
@@ -115,31 +115,26 @@ def _run(
     as_of: str | None,
     dry_run: bool,
 ) -> None:
-    from ctr199.edit import EditRefused, ProgressUpdate, update_task
+    from ctr199.edit import ProgressUpdate, update_task
 
     root = resolve_data_dir(data)
     reference = resolve_as_of(as_of)
     request = ProgressUpdate(task_id, status, option_date("--date", on) or reference, milestone, note, ref)
-    try:
-        result = update_task(root, request, as_of=reference, write=not dry_run)
-    except EditRefused as exc:
-        fail(exc.message, EXIT_USAGE if exc.usage else EXIT_FINDINGS)
+    result = update_task(root, request, as_of=reference, write=not dry_run)  # EditRefused: exit 1 or 2
     if dry_run:
-        typer.echo(_diff(result), nl=False)
+        typer.echo(file_diff(result.path, result.before, result.after), nl=False)
         typer.echo("(--dry-run: chưa ghi tệp)")
     typer.echo(summary(request, result))
 
 
-def _diff(result: UpdateResult) -> str:
+def file_diff(path: Path, before: str, after: str) -> str:
+    """What an edit changes in a file, as `git diff` would show it (for --dry-run)."""
     import difflib
 
     from ctr199.report import display_path
 
-    name = display_path(result.path)
-    lines = difflib.unified_diff(
-        result.before.splitlines(keepends=True), result.after.splitlines(keepends=True), name, name
-    )
-    return "".join(lines)
+    name = display_path(path)
+    return "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), name, name))
 
 
 def summary(request: ProgressUpdate, result: UpdateResult) -> str:
