@@ -619,14 +619,9 @@ def _agency_name(registry: Registry, text: str, option: str) -> str:
     of several names is refused with the candidates, never completed by a guess.
     """
     text = text.strip()
-    coded = _by_code(registry, text)
-    if coded is not None:
-        return coded.name
-    if not registry.agencies or registry.find_spelled(text) is not None:
-        return text
-    exact = registry.find(text)
-    if exact is not None:
-        return exact.name
+    known = _known_name(registry, text)
+    if known is not None:
+        return known
     try:
         meant = registry.resolve(text)
     except AgencyLookupError as exc:
@@ -634,6 +629,18 @@ def _agency_name(registry: Registry, text: str, option: str) -> str:
     raise EditRefused(
         f'{option}: "{text}" chưa đủ tên cơ quan; ghi đầy đủ "{meant.name}" hoặc mã {meant.code}', usage=True
     )
+
+
+def _known_name(registry: Registry, text: str) -> str | None:
+    """The name to store for `text` when no guess is involved: a code's agency, a name spelled right (kept as
+    typed), or the registry's name for the same words after folding; None otherwise (or with no registry: as typed)."""
+    coded = _by_code(registry, text)
+    if coded is not None:
+        return coded.name
+    if not registry.agencies or registry.find_spelled(text) is not None:
+        return text
+    exact = registry.find(text)
+    return exact.name if exact is not None else None
 
 
 def _by_code(registry: Registry, text: str) -> Agency | None:
@@ -645,14 +652,9 @@ def _by_code(registry: Registry, text: str) -> Agency | None:
 def _partner_name(registry: Registry, text: str) -> str:
     """A partner cell: a registry name as the registry spells it, free text as typed, never a completed prefix."""
     text = text.strip()
-    coded = _by_code(registry, text)
-    if coded is not None:
-        return coded.name
-    if not registry.agencies or registry.find_spelled(text) is not None:
-        return text
-    exact = registry.find(text)
-    if exact is not None:
-        return exact.name
+    known = _known_name(registry, text)
+    if known is not None:
+        return known
     started = registry.starting_with(text)
     if started:
         names = "; ".join(f'"{a.name}"' for a in started)
