@@ -1,10 +1,12 @@
-"""The brief's trend chart, drawn with matplotlib (Agg backend): SVG for HTML, PNG for Word.
+"""The brief's trend chart: SVG for HTML drawn with matplotlib (Agg backend), PNG for Word drawn with Pillow.
 
-matplotlib is imported only inside `draw`, when a document needs the chart, so no other command pays
-for it; `drawn` keeps what it drew in the per-user cache (see `cache`), so making the same brief again
-(same counts, same code) does not import it at all. The output is deterministic (fixed font, SVG ids
-salted with a constant, no dates or software names in the metadata): the same counts give the same
-bytes, and a brief made again equals the first.
+matplotlib is imported only inside `draw`, when an HTML brief needs the chart, so no other command
+pays for it (half a second); the Word picture is drawn with Pillow, matplotlib's own dependency, which
+imports in milliseconds, in the same layout, colours and font (matplotlib's DejaVu Sans file). `drawn`
+keeps what it drew in the per-user cache (see `cache`), so making the same brief again (same counts,
+same code) draws nothing. The output is deterministic (fixed font, SVG ids salted with a constant, no
+dates or software names in the metadata): the same counts give the same bytes, and a brief made again
+equals the first.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ WIDTH_MM, HEIGHT_MM = 160, 75
 
 def draw(weeks: Sequence[WeekCount], kind: Literal["svg", "png"]) -> bytes:
     """The chart of `weeks` as SVG text (UTF-8) or PNG bytes."""
+    if kind == "png":
+        return _png(weeks)
     import matplotlib
 
     matplotlib.use("Agg")
@@ -69,10 +73,86 @@ def draw(weeks: Sequence[WeekCount], kind: Literal["svg", "png"]) -> bytes:
         )
         figure.subplots_adjust(left=0.09, right=0.98, top=0.96, bottom=0.26)
         buffer = io.BytesIO()
-        if kind == "svg":
-            figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-        else:
-            figure.savefig(buffer, format="png", metadata={"Software": None})
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+# The PNG's geometry, in pixels at 150 dpi (160 × 75 mm), as the SVG's subplots_adjust places the axes.
+_DPI = 150
+_SIZE = (round(WIDTH_MM / 25.4 * _DPI), round(HEIGHT_MM / 25.4 * _DPI))
+_PLOT = (round(0.09 * _SIZE[0]), round(0.04 * _SIZE[1]), round(0.98 * _SIZE[0]), round(0.74 * _SIZE[1]))
+
+
+def _font(size_pt: float) -> Any:
+    """matplotlib's DejaVu Sans (Vietnamese included) at `size_pt`, found without importing matplotlib."""
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    from PIL import ImageFont
+
+    spec = find_spec("matplotlib")
+    folder = Path(spec.origin).parent if spec is not None and spec.origin else Path()
+    return ImageFont.truetype(str(folder / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"), round(size_pt * _DPI / 72))
+
+
+def _step(top: int) -> int:
+    """A round step for about five integer ticks up to `top`."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000):
+        if top / step <= 6:
+            return step
+    return int(10 ** len(str(top)))
+
+
+def _png(weeks: Sequence[WeekCount]) -> bytes:
+    """The chart as PNG bytes: three lines of weekly counts, integer y ticks, dd/mm x ticks, legend below."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", _SIZE, "white")
+    pen = ImageDraw.Draw(image)
+    font, small = _font(10), _font(9)
+    left, top, right, bottom = _PLOT
+    highest = max([1, *(max(w.done, w.overdue, w.in_time) for w in weeks)])
+    step = _step(highest)
+    ceiling = -(-highest // step) * step
+    first, last = weeks[0].day.toordinal(), weeks[-1].day.toordinal()
+    span = max(1, last - first)
+
+    def x(day: date) -> float:
+        return left + (day.toordinal() - first) / span * (right - left) if len(weeks) > 1 else (left + right) / 2
+
+    def y(value: int) -> float:
+        return bottom - value / ceiling * (bottom - top)
+
+    for value in range(0, ceiling + 1, step):  # horizontal grid and y labels
+        pen.line([(left, y(value)), (right, y(value))], fill="#dddddd", width=1)
+        pen.text((left - 8, y(value)), str(value), font=small, fill="black", anchor="rm")
+    months = [w.day for i, w in enumerate(weeks) if i == 0 or w.day.month != weeks[i - 1].day.month]
+    every = max(1, -(-len(months) // 8))
+    for day in months[::every]:  # vertical grid and dd/mm labels at each month's first week
+        pen.line([(x(day), top), (x(day), bottom)], fill="#dddddd", width=1)
+        pen.line([(x(day), bottom), (x(day), bottom + 6)], fill="black", width=2)
+        pen.text((x(day), bottom + 10), f"{day:%d/%m}", font=small, fill="black", anchor="mt")
+    pen.line([(left, top), (left, bottom), (right, bottom)], fill="black", width=2)
+    for key, _, colour in SERIES:
+        points = [(x(w.day), y(getattr(w, key))) for w in weeks]
+        if len(points) > 1:
+            pen.line(points, fill=colour, width=4, joint="curve")
+        if len(points) < 20:
+            for px, py in points:
+                pen.ellipse([px - 5, py - 5, px + 5, py + 5], fill=colour)
+    label = Image.new("RGBA", (300, 40), (255, 255, 255, 0))  # the y axis title, turned upright
+    ImageDraw.Draw(label).text((150, 20), "Số nhiệm vụ", font=font, fill="black", anchor="mm")
+    turned = label.rotate(90, expand=True)
+    image.paste(turned, (4, round((top + bottom) / 2 - turned.height / 2)), turned)
+    widths = [pen.textlength(name, font=small) + 60 for _, name, _ in SERIES]
+    at = (_SIZE[0] - sum(widths)) / 2
+    legend_y = bottom + 58
+    for (_, name, colour), width in zip(SERIES, widths, strict=True):
+        pen.line([(at, legend_y), (at + 36, legend_y)], fill=colour, width=4)
+        pen.text((at + 44, legend_y), name, font=small, fill="black", anchor="lm")
+        at += width
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=False)
     return buffer.getvalue()
 
 
