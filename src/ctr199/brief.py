@@ -625,6 +625,13 @@ def _by_lead(items: list[Item], programme: Programme, *, only: str | None) -> li
     return [AgencyItems(agency=name, tasks=grouped[name]) for name in order]
 
 
+def _milestone_name(record: TaskRecord, number: int | None) -> str:
+    """ "Mốc 2: Hoàn thành" for milestone `number` of a task with several; "" otherwise."""
+    if number is None or len(record.milestones) <= 1 or number > len(record.milestones):
+        return ""
+    return f"Mốc {number}: {record.milestones[number - 1].label}"
+
+
 def _requests(states: list[TaskState], as_of: date) -> list[RequestItem]:
     """Extension requests on tasks not yet done, received by `as_of`, oldest first."""
     items = []
@@ -635,10 +642,7 @@ def _requests(states: list[TaskState], as_of: date) -> list[RequestItem]:
         for request in record.task.requests:
             if request.received_on > as_of:
                 continue
-            milestone = ""
-            number = request.milestone
-            if number is not None and len(record.milestones) > 1 and number <= len(record.milestones):
-                milestone = f"Mốc {number}: {record.milestones[number - 1].label}"
+            milestone = _milestone_name(record, request.milestone)
             items.append(
                 RequestItem(
                     date=vn_date(request.received_on),
@@ -694,9 +698,7 @@ def _log_changes(states: list[TaskState], period: Period) -> list[LogChange]:
         for entry in record.task.log:
             if not period.start <= entry.date <= period.end:
                 continue
-            milestone = ""
-            if entry.milestone is not None and len(record.milestones) > 1 and entry.milestone <= len(record.milestones):
-                milestone = f"Mốc {entry.milestone}: {record.milestones[entry.milestone - 1].label}"
+            milestone = _milestone_name(record, entry.milestone)
             changes.append(
                 LogChange(
                     date=vn_date(entry.date),

@@ -17,8 +17,9 @@ def register(app: typer.Typer) -> None:
         "remind",
         cls=AgencyCompletion,
         help=(
-            "Soạn công văn đôn đốc: mỗi cơ quan chủ trì có nhiệm vụ quá hạn hoặc đến hạn trong 14 ngày "
-            "nhận một công văn liệt kê nhiệm vụ và hạn báo cáo. --agency: chỉ soạn công văn cho cơ quan đó."
+            "Soạn công văn đôn đốc: mỗi cơ quan chủ trì có nhiệm vụ quá hạn hoặc sắp đến hạn (trong soon_days ngày "
+            "của programme.yaml) nhận một công văn liệt kê nhiệm vụ và hạn báo cáo. --agency: chỉ soạn công văn "
+            "cho cơ quan đó."
         ),
     )(remind)
 
