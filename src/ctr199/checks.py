@@ -568,6 +568,14 @@ def _check_extensions(checker: FileChecker, task: Task, milestones: list[Milesto
         previous[number] = due
 
 
+# Dated records of a task that cannot lie after the as-of date: list, date field, code, what the date is, fix.
+_LATER_RECORDS = (
+    ("completed_milestones", "date", "log-future", "ngày", ""),
+    ("extensions", "date", "extension-future", "ngày gia hạn", "; không ghi trước gia hạn chưa được duyệt"),
+    ("requests", "received_on", "log-future", "ngày nhận đề nghị", ""),
+)
+
+
 def _check_dates(checker: FileChecker, task: Task, *, as_of: date) -> None:
     """Nothing is reported as happening after the as-of date."""
     for index, entry in enumerate(task.log):
@@ -583,28 +591,13 @@ def _check_dates(checker: FileChecker, task: Task, *, as_of: date) -> None:
             "log-future",
             f"ngày hoàn thành {task.completed_on:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}",
         )
-    for index, item in enumerate(task.completed_milestones):
-        if item.date > as_of:
-            checker.add(
-                ("completed_milestones", index, "date"),
-                "log-future",
-                f"ngày {item.date:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}",
-            )
-    for index, extension in enumerate(task.extensions):
-        if extension.date > as_of:
-            checker.add(
-                ("extensions", index, "date"),
-                "extension-future",
-                f"ngày gia hạn {extension.date:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}; "
-                "không ghi trước gia hạn chưa được duyệt",
-            )
-    for index, request in enumerate(task.requests):
-        if request.received_on > as_of:
-            checker.add(
-                ("requests", index, "received_on"),
-                "log-future",
-                f"ngày nhận đề nghị {request.received_on:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}",
-            )
+    for field, day_field, code, what, fix in _LATER_RECORDS:
+        for index, record in enumerate(getattr(task, field)):
+            day = getattr(record, day_field)
+            if day > as_of:
+                checker.add(
+                    (field, index, day_field), code, f"{what} {day:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}{fix}"
+                )
 
 
 def _no_milestone(number: int, count: int) -> str:
