@@ -41,6 +41,7 @@ from ctr199.query import (
     summarise,
     upcoming_items,
 )
+from ctr199.record import Record
 from ctr199.text import ascii_slug, fold, shorten
 
 if TYPE_CHECKING:
@@ -907,7 +908,7 @@ def _meaningful(changes: list[Change]) -> list[Change]:
     from ctr199.history import ChangeKind
 
     def plain(value: Any) -> str:
-        if isinstance(value, BaseModel):
+        if isinstance(value, BaseModel | Record):
             value = value.model_dump(mode="json")
         return " ".join(unicodedata.normalize("NFC", json.dumps(value, default=str, ensure_ascii=False)).split())
 

@@ -34,10 +34,9 @@ from datetime import date
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
-from pydantic import BaseModel
-
+from ctr199.record import Record
 from ctr199.report import Finding, Severity, display_path
 
 ENV_DIR = "CTR199_CACHE_DIR"
@@ -48,7 +47,7 @@ SHARDS = 16
 # (coarse clocks of FAT or network drives), so it is checked but not cached.
 RACY_NS = 2_000_000_000
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=Record)
 Key = list[int]  # size, mtime_ns, ctime_ns, inode
 
 _override: bool | None = None
@@ -96,8 +95,15 @@ class Entry:
     def findings(self, path: Path) -> list[Finding]:
         shown = display_path(path) if self.raw[2] else ""
         return [
-            Finding.model_construct(
-                path=shown, line=line, col=col, severity=Severity(severity), code=code, message=message
+            Finding.from_fields(
+                {
+                    "path": shown,
+                    "line": line,
+                    "col": col,
+                    "severity": Severity(severity),
+                    "code": code,
+                    "message": message,
+                }
             )
             for line, col, severity, code, message in self.raw[2]
         ]
@@ -146,7 +152,7 @@ class CheckCache:
         self.fresh[name] = raw
         return Entry(raw)
 
-    def put(self, name: str, key: Key, model: BaseModel | None, findings: list[Finding], extra: Any = None) -> None:
+    def put(self, name: str, key: Key, model: Record | None, findings: list[Finding], extra: Any = None) -> None:
         if self.folder is None or key[1] > self.started_ns - RACY_NS:
             return  # not cached: the next run checks this file again
         data = None if model is None else model.model_dump(mode="json")
@@ -226,11 +232,9 @@ def _write(file: Path, content: bytes) -> None:
 @functools.cache
 def code_digest() -> str:
     """Digest of everything that decides what checking a file finds: our sources and the libraries' versions."""
-    import pydantic
-    import pydantic_core
-
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{sys.version}|{pydantic.VERSION}|{pydantic_core.__version__}|{_yaml_identity()}".encode())
+    libraries = "|".join(_installed(name) for name in ("pydantic", "pydantic_core", "yaml"))
+    digest.update(f"{sys.version}|{libraries}".encode())
     package = Path(__file__).resolve().parent
     # Size and modification time of each source: any edit or reinstall changes them, and unlike
     # reading every source on every run, it costs next to nothing.
@@ -240,11 +244,12 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def _yaml_identity() -> str:
-    """Which PyYAML is installed, without importing it (a cached run never needs it)."""
+def _installed(package: str) -> str:
+    """Which version of `package` is installed, without importing it (a cached run needs none of
+    pydantic and PyYAML): where it is, and its size and time, which any reinstall changes."""
     from importlib.util import find_spec
 
-    spec = find_spec("yaml")
+    spec = find_spec(package)
     origin = spec.origin if spec is not None else None
     if origin is None:
         return "none"
@@ -252,48 +257,36 @@ def _yaml_identity() -> str:
     return f"{origin}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-# ---------------------------------------------------------------- JSON data back to models
+# ---------------------------------------------------------------- JSON data back to records
 
 
 def rebuild(model: type[M], data: dict[str, Any]) -> M:
-    """The model whose `model_dump(mode="json")` gave `data`, built without validating again.
+    """The record whose `model_dump(mode="json")` gave `data`, built without checking it again.
 
-    The data was validated when it was cached, and the cache's digest guarantees it is what was
-    written. Skipping validation is what makes a cached run fast; so is setting the fields
-    directly, as `model_construct` does, without its per-field handling of aliases and defaults
-    (which `_plan` makes sure the model does not need).
+    The data was checked when it was cached, and the cache's digest guarantees it is what was
+    written. Skipping the check is what makes a cached run fast, and what lets it run without pydantic.
     """
-    plan = _plan(model)
     values = dict(data)  # the cached data itself is written back as it is
-    for name, each, convert in plan.steps:
+    for name, each, convert in _plan(model):
         value = values[name]
         if each:
             if value:
                 values[name] = [convert(item) for item in value]
         elif value is not None:
             values[name] = convert(value)
-    if not plan.direct or values.keys() != plan.fields:
-        return model.model_construct(**values)
-    instance = model.__new__(model)
-    _set(instance, "__dict__", values)
-    _set(instance, "__pydantic_fields_set__", set(values))
-    _set(instance, "__pydantic_extra__", None)
-    _set(instance, "__pydantic_private__", None)
-    return instance
+    if values.keys() != model.model_fields.keys():
+        return model(**values)  # a field missing or unknown: refused as the record refuses it
+    return model.from_fields(values)
 
 
-_set = object.__setattr__
+# Fields that JSON does not give back as they were: name, whether a list, how to convert (an item).
+_Plan = tuple[tuple[str, bool, Callable[[Any], Any]], ...]
 
 
-class _Plan(NamedTuple):
-    fields: frozenset[str]
-    # Fields that JSON does not give back as they were: name, whether a list, how to convert (an item).
-    steps: tuple[tuple[str, bool, Callable[[Any], Any]], ...]
-    direct: bool  # whether setting the fields is all `model_construct` would do
-
-
-@functools.cache
-def _plan(model: type[BaseModel]) -> _Plan:
+def _plan(model: type[Record]) -> _Plan:
+    made = _PLANS.get(model)
+    if made is not None:
+        return made
     steps = []
     for name, field in model.model_fields.items():
         annotation = _optional_of(_plain(field.annotation))  # None is kept as it is
@@ -301,15 +294,11 @@ def _plan(model: type[BaseModel]) -> _Plan:
         convert = _converter(typing.get_args(annotation)[0] if each else annotation)
         if convert is not None:
             steps.append((name, each, convert))
-    fields = model.model_fields.values()
-    direct = (
-        model.model_config.get("extra") != "allow"
-        and not model.__pydantic_root_model__
-        and not model.__pydantic_post_init__
-        and not model.__private_attributes__
-        and all(field.alias is None and field.validation_alias is None for field in fields)
-    )
-    return _Plan(frozenset(model.model_fields), tuple(steps), direct)
+    _PLANS[model] = plan = tuple(steps)
+    return plan
+
+
+_PLANS: dict[type[Record], _Plan] = {}
 
 
 def _plain(annotation: Any) -> Any:
@@ -346,7 +335,7 @@ def _converter(annotation: Any) -> Callable[[Any], Any] | None:
     if origin is typing.Literal or annotation in (str, int, bool, float):
         return None
     if isinstance(annotation, type):
-        if issubclass(annotation, BaseModel):
+        if issubclass(annotation, Record):
             return functools.partial(rebuild, annotation)
         if issubclass(annotation, Enum):
             return annotation._value2member_map_.__getitem__  # what Enum(value) does, minus its overhead

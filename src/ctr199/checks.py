@@ -8,8 +8,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
 from ctr199.agencies import AgencyLookupError, Registry
 from ctr199.models import (
     DATE_FORMS,
@@ -25,11 +23,12 @@ from ctr199.models import (
     model_in,
 )
 from ctr199.programme import Programme, milestones_of
+from ctr199.record import Record
 from ctr199.report import Finding, Report, Severity, display_path
 from ctr199.store import YamlError, load_fast_located, locate_in_scalar, locate_node, read_text, scalar_at
 from ctr199.text import fold
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=Record)
 FAILED: Any = object()  # what FileChecker.load returns for a file it could not read
 Loc = tuple[str | int, ...]
 
@@ -111,6 +110,8 @@ class FileChecker:
             shape = {type(None): "rỗng", list: "một danh sách"}.get(type(data), "một giá trị đơn")
             self.add((), "file-shape", f"tệp {what} đang là {shape}; cần một bảng khóa: giá trị (xem ctr199 schema)")
             return None
+        from pydantic import ValidationError  # only when a file is read, not when its check is cached
+
         try:
             return model.model_validate(data)
         except ValidationError as exc:
@@ -146,7 +147,7 @@ def _date_message(error: Any, written: str | None) -> str | None:
     return None
 
 
-def schema_message(error: Any, model: type[BaseModel]) -> str:
+def schema_message(error: Any, model: type[Record]) -> str:
     """One pydantic error in Vietnamese, naming the field ('log.0.date'); never pydantic's English."""
     loc = ".".join(str(part) for part in error["loc"]) or "(gốc)"
     kind = error["type"]
@@ -207,7 +208,7 @@ _PYTHON_ERRORS = (
 )
 
 
-def error_reason(error: Any, model: type[BaseModel]) -> str:
+def error_reason(error: Any, model: type[Record]) -> str:
     """One pydantic error in Vietnamese without the field's name when it is our own check's message."""
     if error["type"] == "value_error":
         return vietnamese_error(str(error["ctx"]["error"]))
@@ -230,7 +231,7 @@ def _shown(given: Any) -> str:
     return repr(given)
 
 
-def _known_fields(model: type[BaseModel], loc: Iterable[Any]) -> list[str]:
+def _known_fields(model: type[Record], loc: Iterable[Any]) -> list[str]:
     current: Any = model
     for part in list(loc)[:-1]:
         if isinstance(part, int) or current is None:

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from ctr199.models import AgenciesFile, GroupsFile, IndicatorsFile, Task, model_in
+from ctr199.record import Record
 from ctr199.store import (
     AGENCIES_FILE,
     GROUPS_FILE,
@@ -43,7 +43,7 @@ from ctr199.store import (
 )
 from ctr199.text import nfc
 
-_FILE_MODELS: dict[str, type[BaseModel]] = {
+_FILE_MODELS: dict[str, type[Record]] = {
     GROUPS_FILE: GroupsFile,
     AGENCIES_FILE: AgenciesFile,
     INDICATORS_FILE: IndicatorsFile,
@@ -57,7 +57,7 @@ class FormatError(Exception):
     """A file that cannot be put in canonical layout without changing what it says."""
 
 
-def model_for(path: Path) -> type[BaseModel] | None:
+def model_for(path: Path) -> type[Record] | None:
     """The schema a data file follows, judged by its place; None for YAML that is not ours."""
     if path.suffix not in (".yaml", ".yml"):
         return None
@@ -75,7 +75,7 @@ def yaml_string(text: str) -> str:
     return LiteralScalarString(text) if "\n" in text else text
 
 
-def format_text(text: str, path: Path, *, key_order: type[BaseModel] | None = None) -> str:
+def format_text(text: str, path: Path, *, key_order: type[Record] | None = None) -> str:
     """The canonical layout of one file's text, keys ordered as in `key_order`; raises `YamlError` or `FormatError`."""
     meaning = load_fast(path, text)  # also the clearest report of a broken file
     source = text.replace("\r\n", "\n")
@@ -90,7 +90,7 @@ def format_text(text: str, path: Path, *, key_order: type[BaseModel] | None = No
     return formatted
 
 
-def _canonical(node: Any, model: type[BaseModel] | None) -> Any:
+def _canonical(node: Any, model: type[Record] | None) -> Any:
     if isinstance(node, CommentedMap):
         for index, key in enumerate(list(node)):
             if type(key) is not str and isinstance(key, str):  # a quoted key: drop the quotes

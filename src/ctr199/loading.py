@@ -24,8 +24,6 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
-from pydantic import BaseModel
-
 from ctr199.agencies import Registry
 from ctr199.cache import CheckCache, Key, file_key, rebuild
 from ctr199.cache import enabled as cache_enabled
@@ -44,10 +42,11 @@ from ctr199.checks import (
 from ctr199.errors import DataError, UsageError
 from ctr199.models import AgenciesFile, GroupsFile, Indicator, IndicatorsFile, Milestone, ProgrammeFile, Task
 from ctr199.programme import Programme, TaskRecord, known_on
+from ctr199.record import Record
 from ctr199.report import Finding, Report, display_path
 from ctr199.store import GROUPS_FILE, TASKS_DIR, DataDir
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=Record)
 
 # Findings that leave a whole file out of the programme (the others only flag a value in it).
 UNREADABLE = frozenset(
@@ -119,7 +118,7 @@ def _collector_paused() -> Iterator[None]:
 
 def _load(root: Path, *, as_of: date, use_cache: bool | None) -> tuple[Programme, Report]:
     data = DataDir(root)
-    report = Report.model_construct(findings=[])
+    report = Report()
     programme = Programme(root=root)
     wanted = cache_enabled() if use_cache is None else use_cache
     store = CheckCache.open(root) if wanted else CheckCache.disabled()
@@ -287,7 +286,7 @@ def edit_context(root: Path) -> Programme:
     An edit is checked against these; one of them broken refuses the edit (`DataError`).
     """
     data = DataDir(root)
-    report = Report.model_construct(findings=[])
+    report = Report()
     programme = Programme(root=root)
     store = CheckCache.open(root) if cache_enabled() else CheckCache.disabled()
     if data.programme.exists():

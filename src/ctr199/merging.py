@@ -29,7 +29,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ctr199.checks import FAILED, FileChecker, check_indicators_file, check_task
@@ -47,6 +46,7 @@ from ctr199.models import (
     Task,
 )
 from ctr199.programme import Programme, milestones_of
+from ctr199.record import Record
 from ctr199.report import Finding, Report
 from ctr199.store import (
     AGENCIES_FILE,
@@ -72,7 +72,7 @@ _DATED_LISTS = {"extensions": "date", "requests": "received_on"}
 # Findings that depend on other files of the working tree (which may be mid-merge): only new ones block.
 _CONTEXT_CODES = frozenset({"unknown-group", "unknown-agency"})
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=Record)
 
 
 @dataclass(frozen=True)
@@ -491,7 +491,7 @@ def _status_from_log(log: list[_Item[LogEntry]]) -> Status | None:
     return task_level[-1] if task_level else None
 
 
-def _canonical(basis: _Side[Any], path: Path, model: type[BaseModel]) -> str:
+def _canonical(basis: _Side[Any], path: Path, model: type[Record]) -> str:
     """The merged tree in canonical layout, its comments those of the version it was built on."""
     try:
         text = format_text(dump_canonical(basis.tree), path, key_order=Task if model is Task else None)

@@ -1,7 +1,8 @@
 """Schemas of the data files: tasks, groups, agencies and key indicators.
 
-No `from __future__ import annotations` here: pydantic would compile every annotation back from
-text on each start-up (~2 ms).
+Records (`ctr199.record`), not pydantic models: a cached run builds them without importing pydantic;
+pydantic checks a file against them (`ctr199.record.pydantic_model`) only when a file must be read.
+No `from __future__ import annotations` here: the fields' annotations are read as objects.
 """
 
 import calendar
@@ -11,17 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    field_validator,
-    model_validator,
-)
-from pydantic_core import PydanticCustomError
-
+from ctr199.record import After, Before, Limits, Record, field
 from ctr199.text import fold, forbidden_char, nfc
 
 _VN_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
@@ -120,6 +111,8 @@ def _day(value: Any) -> Any:
     try:
         return parse_day(value)
     except ValueError as exc:
+        from pydantic_core import PydanticCustomError  # only while a file is checked
+
         raise PydanticCustomError("date", "{reason}", {"reason": str(exc)}) from None
 
 
@@ -130,8 +123,10 @@ def _stored_text(value: str) -> str:
     return nfc(value)
 
 
-NFCStr = Annotated[str, AfterValidator(_stored_text)]
-Day = Annotated[date, BeforeValidator(_day)]
+NFCStr = Annotated[str, After(_stored_text)]
+Day = Annotated[date, Before(_day)]
+Number = Annotated[int, Limits(ge=1)]  # task, group, milestone and indicator numbers start at 1
+Required = Limits(min_length=1)  # a text or list that may not be empty
 
 
 class Status(StrEnum):
@@ -180,14 +175,20 @@ def _status(value: Any) -> Any:
     return Status.parse(value) if isinstance(value, str) else value
 
 
-StatusField = Annotated[Status, BeforeValidator(_status)]
+StatusField = Annotated[Status, Before(_status)]
 
 
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+class _Checked(Record, checked=True):
+    """A record of a data file: made by code, it is checked as if read from the file."""
 
 
-class MilestoneOverride(_Record):
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("tên nhiệm vụ (title) không được để trống")
+    return value
+
+
+class MilestoneOverride(_Checked):
     """A milestone written by hand when the deadline text alone does not say it."""
 
     label: NFCStr
@@ -195,31 +196,31 @@ class MilestoneOverride(_Record):
     ongoing: bool = False
 
 
-class LogEntry(_Record):
+class LogEntry(_Checked):
     """One dated line of the progress log."""
 
     date: Day
     status: StatusField
-    milestone: int | None = Field(default=None, ge=1)
+    milestone: Number | None = None
     note: NFCStr = ""
     ref: NFCStr = ""
     source: NFCStr = ""  # where the entry came from, e.g. an agency's progress form (`ctr199 collect`)
 
 
-class ExtensionRequest(_Record):
+class ExtensionRequest(_Checked):
     """An agency's request for more time, as its progress form asked it: pending until approved.
 
     Not an extension: the deadline is judged as before until an extension is recorded.
     """
 
-    milestone: int | None = Field(default=None, ge=1)
-    requested_to: NFCStr = Field(min_length=1)  # as the agency typed it ("Quý I/2027", "31/03/2027")
+    milestone: Number | None = None
+    requested_to: Annotated[NFCStr, Required]  # as the agency typed it ("Quý I/2027", "31/03/2027")
     reason: NFCStr = ""
     received_on: Day
     source: NFCStr = ""
 
 
-class MilestoneDone(_Record):
+class MilestoneDone(_Checked):
     """Completion of one milestone of a multi-milestone task.
 
     `label` and `due` say which milestone was met, as the deadline gave it then (the edit commands
@@ -227,59 +228,50 @@ class MilestoneDone(_Record):
     completion would silently move, and `validate` reports it instead (`milestone-moved`).
     """
 
-    milestone: int = Field(ge=1)
+    milestone: Number
     label: NFCStr | None = None
     due: Day | None = None
     date: Day
     ref: NFCStr = ""
 
 
-class Extension(_Record):
+class Extension(_Checked):
     """An approved extension (gia hạn) of one milestone's deadline, in force from its date.
 
     `to` is the new deadline as the approving document words it ("Quý I/2027"); the deadline
     grammar turns it into the new due date. The original deadline stays in `deadline`.
     """
 
-    milestone: int = Field(ge=1)
-    to: NFCStr = Field(min_length=1)
+    milestone: Number
+    to: Annotated[NFCStr, Required]
     date: Day
-    ref: NFCStr = Field(min_length=1)
+    ref: Annotated[NFCStr, Required]
     note: NFCStr = ""
 
 
-class Task(_Record):
+class Task(_Checked):
     """One row of the programme's appendix plus what staff have reported on it."""
 
-    id: int = Field(ge=1)
-    group: int = Field(ge=1)
+    id: Number
+    group: Number
     subgroup: NFCStr | None = None
-    title: NFCStr
+    title: Annotated[NFCStr, After(_not_blank)]
     output: NFCStr = ""
     deadline: NFCStr = ""
     milestones: list[MilestoneOverride] | None = None
-    lead: list[NFCStr] = Field(default_factory=list)
-    partners: list[NFCStr] = Field(default_factory=list)
+    lead: list[NFCStr] = field(default_factory=list)
+    partners: list[NFCStr] = field(default_factory=list)
     authority: NFCStr = ""
     status: StatusField = Status.NOT_STARTED
     completed_on: Day | None = None
-    completed_milestones: list[MilestoneDone] = Field(default_factory=list)
-    log: list[LogEntry] = Field(default_factory=list)
-    extensions: list[Extension] = Field(default_factory=list)
-    requests: list[ExtensionRequest] = Field(default_factory=list)
-
-    @field_validator("title")
-    @classmethod
-    def _title_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("tên nhiệm vụ (title) không được để trống")
-        return value
+    completed_milestones: list[MilestoneDone] = field(default_factory=list)
+    log: list[LogEntry] = field(default_factory=list)
+    extensions: list[Extension] = field(default_factory=list)
+    requests: list[ExtensionRequest] = field(default_factory=list)
 
 
-class Milestone(BaseModel):
+class Milestone(Record):
     """One dated (or ongoing) step of a task's deadline (what `deadline.parse_deadline` makes)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     label: str
     due: date | None
@@ -290,31 +282,31 @@ class Milestone(BaseModel):
 TASK_KEY_ORDER: tuple[str, ...] = tuple(Task.model_fields)
 
 
-class Subgroup(_Record):
+class Subgroup(_Checked):
     key: NFCStr
     title: NFCStr
 
 
-class Group(_Record):
-    id: int = Field(ge=1)
+class Group(_Checked):
+    id: Number
     title: NFCStr
-    subgroups: list[Subgroup] = Field(default_factory=list)
+    subgroups: list[Subgroup] = field(default_factory=list)
 
 
-class GroupsFile(_Record):
+class GroupsFile(_Checked):
     groups: list[Group]
 
 
-class Agency(_Record):
+class Agency(_Checked):
     """An agency, or a generic phrase ("các sở, ngành liên quan") that names none."""
 
-    code: str = Field(pattern=r"^[A-Z0-9][A-Z0-9-]*$")
+    code: Annotated[str, Limits(pattern=r"^[A-Z0-9][A-Z0-9-]*$")]
     name: NFCStr
-    aliases: list[NFCStr] = Field(default_factory=list)
+    aliases: list[NFCStr] = field(default_factory=list)
     generic: bool = False
 
 
-class AgenciesFile(_Record):
+class AgenciesFile(_Checked):
     agencies: list[Agency]
 
 
@@ -331,10 +323,10 @@ def _year_as_text(value: Any) -> Any:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-Period = Annotated[str, Field(pattern=PERIOD_PATTERN), BeforeValidator(_year_as_text)]
+Period = Annotated[str, Limits(pattern=PERIOD_PATTERN), Before(_year_as_text)]
 
 
-class Actual(_Record):
+class Actual(_Checked):
     """A reported figure for one period (filled as the year goes on).
 
     For a cumulative target the value is the year-to-date total at the end of the period.
@@ -347,10 +339,10 @@ class Actual(_Record):
     recorded_on: Day | None = None
 
 
-class Target(_Record):
+class Target(_Checked):
     """A measurable target: a number, a range, a threshold or a rank."""
 
-    key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    key: Annotated[str, Limits(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     name: NFCStr
     kind: IndicatorKind
     unit: NFCStr
@@ -360,54 +352,54 @@ class Target(_Record):
     stretch: Decimal | None = None
     cumulative: bool = False
     note: NFCStr = ""
-    actuals: list[Actual] = Field(default_factory=list)
+    actuals: list[Actual] = field(default_factory=list)
 
 
-class Indicator(_Record):
+class Indicator(_Checked):
     """One of the programme's key indicators (section II.3)."""
 
-    id: int = Field(ge=1)
+    id: Number
     name: NFCStr
     text: NFCStr
-    targets: list[Target] = Field(min_length=1)
+    targets: Annotated[list[Target], Required]
 
 
-class IndicatorsFile(_Record):
+class IndicatorsFile(_Checked):
     indicators: list[Indicator]
 
 
-class LetterheadSpec(_Record):
+class LetterheadSpec(_Checked):
     """One letterhead of the office's documents (Decree 30/2020/NĐ-CP): who issues, number lines, signer."""
 
     layout: Literal["state", "party"] = "state"  # which built-in Word layout draws it
-    parent_body: NFCStr = Field(min_length=1)
-    issuer: NFCStr = Field(min_length=1)
-    motto: list[NFCStr] = Field(min_length=1)
+    parent_body: Annotated[NFCStr, Required]
+    issuer: Annotated[NFCStr, Required]
+    motto: Annotated[list[NFCStr], Required]
     brief_number: NFCStr = ""
     letter_number: NFCStr = ""
-    signer_title: NFCStr = Field(min_length=1)
+    signer_title: Annotated[NFCStr, Required]
     signer_name: NFCStr = ""
-    brief_recipients: list[NFCStr] = Field(default_factory=list)
-    letter_recipients: list[NFCStr] = Field(default_factory=list)
+    brief_recipients: list[NFCStr] = field(default_factory=list)
+    letter_recipients: list[NFCStr] = field(default_factory=list)
 
 
 PLACEHOLDER = "CẦN ĐIỀN"  # marks, in programme.yaml, what the office must write ("[CẦN ĐIỀN: địa danh]")
 
 
-class ProgrammeFile(_Record):
+class ProgrammeFile(_Checked):
     """`programme.yaml`: the programme's identity, which every document and export takes from the data."""
 
-    code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")
-    title: NFCStr = Field(min_length=1)
-    short_title: NFCStr = Field(min_length=1)
-    issued_by: NFCStr = Field(min_length=1)
-    year: int = Field(ge=1945, le=2100)
-    place: NFCStr = Field(min_length=1)
+    code: Annotated[str, Limits(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")]
+    title: Annotated[NFCStr, Required]
+    short_title: Annotated[NFCStr, Required]
+    issued_by: Annotated[NFCStr, Required]
+    year: Annotated[int, Limits(ge=1945, le=2100)]
+    place: Annotated[NFCStr, Required]
     leadership: NFCStr = "lãnh đạo"
-    soon_days: int = Field(default=14, ge=1, le=366)
-    reply_days: int = Field(default=7, ge=1, le=366)
+    soon_days: Annotated[int, Limits(ge=1, le=366)] = 14
+    reply_days: Annotated[int, Limits(ge=1, le=366)] = 7
     default_letterhead: str
-    letterheads: dict[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")], LetterheadSpec] = Field(min_length=1)
+    letterheads: Annotated[dict[Annotated[str, Limits(pattern=r"^[a-z0-9][a-z0-9-]*$")], LetterheadSpec], Required]
 
     def placeholders(self) -> list[str]:
         """The keys still holding a placeholder `ctr199 init` wrote ("letterheads.state.issuer")."""
@@ -426,17 +418,19 @@ class ProgrammeFile(_Record):
         walk(self.model_dump(), "")
         return found
 
-    @model_validator(mode="after")
-    def _known_letterhead(self) -> "ProgrammeFile":
-        if self.default_letterhead not in self.letterheads:
-            known = ", ".join(self.letterheads)
-            raise ValueError(f'default_letterhead "{self.default_letterhead}" không có trong letterheads ({known})')
-        return self
+    @staticmethod
+    def _known_letterhead(programme: "ProgrammeFile") -> None:
+        chosen = programme.default_letterhead
+        if chosen not in programme.letterheads:
+            known = ", ".join(programme.letterheads)
+            raise ValueError(f'default_letterhead "{chosen}" không có trong letterheads ({known})')
+
+    whole_checks = (_known_letterhead,)
 
 
-def model_in(annotation: Any) -> type[BaseModel] | None:
-    """The model a field holds, directly or as list items (`list[LogEntry] | None` → LogEntry)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+def model_in(annotation: Any) -> type[Record] | None:
+    """The record a field holds, directly or as list items (`list[LogEntry] | None` → LogEntry)."""
+    if isinstance(annotation, type) and issubclass(annotation, Record):
         return annotation
     for arg in getattr(annotation, "__args__", ()):
         found = model_in(arg)

@@ -7,8 +7,7 @@ import os
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
-
+from ctr199.record import Record, field
 from ctr199.text import visible
 
 
@@ -50,10 +49,8 @@ CODES: dict[str, str] = {
 }
 
 
-class Finding(BaseModel):
+class Finding(Record):
     """One problem, located as precisely as the file allows."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
 
     path: str
     line: int = 1
@@ -68,15 +65,13 @@ class Finding(BaseModel):
         return visible(line, one_line=True)
 
 
-class Report(BaseModel):
-    """All findings of one run over a data directory."""
-
-    model_config = ConfigDict(defer_build=True)
+class Report(Record, frozen=False):
+    """All findings of one run over a data directory (the counts are set as the run goes on)."""
 
     files_checked: int = 0
     tasks: int = 0
     indicators: int = 0
-    findings: list[Finding] = []
+    findings: list[Finding] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-if TYPE_CHECKING:  # pydantic: only when a schema is asked for, not for `ctr199 --help` or shell completion
-    from pydantic import BaseModel
+if TYPE_CHECKING:  # the records: only when a schema is asked for, not for `ctr199 --help` or shell completion
+    from ctr199.record import Record
 
 
 class SchemaKind(StrEnum):
@@ -39,7 +39,7 @@ def schema(
 def json_schema(kind: SchemaKind) -> dict[str, object]:
     from ctr199 import models
 
-    schemas: dict[SchemaKind, type[BaseModel]] = {
+    schemas: dict[SchemaKind, type[Record]] = {
         SchemaKind.task: models.Task,
         SchemaKind.indicators: models.IndicatorsFile,
         SchemaKind.agencies: models.AgenciesFile,
