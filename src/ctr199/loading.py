@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from ctr199.agencies import Registry
-from ctr199.cache import CheckCache, Key, file_key, rebuild
+from ctr199.cache import CheckCache, Key, encode, file_key, rebuild
 from ctr199.cache import enabled as cache_enabled
 from ctr199.checks import (
     FAILED,
@@ -191,7 +191,7 @@ def _task_file(
     found: tuple[Milestone, ...] = ()
     if task is not None:
         found = tuple(check_task_alone(checker, task, year))
-    extra = [milestone.model_dump(mode="json") for milestone in found]
+    extra = [encode(milestone) for milestone in found]
     store.put(name, key, task, report.findings[start:], extra)
     return checker, task, found
 
