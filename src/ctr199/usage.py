@@ -3,9 +3,10 @@
 Typer (its bundled click) writes help and reports a bad option in English ("Usage: … Options: …
 Show this message and exit.", "Error: Invalid value for '--group'…"); staff read Vietnamese.
 `Commands` is the group class of the app. Every command under it writes its help with
-`VietnameseHelpFormatter` (headings, placeholders, "[mặc định: …]", "[bắt buộc]"), and it reports
-usage mistakes, command-line text that is not UTF-8, and a file the system will not let us read
-or write, as one Vietnamese line on stderr, with the exit codes of `ctr199.cli`.
+`VietnameseHelpFormatter` (headings, placeholders, "[mặc định: …]", "[bắt buộc]") and converts its
+values with `ctr199.params` (not typer's pydantic adapters). The group reports usage mistakes,
+command-line text that is not UTF-8, and a file the system will not let us read or write, as one
+Vietnamese line on stderr, with the exit codes of `ctr199.cli`.
 """
 
 from __future__ import annotations
@@ -75,8 +76,21 @@ class VietnameseHelpFormatter(HelpFormatter):
         super().write_dl([(_term(term), _help(text)) for term, text in rows], col_max, col_spacing)
 
 
-class HelpContext(Context):
+class CommandContext(Context):
+    """The context of every ctr199 command: its help in Vietnamese, its values converted by `ctr199.params`.
+
+    typer would convert each value through pydantic, importing it (~100 ms a run, issue #18);
+    the parameters this command reads (its help option too, which click makes for the context)
+    get ctr199's conversion instead, where it is certain to give typer's answer.
+    """
+
     formatter_class = VietnameseHelpFormatter
+
+    def __init__(self, command: Command, *args: Any, **kwargs: Any) -> None:
+        super().__init__(command, *args, **kwargs)
+        from ctr199.params import install
+
+        install(command.get_params(self))
 
 
 def _term(term: str) -> str:
@@ -122,11 +136,11 @@ def _note(note: str) -> str:
     return note
 
 
-def _speak_vietnamese(command: Command) -> None:
-    """Make `command` and every command under it write its help with `VietnameseHelpFormatter`."""
-    command.context_class = HelpContext
+def _use_our_context(command: Command) -> None:
+    """Give `command` and every command under it `CommandContext` (Vietnamese help, ctr199's value conversion)."""
+    command.context_class = CommandContext
     for sub in getattr(command, "commands", {}).values():
-        _speak_vietnamese(sub)
+        _use_our_context(sub)
 
 
 def _install_completion(ctx: Context, param: Parameter, value: Any) -> Any:
@@ -143,15 +157,15 @@ def _install_completion(ctx: Context, param: Parameter, value: Any) -> Any:
 class Commands(TyperGroup):
     """The top-level command group: help in Vietnamese; failures end in one Vietnamese line, never a traceback."""
 
-    context_class = HelpContext
+    context_class = CommandContext
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
-        _speak_vietnamese(self)
+        _use_our_context(self)
 
     def add_command(self, cmd: Command, name: str | None = None) -> None:
         super().add_command(cmd, name)
-        _speak_vietnamese(cmd)
+        _use_our_context(cmd)
 
     def main(  # type: ignore[override]
         self,
@@ -253,13 +267,11 @@ def _label(param: Any) -> str:
 
 
 def _bad_value(exc: click_errors.BadParameter) -> str:
-    """What the value should be, from the validation error behind typer's message."""
-    from pydantic import ValidationError
-
-    cause = exc.__cause__
-    if not isinstance(cause, ValidationError) or not cause.errors():
+    """What the value should be, from the error behind typer's message (see `_value_errors`)."""
+    errors = _value_errors(exc.__cause__)
+    if not errors:
         return "giá trị không hợp lệ"
-    error = cause.errors()[0]
+    error = errors[0]
     given = error.get("input")
     kind = error["type"]
     if kind.startswith("int_"):
@@ -273,3 +285,19 @@ def _bad_value(exc: click_errors.BadParameter) -> str:
         names = ", ".join(str(getattr(choice, "value", choice)) for choice in choices)
         return f"không có lựa chọn {given!r}; dùng một trong: {names}"
     return f"giá trị {given!r} không hợp lệ"
+
+
+def _value_errors(cause: BaseException | None) -> list[Any]:
+    """The errors behind a refused value, in pydantic's shape.
+
+    ctr199's own conversion (`ctr199.params`) raises from a `Refusal`; typer's, where it still
+    converts a value, from pydantic's `ValidationError`.
+    """
+    from ctr199.params import Refusal
+
+    if isinstance(cause, Refusal):
+        return cause.errors()
+    pydantic = sys.modules.get("pydantic")  # a ValidationError comes with pydantic loaded: never load it to ask
+    if pydantic is not None and isinstance(cause, pydantic.ValidationError):
+        return list(cause.errors())
+    return []
