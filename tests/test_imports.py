@@ -1,0 +1,59 @@
+"""What a query answered from the cache imports (issue #18): never one of the heavy libraries.
+
+Start-up is most of what `ctr199 overdue` costs, and importing pydantic alone took longer than
+everything else a cached run does. The probe runs the real command in a fresh interpreter and lists
+the modules it ended with; the cold run beside it shows the probe sees the heavy ones when they load.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# Checking files (pydantic), reading YAML (PyYAML, ruamel.yaml), documents and workbooks.
+HEAVY = ("pydantic", "pydantic_core", "ruamel", "yaml", "jinja2", "openpyxl", "docx", "docxtpl", "matplotlib", "PIL")
+
+_PROBE = """
+import atexit, json, sys
+out = sys.argv.pop(1)
+atexit.register(lambda: open(out, "w").write(json.dumps(sorted(sys.modules))))
+from ctr199.cli import main
+main()
+"""
+
+
+def _modules(tmp_path: Path, *argv: str) -> tuple[set[str], subprocess.CompletedProcess[str]]:
+    out = tmp_path / "modules.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(out), *argv], capture_output=True, text=True, encoding="utf-8", check=False
+    )
+    return set(json.loads(out.read_text(encoding="utf-8"))), done
+
+
+def _heavy(modules: set[str]) -> list[str]:
+    return sorted(name for name in modules if name.split(".")[0] in HEAVY)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["overdue", "--agency", "Sở Xây dựng"],
+        ["overdue", "--agency", "so xay dung", "--format", "json"],
+        ["list", "--agency", "Sở Xây dựng", "--quarter", "II/2026"],
+        ["upcoming", "--within", "30"],
+        ["summary"],
+    ],
+)
+def test_a_cached_query_imports_no_heavy_library(shipped_copy: Path, tmp_path: Path, command: list[str]) -> None:
+    argv = [*command, "--data", str(shipped_copy), "--as-of", "2026-07-01"]
+    cold, first = _modules(tmp_path, *argv)
+    assert first.returncode == 0, first.stderr
+    assert {"pydantic", "yaml"} <= {name.split(".")[0] for name in cold}  # the files were read and checked
+    warm, second = _modules(tmp_path, *argv)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout == first.stdout
+    assert _heavy(warm) == []
