@@ -225,18 +225,40 @@ def test_entry_of_the_wrong_shape_is_checked_again(mixed: Path, monkeypatch: pyt
 def test_entry_this_code_cannot_use_is_checked_again(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     expected = load_programme(mixed, as_of=AS_OF, use_cache=False)
     load_programme(mixed, as_of=AS_OF)
-    real_rebuild = cache.rebuild
+    real_head = cache.task_head
 
-    def failing(model: Any, data: Any) -> Any:
-        if data[0] == 5:  # the task's id, its first field
-            raise KeyError("status")
-        return real_rebuild(model, data)
+    def failing(data: Any) -> Any:
+        if data[0] == 5:  # the task's id
+            raise ValueError("not a head")
+        return real_head(data)
 
-    monkeypatch.setattr(loading, "rebuild", failing)
-    monkeypatch.setattr(cache, "rebuild", failing)
+    monkeypatch.setattr(loading, "task_head", failing)
     parsed = ParseCounter(monkeypatch)
     _same(expected, load_programme(mixed, as_of=AS_OF))
     assert "005.yaml" in parsed.take()
+
+
+def test_a_cached_task_rebuilt_only_when_used_and_read_from_its_file_if_it_cannot_be(
+    mixed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = load_programme(mixed, as_of=AS_OF, use_cache=False)
+    load_programme(mixed, as_of=AS_OF)
+    decoded: list[int] = []
+    real_decode = cache.decode_task
+
+    def decode(blob: bytes) -> Any:
+        task, milestones = real_decode(blob)
+        decoded.append(task.id)
+        if task.id == 5:
+            raise KeyError("status")
+        return task, milestones
+
+    monkeypatch.setattr(loading, "decode_task", decode)
+    programme, report = load_programme(mixed, as_of=AS_OF)
+    assert decoded == [93]  # the only task with a date after the as-of day, checked for it
+    assert [record.id for record in programme.tasks] == [record.id for record in expected[0].tasks]
+    _same(expected, (programme, report))  # comparing reads every task: each rebuilt once (5 from its file)
+    assert sorted(decoded) == sorted(record.id for record in programme.tasks)
 
 
 def test_another_users_cache_is_not_read(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:

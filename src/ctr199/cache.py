@@ -36,6 +36,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ctr199.models import Milestone, Task
+from ctr199.programme import TaskHead, TaskRecord
 from ctr199.record import Record
 from ctr199.report import Finding, Severity, display_path
 
@@ -160,6 +162,14 @@ class CheckCache:
         self.fresh[name] = [key, data, rows, extra]
         self.changed.add(_shard(name))
 
+    def put_blob(self, name: str, key: Key, blob: bytes, findings: list[Finding], extra: Any = None) -> None:
+        """Like `put`, for data already encoded (a task: rebuilt only when a run uses it)."""
+        if self.folder is None or key[1] > self.started_ns - RACY_NS:
+            return
+        rows = [[f.line, f.col, f.severity.value, f.code, f.message] for f in findings]
+        self.fresh[name] = [key, blob, rows, extra]
+        self.changed.add(_shard(name))
+
     def forget(self, name: str) -> None:
         """Drop an entry that could not be used (it will be written anew)."""
         self.fresh.pop(name, None)
@@ -282,6 +292,40 @@ def _encoded(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+# ---------------------------------------------------------------- a task: its head apart, the rest rebuilt on use
+
+
+def encode_task(record: TaskRecord) -> bytes:
+    """A task and its milestones as one `marshal` blob: reading the cache copies it, and only a run
+    that uses the task decodes it (`decode_task`)."""
+    return marshal.dumps([encode(record.task), [encode(milestone) for milestone in record.milestones]])
+
+
+def decode_task(blob: bytes) -> tuple[Task, tuple[Milestone, ...]]:
+    task, milestones = marshal.loads(blob)
+    return rebuild(Task, task), tuple([rebuild(Milestone, item) for item in milestones])
+
+
+def encode_head(head: TaskHead) -> list[Any]:
+    last = head.last_recorded
+    return [
+        head.id,
+        head.group,
+        head.subgroup,
+        list(head.lead),
+        head.authority,
+        None if last is None else last.toordinal(),
+    ]
+
+
+def task_head(data: Any) -> TaskHead:
+    """The head `encode_head` kept; TypeError or ValueError for anything else."""
+    task_id, group, subgroup, lead, authority, last = data
+    if type(task_id) is not int or type(group) is not int or type(lead) is not list or type(authority) is not str:
+        raise TypeError("not a task head")
+    return TaskHead(task_id, group, subgroup, tuple(lead), authority, None if last is None else date.fromordinal(last))
 
 
 def rebuild(model: type[M], data: list[Any]) -> M:

@@ -22,7 +22,7 @@ from ctr199.models import (
     date_problem,
     model_in,
 )
-from ctr199.programme import Programme, milestones_of
+from ctr199.programme import Programme, TaskHead, milestones_of
 from ctr199.record import Record
 from ctr199.report import Finding, Report, Severity, display_path
 from ctr199.store import YamlError, load_fast_located, locate_in_scalar, locate_node, read_text, scalar_at
@@ -275,23 +275,44 @@ def check_task_alone(checker: FileChecker, task: Task, year: int | None = None) 
 
 def check_task_context(checker: FileChecker, task: Task, programme: Programme, *, as_of: date) -> None:
     """The rules that depend on other files (groups, agencies) or on the date: run on every load."""
-    _check_group(checker, task, programme)
-    _check_agencies(checker, task, programme.registry)
-    _check_dates(checker, task, as_of=as_of)
+    for loc, code, message in task_link_problems(TaskHead.of(task), programme):
+        checker.add(loc, code, message)
+    check_task_dates(checker, task, as_of=as_of)
 
 
-def _check_group(checker: FileChecker, task: Task, programme: Programme) -> None:
-    if not programme.groups:
-        return
-    group = programme.group(task.group)
-    if group is None:
-        known = ", ".join(str(g.id) for g in programme.groups)
-        checker.add(("group",), "unknown-group", f"nhóm {task.group} không có trong groups.yaml (có: {known})")
-    elif task.subgroup is not None and task.subgroup not in {s.key for s in group.subgroups}:
-        keys = ", ".join(s.key for s in group.subgroups) or "không có tiểu mục"
-        checker.add(
-            ("subgroup",), "unknown-group", f"tiểu mục '{task.subgroup}' không có trong nhóm {group.id} ({keys})"
-        )
+# A finding before it is located: where in the file, its code, its message.
+Problem = tuple[Loc, str, str]
+
+
+def task_link_problems(head: TaskHead, programme: Programme) -> list[Problem]:
+    """What a task names that the other files do not know: its group, subgroup, lead agencies and authority.
+
+    Reads only the task's head, so that a cached task is checked without being rebuilt; the same head
+    (group, agencies) always gives the same problems, which lets a load check each combination once.
+    """
+    problems: list[Problem] = []
+    if programme.groups:
+        group = programme.group(head.group)
+        if group is None:
+            known = ", ".join(str(g.id) for g in programme.groups)
+            problems.append(
+                (("group",), "unknown-group", f"nhóm {head.group} không có trong groups.yaml (có: {known})")
+            )
+        elif head.subgroup is not None and head.subgroup not in {s.key for s in group.subgroups}:
+            keys = ", ".join(s.key for s in group.subgroups) or "không có tiểu mục"
+            message = f"tiểu mục '{head.subgroup}' không có trong nhóm {group.id} ({keys})"
+            problems.append((("subgroup",), "unknown-group", message))
+    registry = programme.registry
+    if registry.agencies:
+        for index, lead in enumerate(head.lead):
+            if registry.find_spelled(lead) is None:
+                problems.append((("lead", index), "unknown-agency", _unknown_agency(lead, registry)))
+        if head.authority:
+            try:
+                registry.resolve_authority(head.authority, strict=True)
+            except AgencyLookupError as exc:
+                problems.append((("authority",), "unknown-agency", _unknown_agency(exc.query, registry)))
+    return problems
 
 
 def _check_empty_cells(checker: FileChecker, task: Task) -> None:
@@ -300,19 +321,6 @@ def _check_empty_cells(checker: FileChecker, task: Task) -> None:
             continue
         if not getattr(task, key):
             checker.add((key,), "empty-field", f"ô {_FIELD_NAMES[key]} để trống (như văn bản gốc)", Severity.WARNING)
-
-
-def _check_agencies(checker: FileChecker, task: Task, registry: Registry) -> None:
-    if not registry.agencies:
-        return
-    for index, lead in enumerate(task.lead):
-        if registry.find_spelled(lead) is None:
-            checker.add(("lead", index), "unknown-agency", _unknown_agency(lead, registry))
-    if task.authority:
-        try:
-            registry.resolve_authority(task.authority, strict=True)
-        except AgencyLookupError as exc:
-            checker.add(("authority",), "unknown-agency", _unknown_agency(exc.query, registry))
 
 
 def _unknown_agency(name: str, registry: Registry) -> str:
@@ -577,7 +585,7 @@ _LATER_RECORDS = (
 )
 
 
-def _check_dates(checker: FileChecker, task: Task, *, as_of: date) -> None:
+def check_task_dates(checker: FileChecker, task: Task, *, as_of: date) -> None:
     """Nothing is reported as happening after the as-of date."""
     for index, entry in enumerate(task.log):
         if entry.date > as_of:

@@ -25,11 +25,12 @@ from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from ctr199.agencies import Registry
-from ctr199.cache import CheckCache, Key, encode, file_key, rebuild
+from ctr199.cache import CheckCache, Key, decode_task, encode_head, encode_task, file_key, task_head
 from ctr199.cache import enabled as cache_enabled
 from ctr199.checks import (
     FAILED,
     FileChecker,
+    Problem,
     check_indicator_dates,
     check_indicator_year,
     check_indicators,
@@ -37,11 +38,12 @@ from ctr199.checks import (
     check_programme_file,
     check_registry,
     check_task_alone,
-    check_task_context,
+    check_task_dates,
+    task_link_problems,
 )
 from ctr199.errors import DataError, UsageError
 from ctr199.models import AgenciesFile, GroupsFile, Indicator, IndicatorsFile, Milestone, ProgrammeFile, Task
-from ctr199.programme import Programme, TaskRecord, known_on
+from ctr199.programme import Programme, TaskRecord, known_on, milestones_of
 from ctr199.record import Record
 from ctr199.report import Finding, Report, display_path
 from ctr199.store import GROUPS_FILE, TASKS_DIR, DataDir
@@ -143,23 +145,34 @@ def _load(root: Path, *, as_of: date, use_cache: bool | None) -> tuple[Programme
             if programme.info is not None:
                 check_indicator_year(FileChecker(data.indicators, report), indicators, programme.info.year)
 
-    seen: dict[int, Path] = {}
-    files = data.task_files_stat()
+    seen: dict[int, TaskRecord] = {}
+    folder = data.tasks
+    files = data.task_names_stat()
     report.files_checked += len(files)
-    for path, info in files:
-        checker, task, milestones = _task_file(store, path, file_key(info), report, programme.year)
-        if task is None:
+    year = programme.year
+    links: dict[tuple[object, ...], list[Problem]] = {}  # the same group and agencies, the same answer
+    for name, info in files:
+        record, checker = _task_file(store, folder, name, file_key(info), report, year)
+        if record is None:
             continue
-        check_task_context(checker, task, programme, as_of=as_of)
-        if task.id in seen:
-            checker.add(
-                ("id",),
-                "duplicate-id",
-                f"số thứ tự {task.id} đã dùng ở {display_path(seen[task.id])}; mỗi nhiệm vụ một số",
-            )
-            continue
-        seen[task.id] = path
-        programme.tasks.append(TaskRecord(task, path, milestones))
+        head = record.head
+        problems = links.get(head[1:5])
+        if problems is None:
+            problems = links[head[1:5]] = task_link_problems(head, programme)
+        late = head.last_recorded is not None and head.last_recorded > as_of
+        duplicate = head.id in seen
+        if problems or late or duplicate:
+            checker = checker or FileChecker(record.path, report)
+            for loc, code, message in problems:
+                checker.add(loc, code, message)
+            if late:
+                check_task_dates(checker, record.task, as_of=as_of)
+            if duplicate:
+                first = display_path(seen[head.id].path)
+                checker.add(("id",), "duplicate-id", f"số thứ tự {head.id} đã dùng ở {first}; mỗi nhiệm vụ một số")
+                continue
+        seen[head.id] = record
+        programme.tasks.append(record)
     programme.tasks.sort(key=lambda record: record.id)
     report.tasks = len(programme.tasks)
     store.save()
@@ -167,33 +180,62 @@ def _load(root: Path, *, as_of: date, use_cache: bool | None) -> tuple[Programme
 
 
 def _task_file(
-    store: CheckCache, path: Path, key: Key, report: Report, year: int | None
-) -> tuple[FileChecker, Task | None, tuple[Milestone, ...]]:
-    """The task of one file and its milestones, from the cache or checked now (on its own).
+    store: CheckCache, folder: Path, name: str, key: Key, report: Report, year: int | None
+) -> tuple[TaskRecord | None, FileChecker | None]:
+    """The task of file `name` of `folder` with its milestones, from the cache (rebuilt only when used)
+    or checked now (on its own, then with the checker that read it); None when the file cannot be
+    read (its findings say why).
 
     The programme's year is part of the cache key: it decides what a periodic deadline means.
     """
     key = [*key, year or 0]
-    checker = FileChecker(path, report)
-    name = f"{TASKS_DIR}/{path.name}"
-    entry = store.get(name, key)
+    cache_name = f"{TASKS_DIR}/{name}"
+    entry = store.get(cache_name, key)
     if entry is not None:
         try:
-            task = entry.model(Task)
-            milestones = tuple([rebuild(Milestone, item) for item in entry.extra])
-            report.findings.extend(entry.findings(path))
-            return checker, task, milestones
+            blob = entry.raw[1]
+            record = None
+            if blob is not None:  # None: the file could not be read
+                head = task_head(entry.extra)
+                record = TaskRecord.cached(folder, name, head, _reader(folder / name, blob, year))
+            if entry.raw[2]:
+                report.findings.extend(entry.findings(folder / name))
+            return record, None
         except (TypeError, ValueError, KeyError, AttributeError):
-            store.forget(name)  # an entry this code cannot use: check the file again
+            store.forget(cache_name)  # an entry this code cannot use: check the file again
+    path = folder / name
+    checker = FileChecker(path, report)
     start = len(report.findings)
     document = checker.load()
     task = None if document is FAILED else checker.validate(Task, document, "nhiệm vụ")
-    found: tuple[Milestone, ...] = ()
-    if task is not None:
-        found = tuple(check_task_alone(checker, task, year))
-    extra = [encode(milestone) for milestone in found]
-    store.put(name, key, task, report.findings[start:], extra)
-    return checker, task, found
+    if task is None:
+        store.put(cache_name, key, None, report.findings[start:])
+        return None, checker
+    record = TaskRecord(task, path, tuple(check_task_alone(checker, task, year)))
+    store.put_blob(cache_name, key, encode_task(record), report.findings[start:], encode_head(record.head))
+    return record, checker
+
+
+def _reader(path: Path, blob: object, year: int | None) -> Callable[[], tuple[Task, tuple[Milestone, ...]]]:
+    """How a cached task is rebuilt when it is first used."""
+    if type(blob) is not bytes:
+        raise TypeError("not a cached task")
+
+    def read() -> tuple[Task, tuple[Milestone, ...]]:
+        try:
+            return decode_task(blob)
+        except (TypeError, ValueError, KeyError, AttributeError, EOFError):
+            pass  # never seen (the cache is checked by CRC and code digest): read the file instead
+        from ctr199.errors import DataError
+        from ctr199.store import YamlError, load_fast
+
+        try:
+            task = Task.model_validate(load_fast(path))
+        except (YamlError, ValueError) as exc:
+            raise DataError(f"{display_path(path)} vừa đổi hoặc hỏng; chạy lại lệnh ({exc})") from None
+        return task, tuple(milestones_of(task, year))
+
+    return read
 
 
 def _checked_file(

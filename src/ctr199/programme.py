@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -26,20 +27,118 @@ def milestones_of(task: Task, year: int | None = None) -> list[Milestone]:
         return []
 
 
-class TaskRecord(NamedTuple):
-    """A task as loaded: the model, the file it came from, and its milestones."""
+class TaskRecord:
+    """A task as loaded: the record, the file it came from, and its milestones.
 
-    task: Task
-    path: Path
-    milestones: tuple[Milestone, ...]
+    A task taken from the cache is rebuilt only when its record or milestones are asked for:
+    a query over 10,000 tasks needs the whole record of the few it answers with, and of the others
+    only what `TaskHead` holds (its number, group, agencies and last recorded date).
+    """
+
+    __slots__ = ("_folder", "_milestones", "_name", "_path", "_read", "_task", "head")
+
+    def __init__(
+        self,
+        task: Task | None,
+        path: Path,
+        milestones: tuple[Milestone, ...] = (),
+        *,
+        head: TaskHead | None = None,
+        read: Callable[[], tuple[Task, tuple[Milestone, ...]]] | None = None,
+    ) -> None:
+        self._task = task
+        self._milestones = milestones
+        self._read = read
+        self._path: Path | None = path
+        self._folder: Path | None = None
+        self._name = ""
+        if head is None:
+            if task is None:
+                raise TypeError("TaskRecord: a task or its head")
+            head = TaskHead.of(task)
+        self.head = head
+
+    @classmethod
+    def cached(
+        cls, folder: Path, name: str, head: TaskHead, read: Callable[[], tuple[Task, tuple[Milestone, ...]]]
+    ) -> TaskRecord:
+        """A task of the cache: file `name` in `folder`, its head, and how to rebuild the rest when used."""
+        record = cls.__new__(cls)
+        record._task, record._milestones, record._read, record.head = None, (), read, head
+        record._path, record._folder, record._name = None, folder, name
+        return record
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            assert self._folder is not None  # a cached record always has its folder and name
+            self._path = self._folder / self._name
+        return self._path
 
     @classmethod
     def of(cls, task: Task, path: Path, year: int | None = None) -> TaskRecord:
         return cls(task, path, tuple(milestones_of(task, year)))
 
+    def _load(self) -> Task:
+        if self._task is None:
+            assert self._read is not None  # a record without a task always has a reader
+            self._task, self._milestones = self._read()
+            self._read = None
+        return self._task
+
+    @property
+    def task(self) -> Task:
+        return self._task if self._task is not None else self._load()
+
+    @property
+    def milestones(self) -> tuple[Milestone, ...]:
+        if self._task is None:
+            self._load()
+        return self._milestones
+
     @property
     def id(self) -> int:
-        return self.task.id
+        return self.head.id
+
+    def _replace(self, *, task: Task) -> TaskRecord:
+        """The same file and milestones with another version of its task (as known on a date, respelled)."""
+        return TaskRecord(task, self.path, self.milestones)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TaskRecord):
+            return NotImplemented
+        return (self.task, self.path, self.milestones) == (other.task, other.path, other.milestones)
+
+    __hash__ = None  # type: ignore[assignment]  # compared by value, and its task may change
+
+    def __repr__(self) -> str:
+        return f"TaskRecord({self.path.name}, id={self.id})"
+
+
+class TaskHead(NamedTuple):
+    """What loading and filtering read of every task, kept apart so that a cached task need not be rebuilt."""
+
+    id: int
+    group: int
+    subgroup: str | None
+    lead: tuple[str, ...]
+    authority: str
+    last_recorded: date | None  # the latest date of anything recorded (log, completion, extension, request)
+
+    @classmethod
+    def of(cls, task: Task) -> TaskHead:
+        return cls(task.id, task.group, task.subgroup, tuple(task.lead), task.authority, last_recorded(task))
+
+
+def last_recorded(task: Task) -> date | None:
+    """The latest date in what was recorded of `task`; None when nothing was."""
+    days = [entry.date for entry in task.log]
+    days += [item.date for item in task.completed_milestones]
+    days += [item.date for item in task.extensions]
+    days += [item.received_on for item in task.requests]
+    if task.completed_on is not None:
+        days.append(task.completed_on)
+    return max(days, default=None)
 
 
 class Programme:
@@ -123,6 +222,9 @@ def task_known_on(task: Task, day: date) -> Task:
     """`task` as it was recorded by `day`: log entries, completions, extensions and requests dated
     later are left out, and the status is the one the last entry kept gives (the task itself when
     nothing is later). What cannot be dated (title, deadline, agencies) stays as it is now."""
+    recorded = last_recorded(task)
+    if recorded is None or recorded <= day:
+        return task
     log = [entry for entry in task.log if entry.date <= day]
     done = [item for item in task.completed_milestones if item.date <= day]
     extensions = [item for item in task.extensions if item.date <= day]
@@ -177,6 +279,10 @@ def known_on(programme: Programme, day: date) -> Programme:
     result.indicators = indicators_known_on(programme.indicators, day)
     tasks = []
     for record in programme.tasks:
+        recorded = record.head.last_recorded
+        if recorded is None or recorded <= day:  # nothing later: the record as it is, not even rebuilt
+            tasks.append(record)
+            continue
         task = task_known_on(record.task, day)
         tasks.append(record if task is record.task else record._replace(task=task))
     result.tasks = tasks

@@ -388,19 +388,19 @@ def _date_option(option: str, text: str) -> date:
 
 
 def leads_of(record: TaskRecord, registry: Registry) -> list[Agency]:
-    return [agency for agency in (registry.find(lead) for lead in record.task.lead) if agency is not None]
+    return [agency for agency in (registry.find(lead) for lead in record.head.lead) if agency is not None]
 
 
 def lead_names(record: TaskRecord, registry: Registry) -> list[str]:
     """A task's lead agencies by their registry names, each once; the text as written when none is in the registry."""
-    return list(dict.fromkeys([agency.name for agency in leads_of(record, registry)] or record.task.lead))
+    return list(dict.fromkeys([agency.name for agency in leads_of(record, registry)] or record.head.lead))
 
 
 def authorities_of(record: TaskRecord, registry: Registry) -> list[Agency]:
-    if not record.task.authority:
+    if not record.head.authority:
         return []
     try:
-        return registry.resolve_authority(record.task.authority)
+        return registry.resolve_authority(record.head.authority)
     except AgencyLookupError:
         return []
 
@@ -422,11 +422,12 @@ def record_matches(record: TaskRecord, filters: Filters, registry: Registry, as_
     """Every filter that does not need the task's status (so tasks can be left out before judging them).
 
     With `as_of`, due-date filters see a milestone's due date in force on that date (extensions included).
+    The filters that `TaskHead` answers come first: a task they leave out is never rebuilt from the cache.
     """
-    task = record.task
-    if filters.ids and task.id not in filters.ids:
+    head = record.head
+    if filters.ids and head.id not in filters.ids:
         return False
-    if filters.group is not None and task.group != filters.group:
+    if filters.group is not None and head.group != filters.group:
         return False
     if filters.agency is not None and not involves(record, filters.agency, filters.role, registry):
         return False
@@ -440,7 +441,7 @@ def record_matches(record: TaskRecord, filters: Filters, registry: Registry, as_
             return False
     if filters.search:
         needle = fold(filters.search)
-        if needle not in fold(f"{task.title} {task.output}"):
+        if needle not in fold(f"{record.task.title} {record.task.output}"):
             return False
     return True
 

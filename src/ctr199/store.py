@@ -77,14 +77,18 @@ class DataDir(NamedTuple):
 
     def task_files_stat(self) -> list[tuple[Path, os.stat_result]]:
         """The task files, sorted by name, each with its `stat` (which callers need anyway, e.g. the cache)."""
+        return [(self.tasks / name, info) for name, info in self.task_names_stat()]
+
+    def task_names_stat(self) -> list[tuple[str, os.stat_result]]:
+        """The names of the task files, sorted, each with its `stat`: for a load of many files, which
+        makes each file's `Path` only when it needs it."""
         try:
-            children = list(self.tasks.iterdir())
+            names = os.listdir(self.tasks)  # noqa: PTH208 (names, not 10,000 Path objects)
         except (FileNotFoundError, NotADirectoryError):
             return []
         found = []
         with _directory(self.tasks) as stat_in_dir:
-            for path in children:
-                name = path.name
+            for name in names:
                 dot = name.rfind(".")
                 if dot > 0 and name[dot:] in (".yaml", ".yml"):  # as Path.suffix: ".yaml" alone has none
                     try:
@@ -92,9 +96,9 @@ class DataDir(NamedTuple):
                     except OSError:
                         continue
                     if stat.S_ISREG(info.st_mode):
-                        found.append((name, path, info))
+                        found.append((name, info))
         found.sort(key=lambda item: item[0])
-        return [(path, info) for _, path, info in found]
+        return found
 
     def task_path(self, task_id: int) -> Path:
         return self.tasks / f"{task_id:03d}.yaml"
