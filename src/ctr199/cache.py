@@ -323,9 +323,9 @@ def encode_head(head: TaskHead) -> list[Any]:
 def task_head(data: Any) -> TaskHead:
     """The head `encode_head` kept; TypeError or ValueError for anything else."""
     task_id, group, subgroup, lead, authority, last = data
-    if type(task_id) is not int or type(group) is not int or type(lead) is not list or type(authority) is not str:
+    if type(lead) is not list:
         raise TypeError("not a task head")
-    return TaskHead(task_id, group, subgroup, tuple(lead), authority, None if last is None else date.fromordinal(last))
+    return TaskHead(task_id, group, subgroup, tuple(lead), authority, last and date.fromordinal(last))
 
 
 def rebuild(model: type[M], data: list[Any]) -> M:

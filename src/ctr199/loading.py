@@ -197,7 +197,7 @@ def _task_file(
             record = None
             if blob is not None:  # None: the file could not be read
                 head = task_head(entry.extra)
-                record = TaskRecord.cached(folder, name, head, _reader(folder / name, blob, year))
+                record = TaskRecord.cached(folder, name, head, _reader(folder, name, blob, year))
             if entry.raw[2]:
                 report.findings.extend(entry.findings(folder / name))
             return record, None
@@ -216,7 +216,9 @@ def _task_file(
     return record, checker
 
 
-def _reader(path: Path, blob: object, year: int | None) -> Callable[[], tuple[Task, tuple[Milestone, ...]]]:
+def _reader(
+    folder: Path, name: str, blob: object, year: int | None
+) -> Callable[[], tuple[Task, tuple[Milestone, ...]]]:
     """How a cached task is rebuilt when it is first used."""
     if type(blob) is not bytes:
         raise TypeError("not a cached task")
@@ -229,6 +231,7 @@ def _reader(path: Path, blob: object, year: int | None) -> Callable[[], tuple[Ta
         from ctr199.errors import DataError
         from ctr199.store import YamlError, load_fast
 
+        path = folder / name
         try:
             task = Task.model_validate(load_fast(path))
         except (YamlError, ValueError) as exc:
