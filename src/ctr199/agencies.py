@@ -48,10 +48,19 @@ class Registry:
         }
         self._words = [(words_of(name), agency) for name, agency in self._names.items()]
         self._partners: dict[str, tuple[Agency, ...]] = {}
+        self._found: dict[tuple[str, ...], list[Agency]] = {}
 
     def find(self, text: str) -> Agency | None:
         """The agency whose code, name or alias equals `text` once folded; None otherwise."""
         return self._exact.get(fold(text))
+
+    def find_all(self, names: tuple[str, ...]) -> list[Agency]:
+        """The agencies `find` gives for `names`, those it knows, in order; worked out once for each list
+        of names (thousands of tasks share a few dozen lists of lead agencies). Do not change the list."""
+        found = self._found.get(names)
+        if found is None:
+            found = self._found[names] = [agency for agency in map(self.find, names) if agency is not None]
+        return found
 
     def find_spelled(self, text: str) -> Agency | None:
         """Like `find`, but the letters and tones must be right (only case, form and tone placement may differ)."""

@@ -309,23 +309,24 @@ def decode_task(blob: bytes) -> tuple[Task, tuple[Milestone, ...]]:
 
 
 def encode_head(head: TaskHead) -> list[Any]:
-    last = head.last_recorded
-    return [
-        head.id,
-        head.group,
-        head.subgroup,
-        list(head.lead),
-        head.authority,
-        None if last is None else last.toordinal(),
-    ]
+    """The head as the cache keeps it. Its texts and list of leads are shared between tasks (the same
+    few dozen agencies): `marshal` then writes each once and reading makes each once."""
+    last = None if head.last_recorded is None else head.last_recorded.toordinal()
+    lead = tuple(sys.intern(name) for name in head.lead)
+    lead = _SHARED.setdefault(lead, lead)
+    subgroup = None if head.subgroup is None else sys.intern(head.subgroup)
+    return [head.id, head.group, subgroup, lead, sys.intern(head.authority), last]
+
+
+_SHARED: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 def task_head(data: Any) -> TaskHead:
     """The head `encode_head` kept; TypeError or ValueError for anything else."""
     task_id, group, subgroup, lead, authority, last = data
-    if type(lead) is not list:
+    if type(lead) is not tuple:
         raise TypeError("not a task head")
-    return TaskHead(task_id, group, subgroup, tuple(lead), authority, last and date.fromordinal(last))
+    return TaskHead(task_id, group, subgroup, lead, authority, last and date.fromordinal(last))
 
 
 def rebuild(model: type[M], data: list[Any]) -> M:

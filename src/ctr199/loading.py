@@ -151,8 +151,10 @@ def _load(root: Path, *, as_of: date, use_cache: bool | None) -> tuple[Programme
     report.files_checked += len(files)
     year = programme.year
     links: dict[tuple[object, ...], list[Problem]] = {}  # the same group and agencies, the same answer
+    read = _reader(year)
     for name, info in files:
-        record, checker = _task_file(store, folder, name, file_key(info), report, year)
+        key = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, year or 0]  # file_key, and the year
+        record, checker = _task_file(store, folder, name, key, report, read)
         if record is None:
             continue
         head = record.head
@@ -180,15 +182,19 @@ def _load(root: Path, *, as_of: date, use_cache: bool | None) -> tuple[Programme
 
 
 def _task_file(
-    store: CheckCache, folder: Path, name: str, key: Key, report: Report, year: int | None
+    store: CheckCache,
+    folder: Path,
+    name: str,
+    key: Key,
+    report: Report,
+    read: Callable[[Path, str, bytes], tuple[Task, tuple[Milestone, ...]]],
 ) -> tuple[TaskRecord | None, FileChecker | None]:
     """The task of file `name` of `folder` with its milestones, from the cache (rebuilt only when used)
     or checked now (on its own, then with the checker that read it); None when the file cannot be
     read (its findings say why).
 
-    The programme's year is part of the cache key: it decides what a periodic deadline means.
+    `key` ends with the programme's year: it decides what a periodic deadline means.
     """
-    key = [*key, year or 0]
     cache_name = f"{TASKS_DIR}/{name}"
     entry = store.get(cache_name, key)
     if entry is not None:
@@ -196,8 +202,9 @@ def _task_file(
             blob = entry.raw[1]
             record = None
             if blob is not None:  # None: the file could not be read
-                head = task_head(entry.extra)
-                record = TaskRecord.cached(folder, name, head, _reader(folder, name, blob, year))
+                if type(blob) is not bytes:
+                    raise TypeError("not a cached task")
+                record = TaskRecord.cached(folder, name, task_head(entry.extra), blob, read)
             if entry.raw[2]:
                 report.findings.extend(entry.findings(folder / name))
             return record, None
@@ -211,19 +218,15 @@ def _task_file(
     if task is None:
         store.put(cache_name, key, None, report.findings[start:])
         return None, checker
-    record = TaskRecord(task, path, tuple(check_task_alone(checker, task, year)))
+    record = TaskRecord(task, path, tuple(check_task_alone(checker, task, key[-1] or None)))
     store.put_blob(cache_name, key, encode_task(record), report.findings[start:], encode_head(record.head))
     return record, checker
 
 
-def _reader(
-    folder: Path, name: str, blob: object, year: int | None
-) -> Callable[[], tuple[Task, tuple[Milestone, ...]]]:
-    """How a cached task is rebuilt when it is first used."""
-    if type(blob) is not bytes:
-        raise TypeError("not a cached task")
+def _reader(year: int | None) -> Callable[[Path, str, bytes], tuple[Task, tuple[Milestone, ...]]]:
+    """How a cached task of a programme of `year` is rebuilt when it is first used (one reader for all)."""
 
-    def read() -> tuple[Task, tuple[Milestone, ...]]:
+    def read(folder: Path, name: str, blob: bytes) -> tuple[Task, tuple[Milestone, ...]]:
         try:
             return decode_task(blob)
         except (TypeError, ValueError, KeyError, AttributeError, EOFError):

@@ -35,7 +35,7 @@ class TaskRecord:
     only what `TaskHead` holds (its number, group, agencies and last recorded date).
     """
 
-    __slots__ = ("_folder", "_milestones", "_name", "_path", "_read", "_task", "head")
+    __slots__ = ("_blob", "_folder", "_milestones", "_name", "_path", "_read", "_task", "head")
 
     def __init__(
         self,
@@ -44,11 +44,12 @@ class TaskRecord:
         milestones: tuple[Milestone, ...] = (),
         *,
         head: TaskHead | None = None,
-        read: Callable[[], tuple[Task, tuple[Milestone, ...]]] | None = None,
+        read: Callable[[Path, str, bytes], tuple[Task, tuple[Milestone, ...]]] | None = None,
     ) -> None:
         self._task = task
         self._milestones = milestones
         self._read = read
+        self._blob = b""
         self._path: Path | None = path
         self._folder: Path | None = None
         self._name = ""
@@ -60,11 +61,17 @@ class TaskRecord:
 
     @classmethod
     def cached(
-        cls, folder: Path, name: str, head: TaskHead, read: Callable[[], tuple[Task, tuple[Milestone, ...]]]
+        cls,
+        folder: Path,
+        name: str,
+        head: TaskHead,
+        blob: bytes,
+        read: Callable[[Path, str, bytes], tuple[Task, tuple[Milestone, ...]]],
     ) -> TaskRecord:
-        """A task of the cache: file `name` in `folder`, its head, and how to rebuild the rest when used."""
+        """A task of the cache: file `name` in `folder`, its head, and its data (`blob`), which
+        `read(folder, name, blob)` turns into the task and its milestones when they are first used."""
         record = cls.__new__(cls)
-        record._task, record._milestones, record._read, record.head = None, (), read, head
+        record._task, record._milestones, record._read, record._blob, record.head = None, (), read, blob, head
         record._path, record._folder, record._name = None, folder, name
         return record
 
@@ -81,9 +88,9 @@ class TaskRecord:
 
     def _load(self) -> Task:
         if self._task is None:
-            assert self._read is not None  # a record without a task always has a reader
-            self._task, self._milestones = self._read()
-            self._read = None
+            assert self._read is not None and self._folder is not None  # so is every record without a task
+            self._task, self._milestones = self._read(self._folder, self._name, self._blob)
+            self._read, self._blob = None, b""
         return self._task
 
     @property

@@ -388,7 +388,7 @@ def _date_option(option: str, text: str) -> date:
 
 
 def leads_of(record: TaskRecord, registry: Registry) -> list[Agency]:
-    return [agency for agency in (registry.find(lead) for lead in record.head.lead) if agency is not None]
+    return list(registry.find_all(record.head.lead))
 
 
 def lead_names(record: TaskRecord, registry: Registry) -> list[str]:
@@ -407,7 +407,7 @@ def authorities_of(record: TaskRecord, registry: Registry) -> list[Agency]:
 
 def involves(record: TaskRecord, agency: Agency, role: Role, registry: Registry) -> bool:
     """Whether `agency` leads (or partners, per `role`) the task."""
-    if role in (Role.LEAD, Role.ANY) and any(_same(lead, agency) for lead in leads_of(record, registry)):
+    if role in (Role.LEAD, Role.ANY) and any(_same(lead, agency) for lead in registry.find_all(record.head.lead)):
         return True
     if role in (Role.PARTNER, Role.ANY):
         return any(registry.mentions(agency, partner) for partner in record.task.partners)
