@@ -114,6 +114,11 @@ def option_date(option: str, text: str | None) -> date | None:
     """A date option (2026-07-01 or 01/07/2026), None when not given; a bad date is a usage error naming `option`."""
     if text is None:
         return None
+    from ctr199.models import plain_iso_day
+
+    plain = plain_iso_day(text)
+    if plain is not None:
+        return plain
     from ctr199.deadline import DeadlineError, parse_date
 
     try:

@@ -58,7 +58,7 @@ import unicodedata
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from ctr199.models import Milestone  # defined with the other models; imported from here too
+from ctr199.models import Milestone, plain_iso_day  # Milestone: defined with the other models, imported from here too
 from ctr199.text import TONE_MARKS, nfc
 
 __all__ = [
@@ -2025,24 +2025,5 @@ def parse_month(spec: str) -> tuple[date, date]:
 
 def parse_date(spec: str) -> date:
     """A day written "30/6/2026", "30/06/2026" or "2026-06-30"."""
-    plain = _plain_iso_day(spec)
+    plain = plain_iso_day(spec)
     return plain if plain is not None else _spec_match(spec, _DATE_KINDS, "ngày", _DATE_FORMS)[0]
-
-
-def _plain_iso_day(spec: str) -> date | None:
-    """Exactly "2026-07-01", as scripts and `--as-of` mostly give it, read without the grammar.
-
-    None for anything else, valid or not: the grammar reads the other forms and explains mistakes.
-    """
-    if not (isinstance(spec, str) and len(spec) == 10 and spec[4] == spec[7] == "-"):
-        return None
-    digits = spec[:4] + spec[5:7] + spec[8:]
-    if not (digits.isascii() and digits.isdigit()):
-        return None
-    year = int(spec[:4])
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        return None
-    try:
-        return date(year, int(spec[5:7]), int(spec[8:]))
-    except ValueError:
-        return None

@@ -135,15 +135,20 @@ def _load(root: Path, *, as_of: date, use_cache: bool | None) -> tuple[Programme
     if groups is not None:
         programme.groups = groups.groups
     if data.indicators.exists():
+        year = programme.year
+
+        def check_figures(checker: FileChecker, indicators: IndicatorsFile) -> None:
+            check_indicators(checker, indicators, None)
+            if year is not None:  # the programme's year is part of the cache key below
+                check_indicator_year(checker, indicators, year)
+
         indicators = _checked_file(
-            store, data.indicators, IndicatorsFile, "chỉ tiêu", report, lambda c, m: check_indicators(c, m, None)
+            store, data.indicators, IndicatorsFile, "chỉ tiêu", report, check_figures, key_extra=year or 0
         )
         if indicators is not None:
             programme.indicators = indicators.indicators
             report.indicators = len(indicators.indicators)
             check_indicator_dates(FileChecker(data.indicators, report), indicators, as_of)
-            if programme.info is not None:
-                check_indicator_year(FileChecker(data.indicators, report), indicators, programme.info.year)
 
     seen: dict[int, TaskRecord] = {}
     folder = data.tasks
@@ -251,11 +256,16 @@ def _checked_file(
     what: str,
     report: Report,
     check: Callable[[FileChecker, M], None] | None = None,
+    *,
+    key_extra: int = 0,
 ) -> M | None:
-    """One of the programme's other files, validated (and checked by `check`), through the cache."""
+    """One of the programme's other files, validated (and checked by `check`), through the cache.
+
+    `key_extra`: what else `check` depends on (the programme's year), kept in the cache key.
+    """
     report.files_checked += 1
     try:
-        key = file_key(path.stat())
+        key = [*file_key(path.stat()), key_extra]
     except OSError:
         report.add(Finding(path=display_path(path), code="file-shape", message=f"thiếu tệp {what}"))
         return None

@@ -48,6 +48,26 @@ class UnreadDate:
     __str__ = __repr__
 
 
+def plain_iso_day(spec: str) -> date | None:
+    """Exactly "2026-07-01", as scripts and `--as-of` mostly give it, read without the deadline grammar
+    (whose import a cached query otherwise never needs).
+
+    None for anything else, valid or not: the grammar reads the other forms and explains mistakes.
+    """
+    if not (isinstance(spec, str) and len(spec) == 10 and spec[4] == spec[7] == "-"):
+        return None
+    digits = spec[:4] + spec[5:7] + spec[8:]
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    year = int(spec[:4])
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    try:
+        return date(year, int(spec[5:7]), int(spec[8:]))
+    except ValueError:
+        return None
+
+
 def date_problem(value: Any) -> str | None:
     """Why `value` is not a date a data file may hold (None when it is one): naming the value and the fix."""
     try:
