@@ -22,6 +22,7 @@ import functools
 import hashlib
 import json
 import marshal
+import operator
 import os
 import sys
 import tempfile
@@ -273,24 +274,62 @@ def _installed(package: str) -> str:
 def encode(record: Record) -> list[Any]:
     """A record as the cache keeps it: its values in field order (no names: a tenth of a large
     programme's cache is the names again), nested records likewise, dates as day numbers,
-    enumerations as their values, decimals as text."""
-    values = record.__dict__
-    return [_encoded(values[name]) for name in record.model_fields]
+    enumerations as their values, decimals as text.
+
+    Only the fields `rebuild` converts back are converted here (`_plan`); texts, numbers and lists of
+    texts are kept as they are."""
+    fields = record.__dict__
+    values = [fields[name] for name in record.model_fields]
+    for index, each, convert in _encoders(type(record)):
+        value = values[index]
+        if each:
+            if value:
+                values[index] = [convert(item) for item in value]
+        elif value is not None:
+            values[index] = convert(value)
+    return values
 
 
-def _encoded(value: Any) -> Any:
-    if isinstance(value, Record):
-        return encode(value)
-    if isinstance(value, list | tuple):
-        return [_encoded(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _encoded(item) for key, item in value.items()}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, date):
-        return value.toordinal()
-    if isinstance(value, Decimal):
-        return str(value)
+def _encoders(model: type[Record]) -> list[tuple[int, bool, Callable[[Any], Any]]]:
+    """For each field `_plan` converts back: its place, whether a list, and the conversion (of an item)."""
+    made = _ENCODERS.get(model)
+    if made is None:
+        names = list(model.model_fields)
+        made = _ENCODERS[model] = []
+        for name, each, _ in _plan(model):
+            annotation = _optional_of(_plain(model.model_fields[name].annotation))
+            made.append((names.index(name), each, _encoder(typing.get_args(annotation)[0] if each else annotation)))
+    return made
+
+
+_ENCODERS: dict[type[Record], list[tuple[int, bool, Callable[[Any], Any]]]] = {}
+
+
+def _encoder(annotation: Any) -> Callable[[Any], Any]:
+    """The inverse of `_converter`: a value of this type as the cache keeps it."""
+    annotation = _plain(annotation)
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        inner = _encoder(_optional_of(annotation))
+        return functools.partial(_optional, inner)
+    if origin is list:
+        return functools.partial(_each, _encoder(args[0]))
+    if origin is dict:
+        return functools.partial(_values, _encoder(args[1]))
+    if isinstance(annotation, type):
+        if issubclass(annotation, Record):
+            return encode
+        if issubclass(annotation, Enum):
+            return operator.attrgetter("value")
+        if annotation is date:
+            return date.toordinal
+        if annotation is Decimal:
+            return str
+    return _as_is
+
+
+def _as_is(value: Any) -> Any:
     return value
 
 

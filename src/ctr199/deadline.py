@@ -1982,7 +1982,17 @@ def parse_deadline(text: str, *, year: int | None = None) -> list[Milestone]:
     ``year`` (the programme's year) is needed only by periodic markers such as "Hằng quý".
     Raises DeadlineError for anything that is not a deadline.
     """
-    return [reading.milestone for reading in read_deadline(text, year=year)]
+    if not isinstance(text, str):
+        read_deadline(text, year=year)  # refuses it, saying why
+    return list(_milestones_of(text, year))
+
+
+@functools.lru_cache(maxsize=4096)
+def _milestones_of(text: str, year: int | None) -> tuple[Milestone, ...]:
+    # Read once per text and year: a programme's tasks share a few hundred deadline texts ("Quý II/2026",
+    # "Thường xuyên"), and checking 10,000 files read each again. Milestones are frozen; a refusal
+    # (DeadlineError) is not kept, so it is raised afresh each time.
+    return tuple(reading.milestone for reading in read_deadline(text, year=year))
 
 
 # ---------------------------------------------------------------------------

@@ -197,7 +197,17 @@ class Record:
     @classmethod
     def model_validate(cls: type[R], data: Any) -> R:
         """Check `data` against the record's schema; pydantic's `ValidationError` when it does not fit."""
-        return typing.cast(R, _to_record(pydantic_model(cls).model_validate(plain_values(data))))
+        from pydantic import ValidationError
+
+        model = pydantic_model(cls)
+        try:
+            return typing.cast(R, _to_record(model.model_validate(data)))
+        except ValidationError as exc:
+            # Records inside the data (an edit's log entries) are checked again as their fields; data read
+            # from a file never holds one, so it is not walked looking for them.
+            if not any(isinstance(error.get("input"), Record) for error in exc.errors()):
+                raise
+        return typing.cast(R, _to_record(model.model_validate(plain_values(data))))
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -303,16 +313,54 @@ def _record_core_schema(record: type[Record]) -> Any:
     )
 
 
-def _to_record(value: Any) -> Any:
-    """A checked pydantic model, and everything in it, as records."""
-    record = _RECORDS.get(type(value))
-    if record is not None:
-        return record.from_fields({name: _to_record(item) for name, item in value.__dict__.items()})
-    if isinstance(value, list):
-        return [_to_record(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _to_record(item) for key, item in value.items()}
-    return value
+def _to_record(model: Any) -> Any:
+    """A checked pydantic model, and the models in it, as records (only the fields that hold records
+    are walked: a task's texts and numbers are taken as they are)."""
+    record = _RECORDS[type(model)]
+    values = dict(model.__dict__)
+    for name, shape in _nested(record):
+        value = values[name]
+        if value is None:
+            continue
+        if shape is list:
+            values[name] = [_to_record(item) for item in value]
+        elif shape is dict:
+            values[name] = {key: _to_record(item) for key, item in value.items()}
+        else:
+            values[name] = _to_record(value)
+    return record.from_fields(values)
+
+
+def _nested(record: type[Record]) -> list[tuple[str, type]]:
+    """The fields of `record` that hold records: name, and how (list, dict, or one: `Record`)."""
+    made = _NESTED.get(record)
+    if made is None:
+        made = _NESTED[record] = []
+        for name, spec in record.model_fields.items():
+            shape = _shape(spec.annotation)
+            if shape is not None:
+                made.append((name, shape))
+    return made
+
+
+_NESTED: dict[type[Record], list[tuple[str, type]]] = {}
+
+
+def _shape(annotation: Any) -> type | None:
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is Annotated:
+        return _shape(args[0])
+    if origin in (typing.Union, types.UnionType):  # X | None: None is skipped above
+        shapes = {_shape(arg) for arg in args if arg is not type(None)}
+        if len(shapes) != 1:
+            raise TypeError(f"cannot convert {annotation!r}")
+        return shapes.pop()
+    if origin is list:
+        return list if _shape(args[0]) is Record else None
+    if origin is dict:
+        return dict if _shape(args[1]) is Record else None
+    return Record if isinstance(annotation, type) and issubclass(annotation, Record) else None
 
 
 # ---------------------------------------------------------------- dumping
