@@ -360,3 +360,18 @@ def test_rebuilt_models_equal_validated_ones(model: type[Any]) -> None:
         assert rebuilt == value
         assert rebuilt.model_dump() == value.model_dump()
         assert type(rebuilt) is model
+
+
+def test_a_cache_entry_written_by_hand_is_read_again_not_a_crash(mixed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = load_programme(mixed, as_of=AS_OF, use_cache=False)
+    load_programme(mixed, as_of=AS_OF)
+    store = cache.CheckCache.open(mixed)
+    for name, raw in store.entries.items():
+        store.fresh[name] = raw
+    store.entries["tasks/005.yaml"][3][5] = 10**20  # a "last recorded" day no calendar has
+    store.entries["tasks/006.yaml"][3] = ["not", "a", "head"]
+    store.changed = set(range(cache.SHARDS))
+    store.save()  # with its CRC: only the code reading it can tell
+    parsed = ParseCounter(monkeypatch)
+    _same(expected, load_programme(mixed, as_of=AS_OF))
+    assert {"005.yaml", "006.yaml"} <= set(parsed.take())

@@ -56,6 +56,11 @@ UNREADABLE = frozenset(
 )
 
 
+# What reading a cache entry this code cannot use raises (the entry is dropped and the file read again);
+# OverflowError: a day number out of range, in a cache written by hand.
+UNUSABLE_ENTRY = (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError)
+
+
 # ---------------------------------------------------------------- where the data is
 
 
@@ -213,7 +218,7 @@ def _task_file(
             if entry.raw[2]:
                 report.findings.extend(entry.findings(folder / name))
             return record, None
-        except (TypeError, ValueError, KeyError, AttributeError):
+        except UNUSABLE_ENTRY:
             store.forget(cache_name)  # an entry this code cannot use: check the file again
     path = folder / name
     checker = FileChecker(path, report)
@@ -234,7 +239,7 @@ def _reader(year: int | None) -> Callable[[Path, str, bytes], tuple[Task, tuple[
     def read(folder: Path, name: str, blob: bytes) -> tuple[Task, tuple[Milestone, ...]]:
         try:
             return decode_task(blob)
-        except (TypeError, ValueError, KeyError, AttributeError, EOFError):
+        except (*UNUSABLE_ENTRY, EOFError):
             pass  # never seen (the cache is checked by CRC and code digest): read the file instead
         from ctr199.errors import DataError
         from ctr199.store import YamlError, load_fast
@@ -276,7 +281,7 @@ def _checked_file(
             value = entry.model(model)
             report.findings.extend(entry.findings(path))
             return value
-        except (TypeError, ValueError, KeyError, AttributeError):
+        except UNUSABLE_ENTRY:
             store.forget(name)
     start = len(report.findings)
     checker = FileChecker(path, report)
