@@ -123,10 +123,14 @@ class CheckCache:
     the cache of a large programme is written again.
     """
 
-    def __init__(self, root: str, folder: Path | None, entries: dict[str, list[Any]]):
+    def __init__(
+        self, root: str, folder: Path | None, entries: dict[str, list[Any]], shard_of: dict[str, int] | None = None
+    ):
         self.root = root  # the data folder, resolved: what a shard's header names
         self.folder = folder
         self.entries = entries
+        # The shard each entry was read from: `save` sorts 10,000 names without hashing each again.
+        self.shard_of = shard_of if shard_of is not None else {}
         self.fresh: dict[str, list[Any]] = {}
         self.changed: set[int] = set()  # shards to write
         self.started_ns = time.time_ns()
@@ -144,9 +148,12 @@ class CheckCache:
         except (OSError, RuntimeError, ValueError):
             return cls.disabled()
         entries: dict[str, list[Any]] = {}
+        shard_of: dict[str, int] = {}
         for shard in range(SHARDS):
-            entries.update(_read(folder / f"{shard:02d}.cache", resolved))
-        return cls(resolved, folder, entries)
+            files = _read(folder / f"{shard:02d}.cache", resolved)
+            entries.update(files)
+            shard_of.update(dict.fromkeys(files, shard))
+        return cls(resolved, folder, entries, shard_of)
 
     def get(self, name: str, key: Key) -> Entry | None:
         raw = self.entries.get(name)
@@ -184,8 +191,10 @@ class CheckCache:
         if not changed:
             return
         shards: dict[int, dict[str, list[Any]]] = {shard: {} for shard in changed}
+        shard_of = self.shard_of
         for name, raw in self.fresh.items():
-            shard = shards.get(_shard(name))
+            number = shard_of.get(name)
+            shard = shards.get(_shard(name) if number is None else number)
             if shard is not None:
                 shard[name] = raw
         with contextlib.suppress(OSError):
