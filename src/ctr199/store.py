@@ -282,8 +282,9 @@ def read_text(path: Path) -> str:
     try:
         raw = _read_capped(path)
         if len(raw) > MAX_FILE_BYTES:
-            size = max(len(raw), path.stat().st_size)
-            raise YamlError(path, f"tệp quá lớn ({size:,} byte; tối đa {MAX_FILE_BYTES:,})", code="file-shape")
+            size = path.stat().st_size  # what was read stops one byte past the limit
+            shown = f"{size:,} byte" if size > MAX_FILE_BYTES else f"hơn {MAX_FILE_BYTES:,} byte"
+            raise YamlError(path, f"tệp quá lớn ({shown}; tối đa {MAX_FILE_BYTES:,})", code="file-shape")
     except OSError as exc:
         raise YamlError(path, f"không đọc được tệp: {exc.strerror or exc}", code="file-shape") from None
     try:

@@ -111,6 +111,15 @@ def test_ten_megabyte_file_is_refused_quickly(tmp_path: Path) -> None:
     assert code == 1 and "tệp quá lớn" in output
 
 
+def test_endless_file_is_refused_after_reading_past_the_limit(tmp_path: Path) -> None:
+    root = make_data_dir(tmp_path / "data")
+    (root / "groups.yaml").unlink()
+    (root / "groups.yaml").symlink_to("/dev/zero")  # no size, no end: only the first 1 MB is read
+    with cpu_limit(5):
+        code, output = _validate(root)
+    assert code == 1 and "tệp quá lớn (hơn 1,000,000 byte; tối đa 1,000,000)" in output
+
+
 def test_one_bad_file_does_not_hide_the_others(tmp_path: Path) -> None:
     root = make_data_dir(tmp_path / "data")
     _write(root, "id: [\n", "001.yaml")
