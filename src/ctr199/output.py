@@ -12,6 +12,7 @@ place that refuses to replace an existing file without `--force`.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -195,9 +196,10 @@ def _one_line(text: str) -> str:
 def refuse_existing(paths: Sequence[Path], *, force: bool) -> None:
     """Stop, before anything is written, when a result file exists and `--force` was not given.
 
-    A usage error (exit 2): the user must choose `--force` or another `-o`.
+    A usage error (exit 2): the user must choose `--force` or another `-o`. A device or a pipe
+    (`-o /dev/stdout`) holds no file to lose: it is written into (`write_output`).
     """
-    existing = [path for path in paths if path.exists()]
+    existing = [path for path in paths if path.exists() and not is_stream(path)]
     if existing and not force:
         which = f"tệp {existing[0]}" if len(existing) == 1 else f"{len(existing)} tệp (ví dụ {existing[0]})"
         raise UsageError(f"{which} đã có; dùng --force để ghi đè hoặc chọn -o khác")
@@ -213,11 +215,29 @@ def check_output(path: Path, *, force: bool) -> None:
 
 
 def write_output(path: Path, content: str | bytes, *, force: bool) -> None:
-    """Write a result file atomically (`store.atomic_write`) after `check_output`; exit 1 if the system refuses."""
+    """Write a result file atomically (`store.atomic_write`) after `check_output`; exit 1 if the system refuses.
+
+    A device or a pipe (`-o /dev/stdout`, `-o /dev/null`, a named pipe) is written into, never
+    replaced by a file.
+    """
     from ctr199.store import atomic_write
 
     check_output(path, force=force)
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        atomic_write(path, content)
+        if is_stream(path):
+            with path.open("wb") as stream:
+                stream.write(data)
+        else:
+            atomic_write(path, data)
     except OSError as exc:
         raise DataError(f"không ghi được {path}: {exc.strerror or exc}") from None
+
+
+def is_stream(path: Path) -> bool:
+    """Whether `path` is a device, a pipe or a socket rather than a file (or nothing)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))

@@ -777,6 +777,10 @@ def _refuse_read_only(path: Path) -> None:
             continue
         except OSError as exc:
             raise WriteError(path, exc) from exc
+        if target is path and not stat.S_ISREG(mode):
+            # A device, a pipe or a socket (/dev/null): the rename would put a file in its place.
+            reason = "không phải một tệp thường (thiết bị, ống dẫn…) nên không thay bằng tệp"
+            raise WriteError(path, OSError(errno.EINVAL, reason), reason)
         if not mode & 0o222:
             raise WriteError(path, PermissionError(errno.EACCES, reason), reason)
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import stat
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,7 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 
 from ctr199.models import Task
-from ctr199.store import render_task
+from ctr199.store import WriteError, atomic_write, render_task
 
 from ..conftest import SHIPPED, make_data_dir, tree_digest
 from .common import invoke
@@ -234,3 +237,44 @@ def test_history_from_hostile_commits_prints_literally(tmp_path: Path) -> None:
     assert "field" in kinds[38], "history decodes what it can (bad bytes as U+FFFD); validate is the gate"
     assert tree_digest(data) == before
     assert not (data.parent / "pwned").exists() and not Path("pwned").exists()
+
+
+def _read_pipe_in_background(fifo: Path) -> tuple[threading.Thread, list[bytes]]:
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    return reader, received
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--format", "json"],
+        ["brief", "--format", "md", "--force"],
+    ],
+)
+def test_a_pipe_or_device_given_as_output_is_written_into_never_replaced(tmp_path: Path, args: list[str]) -> None:
+    # As root, replacing `-o /dev/null` by a file broke every program on the machine that used it;
+    # a named pipe stands for any device here (making one needs no privilege).
+    data = make_data_dir(tmp_path / "data")
+    fifo = tmp_path / "out"
+    os.mkfifo(fifo)
+    reader, received = _read_pipe_in_background(fifo)
+    result = invoke(*args, "-o", str(fifo), "--data", str(data), "--as-of", "2026-07-01")
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert len(received) == 1 and received[0]
+    if args[0] == "export":
+        assert json.loads(received[0])["as_of"] == "2026-07-01"
+    else:
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in received[0].decode("utf-8")
+
+
+def test_an_edit_never_puts_a_file_in_place_of_a_device(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(WriteError, match="không phải một tệp thường"):
+        atomic_write(fifo, "id: 1\n")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert [path.name for path in tmp_path.iterdir()] == ["pipe.yaml"]  # no temporary file left
