@@ -163,19 +163,14 @@ class CheckCache:
         return Entry(raw)
 
     def put(self, name: str, key: Key, model: Record | None, findings: list[Finding], extra: Any = None) -> None:
+        self.put_blob(name, key, None if model is None else encode(model), findings, extra)
+
+    def put_blob(self, name: str, key: Key, data: Any, findings: list[Finding], extra: Any = None) -> None:
+        """Like `put`, for data already encoded (a task's blob: rebuilt only when a run uses it)."""
         if self.folder is None or key[1] > self.started_ns - RACY_NS:
             return  # not cached: the next run checks this file again
-        data = None if model is None else encode(model)
         rows = [[f.line, f.col, f.severity.value, f.code, f.message] for f in findings]
         self.fresh[name] = [key, data, rows, extra]
-        self.changed.add(_shard(name))
-
-    def put_blob(self, name: str, key: Key, blob: bytes, findings: list[Finding], extra: Any = None) -> None:
-        """Like `put`, for data already encoded (a task: rebuilt only when a run uses it)."""
-        if self.folder is None or key[1] > self.started_ns - RACY_NS:
-            return
-        rows = [[f.line, f.col, f.severity.value, f.code, f.message] for f in findings]
-        self.fresh[name] = [key, blob, rows, extra]
         self.changed.add(_shard(name))
 
     def forget(self, name: str) -> None:

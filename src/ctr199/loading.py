@@ -163,7 +163,7 @@ def _load(root: Path, *, as_of: date, use_cache: bool | None) -> tuple[Programme
     links: dict[tuple[object, ...], list[Problem]] = {}  # the same group and agencies, the same answer
     read = _reader(year)
     for name, info in files:
-        key = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, year or 0]  # file_key, and the year
+        key = [*file_key(info), year or 0]
         record, checker = _task_file(store, folder, name, key, report, read)
         if record is None:
             continue

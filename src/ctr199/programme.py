@@ -37,27 +37,15 @@ class TaskRecord:
 
     __slots__ = ("_blob", "_folder", "_milestones", "_name", "_path", "_read", "_task", "head")
 
-    def __init__(
-        self,
-        task: Task | None,
-        path: Path,
-        milestones: tuple[Milestone, ...] = (),
-        *,
-        head: TaskHead | None = None,
-        read: Callable[[Path, str, bytes], tuple[Task, tuple[Milestone, ...]]] | None = None,
-    ) -> None:
-        self._task = task
+    def __init__(self, task: Task, path: Path, milestones: tuple[Milestone, ...] = ()) -> None:
+        self._task: Task | None = task
         self._milestones = milestones
-        self._read = read
+        self._read: Callable[[Path, str, bytes], tuple[Task, tuple[Milestone, ...]]] | None = None
         self._blob = b""
         self._path: Path | None = path
         self._folder: Path | None = None
         self._name = ""
-        if head is None:
-            if task is None:
-                raise TypeError("TaskRecord: a task or its head")
-            head = TaskHead.of(task)
-        self.head = head
+        self.head = TaskHead.of(task)
 
     @classmethod
     def cached(

@@ -190,7 +190,7 @@ class Record:
     def model_dump(self, *, mode: str = "python", exclude: Iterable[str] = ()) -> dict[str, Any]:
         """The fields as plain values: as they are (`python`), or as JSON would hold them (`json`:
         dates in ISO form, decimals as text, enumerations as their values) — pydantic's forms."""
-        dump = _json_value if mode == "json" else _python_value
+        dump = _json_value if mode == "json" else plain_values
         left_out = set(exclude)
         return {name: dump(value) for name, value in self.__dict__.items() if name not in left_out}
 
@@ -372,16 +372,12 @@ def _rebuilt(cls: type[R], values: dict[str, Any]) -> R:
 
 def plain_values(value: Any) -> Any:
     """`value` with every record in it (at any depth) as its fields (`model_dump()`), for checking again."""
-    return _python_value(value)
-
-
-def _python_value(value: Any) -> Any:
     if isinstance(value, Record):
         return value.model_dump()
     if isinstance(value, list | tuple):
-        return [_python_value(item) for item in value]
+        return [plain_values(item) for item in value]
     if isinstance(value, dict):
-        return {key: _python_value(item) for key, item in value.items()}
+        return {key: plain_values(item) for key, item in value.items()}
     return value
 
 
