@@ -62,3 +62,23 @@ def test_a_cached_query_imports_no_heavy_library(
     # ctr199's own large modules that only checking a file needs: the deadline grammar, the indicator rules.
     assert ("ctr199.deadline" in warm) is grammar
     assert "ctr199.indicators" not in warm
+
+
+def test_validate_after_one_edited_task_imports_neither_pydantic_nor_ruamel(shipped_copy: Path, tmp_path: Path) -> None:
+    """Re-checking a task file as staff edit it reads it plainly (`ctr199.record.read_plain`): the
+    one file costs its YAML parse, not pydantic's import and validators."""
+    argv = ["validate", str(shipped_copy), "--as-of", "2026-07-01"]
+    _, first = _modules(tmp_path, *argv)
+    assert first.returncode == 0, first.stderr
+    task = shipped_copy / "tasks" / "010.yaml"
+    text = task.read_text(encoding="utf-8")
+    task.write_text(text.replace("\ntitle: ", "\ntitle: (đã sửa) ", 1), encoding="utf-8")
+    modules, second = _modules(tmp_path, *argv)
+    assert second.returncode == 0, second.stderr
+    assert "Đã kiểm tra 79 tệp" in second.stdout
+    assert {name.split(".")[0] for name in _heavy(modules)} == {"yaml"}  # the edited file is parsed, no more
+    # The same edit made wrong (a number for the title) is pydantic's to explain.
+    task.write_text(text.replace("\ntitle: ", "\ntitle: 12\nx_title: ", 1), encoding="utf-8")
+    modules, third = _modules(tmp_path, *argv)
+    assert third.returncode == 1
+    assert "tasks/010.yaml" in third.stdout and "pydantic" in modules

@@ -23,7 +23,7 @@ from ctr199.models import (
     model_in,
 )
 from ctr199.programme import Programme, TaskHead, milestones_of
-from ctr199.record import Record
+from ctr199.record import Record, read_plain
 from ctr199.report import Finding, Report, Severity, display_path
 from ctr199.store import YamlError, load_fast_located, locate_in_scalar, locate_node, read_text, scalar_at
 from ctr199.text import fold
@@ -110,10 +110,13 @@ class FileChecker:
             shape = {type(None): "rỗng", list: "một danh sách"}.get(type(data), "một giá trị đơn")
             self.add((), "file-shape", f"tệp {what} đang là {shape}; cần một bảng khóa: giá trị (xem ctr199 schema)")
             return None
-        from pydantic import ValidationError  # only when a file is read, not when its check is cached
+        made = read_plain(model, data)
+        if made is not None:  # plainly valid, as files mostly are: read without importing pydantic
+            return made
+        from pydantic import ValidationError  # only for what pydantic must convert or refuse
 
         try:
-            return model.model_validate(data)
+            return model.validate_with_pydantic(data)
         except ValidationError as exc:
             dated: set[Loc] = set()
             for error in exc.errors():

@@ -2,11 +2,12 @@
 
 Why not pydantic models: importing pydantic and defining the models costs ~120 ms on every run,
 more than everything else a cached `ctr199 overdue` does. A run answered from the cache builds
-records from already-checked data and never needs a validator, so the records are plain classes and
-pydantic is imported only to check data: the first time, `pydantic_model` makes for each record a
-pydantic model with the same name, fields, defaults and constraints, so that pydantic's errors
-(`ValidationError`, with their `loc` and `type`) and its JSON Schema are those of a model declared
-by hand.
+records from already-checked data and never needs a validator, so the records are plain classes.
+Data in the form the files store it (a file just edited) is read by `read_plain`, which takes only
+values of exactly the field's type and leaves the rest to pydantic. Pydantic is imported for that
+rest: the first time, `pydantic_model` makes for each record a pydantic model with the same name,
+fields, defaults and constraints, so that pydantic's conversions, its errors (`ValidationError`,
+with their `loc` and `type`) and its JSON Schema are those of a model declared by hand.
 
 A record declares its fields as class annotations, with constraints and validators as `Annotated`
 markers (`Limits`, `Before`, `After`) that `pydantic_model` turns into pydantic's own; defaults
@@ -196,7 +197,16 @@ class Record:
 
     @classmethod
     def model_validate(cls: type[R], data: Any) -> R:
-        """Check `data` against the record's schema; pydantic's `ValidationError` when it does not fit."""
+        """Check `data` against the record's schema; pydantic's `ValidationError` when it does not fit.
+
+        Data already in the form the files store is read without pydantic (`read_plain`); pydantic
+        checks everything else, and gives every refusal."""
+        made = read_plain(cls, data)
+        return made if made is not None else cls.validate_with_pydantic(data)
+
+    @classmethod
+    def validate_with_pydantic(cls: type[R], data: Any) -> R:
+        """`model_validate` by pydantic alone (what `read_plain` must agree with)."""
         from pydantic import ValidationError
 
         model = pydantic_model(cls)
@@ -361,6 +371,187 @@ def _shape(annotation: Any) -> type | None:
     if origin is dict:
         return dict if _shape(args[1]) is Record else None
     return Record if isinstance(annotation, type) and issubclass(annotation, Record) else None
+
+
+# ---------------------------------------------------------------- reading stored data without pydantic
+
+
+def read_plain(record: type[R], data: Any) -> R | None:
+    """`data` as a `record` when it is plainly valid, or None: then pydantic must decide.
+
+    Why: a file edited since the last run is read again, and importing pydantic and building its
+    validators (~100 ms) cost more than checking the other 10,000 cached files. A file as ctr199 and
+    staff write it holds values of exactly the field's type (a text for a text, a list for a list, a
+    date or a date text for a date) that meet every constraint; such data is read here, through the
+    field's own `Before`/`After` functions, to the record pydantic would make. Anything else — a
+    number for a text, a boolean for a number, a tuple, an unknown key, a missing field, a value a
+    function refuses — is left to pydantic, which converts it or says exactly what is wrong. So this
+    reader never accepts what pydantic would refuse (`tests/test_record_plain.py` compares both on
+    every shipped file and on thousands of altered ones), and a record type with a field it cannot
+    read exactly as pydantic does (a pattern, a decimal, a union of types) has no plain reader.
+    """
+    reader = _PLAIN_READERS.get(record, _MISSING)
+    if reader is _MISSING:
+        reader = _PLAIN_READERS[record] = _plain_record_reader(record)
+    if reader is None:
+        return None
+    try:
+        return typing.cast(R, reader(data))
+    except _Unsure:
+        return None
+
+
+class _Unsure(Exception):
+    """A value the plain reader leaves to pydantic."""
+
+
+class _Unsupported(Exception):
+    """An annotation the plain reader cannot read exactly as pydantic does."""
+
+
+_PLAIN_READERS: dict[type[Record], Callable[[Any], Record] | None] = {}
+_Read = Callable[[Any], Any]
+
+
+def _plain_record_reader(record: type[Record]) -> Callable[[Any], Record] | None:
+    try:
+        fields = [(name, _plain_value_reader(spec.annotation), spec) for name, spec in record.model_fields.items()]
+    except _Unsupported:
+        return None
+    checks = record.whole_checks
+
+    def read(data: Any) -> Record:
+        if type(data) is record:  # a record inside an edit's data is checked again as its fields
+            data = data.__dict__
+        elif type(data) is not dict:
+            raise _Unsure
+        if not data.keys() <= record.model_fields.keys():
+            raise _Unsure  # an unknown key (or one that is not a text)
+        values: dict[str, Any] = {}
+        for name, read_value, spec in fields:
+            if name in data:
+                values[name] = read_value(data[name])
+            elif spec.make is not None:
+                values[name] = spec.make()
+            elif spec.default is not _MISSING:
+                values[name] = spec.default
+            else:
+                raise _Unsure  # missing: pydantic names it
+        made = record.from_fields(values)
+        for check in checks:
+            _run(check, made)
+        return made
+
+    return read
+
+
+def _run(function: Callable[[Any], Any], value: Any) -> Any:
+    try:
+        return function(value)
+    except Exception:  # refused (or failed): pydantic runs it again and reports it as it should
+        raise _Unsure from None
+
+
+def _plain_value_reader(annotation: Any) -> _Read:
+    """How a value of `annotation` is read, raising `_Unsure` for what pydantic must decide
+    (`_Unsupported` when no value of it can be read plainly)."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is Annotated:
+        return _plain_annotated_reader(args[0], args[1:])
+    if origin in (typing.Union, types.UnionType):
+        others = [arg for arg in args if arg is not type(None)]
+        if len(others) != 1 or len(args) != 2:
+            raise _Unsupported(annotation)  # a union of types: pydantic's "smart" choice is not copied
+        inner = _plain_value_reader(others[0])
+        return lambda value: None if value is None else inner(value)
+    if origin is list:
+        item = _plain_value_reader(args[0])
+
+        def read_list(value: Any) -> Any:
+            if type(value) is not list:
+                raise _Unsure
+            return [item(element) for element in value]
+
+        return read_list
+    if origin is typing.Literal and all(type(arg) is str for arg in args):
+        allowed = frozenset(args)
+
+        def read_literal(value: Any) -> Any:
+            if type(value) is not str or value not in allowed:
+                raise _Unsure
+            return value
+
+        return read_literal
+    if isinstance(annotation, type) and issubclass(annotation, Record):
+        nested = annotation
+
+        def read_record(value: Any) -> Any:
+            reader = _PLAIN_READERS.get(nested, _MISSING)
+            if reader is _MISSING:
+                reader = _PLAIN_READERS[nested] = _plain_record_reader(nested)
+            if reader is None:
+                raise _Unsure
+            return reader(value)
+
+        return read_record
+    if annotation in (str, int, bool, date) or (isinstance(annotation, type) and issubclass(annotation, Enum)):
+        exact = annotation  # no conversion: a bool is no int here, a datetime no date, a text no member
+
+        def read_exact(value: Any) -> Any:
+            if type(value) is not exact:
+                raise _Unsure
+            return value
+
+        return read_exact
+    raise _Unsupported(annotation)
+
+
+# The constraints whose meaning is plain (pattern is not: Python's `$` also matches before a final newline).
+_PLAIN_LIMITS: dict[str, Callable[[Any, Any], bool]] = {
+    "ge": lambda value, bound: value >= bound,
+    "gt": lambda value, bound: value > bound,
+    "le": lambda value, bound: value <= bound,
+    "lt": lambda value, bound: value < bound,
+    "min_length": lambda value, bound: len(value) >= bound,
+    "max_length": lambda value, bound: len(value) <= bound,
+}
+
+
+def _plain_annotated_reader(base: Any, markers: tuple[Any, ...]) -> _Read:
+    befores = [marker.function for marker in markers if isinstance(marker, Before)]
+    afters = [marker.function for marker in markers if isinstance(marker, After)]
+    limits: list[tuple[Callable[[Any, Any], bool], Any]] = []
+    for marker in markers:
+        if isinstance(marker, Limits):
+            for name, bound in marker.constraints.items():
+                if name not in _PLAIN_LIMITS:
+                    raise _Unsupported(name)
+                limits.append((_PLAIN_LIMITS[name], bound))
+        elif not isinstance(marker, Before | After):
+            raise _Unsupported(marker)
+    if len(befores) > 1:
+        raise _Unsupported(markers)  # their order is pydantic's business
+    if limits and typing.get_origin(base) is not list and base not in (str, int):
+        raise _Unsupported(markers)
+    inner = _plain_value_reader(base)
+
+    def read_annotated(value: Any) -> Any:
+        if befores:
+            value = _run(befores[0], value)
+        value = inner(value)
+        # A limit holds before and after the functions alike, whichever order pydantic checks them in.
+        for holds, bound in limits:
+            if not holds(value, bound):
+                raise _Unsure
+        for function in afters:
+            value = _run(function, value)
+        for holds, bound in limits:
+            if not holds(value, bound):
+                raise _Unsure
+        return value
+
+    return read_annotated
 
 
 # ---------------------------------------------------------------- dumping
