@@ -1,8 +1,8 @@
 """Time whole ctr199 commands side by side with the floor (a typer "hello world") and Taskwarrior.
 
-    make bench                                   # = python benchmarks/run.py (75, 10,000 and 100,000 tasks)
+    make bench                                   # = python benchmarks/run.py --readme (75, 10,000, 100,000 tasks)
     python benchmarks/run.py --sizes 75,10000 --runs 5
-    python benchmarks/run.py --readme            # also write the table into README.md
+    python benchmarks/run.py --readme            # also write the table into README.md (make bench does)
     python benchmarks/run.py --hyperfine         # time with hyperfine, one command after another
 
 Each command runs as a whole process, as staff run it, in rounds that run every command once, so

@@ -154,3 +154,36 @@ def test_rendered_task_never_uses_aliases() -> None:
     text = render(task)
     assert "&" not in text and "*" not in text
     assert Task.model_validate(load_fast(Path("001.yaml"), text)) == task
+
+
+# Plain scalars on either side of every implicit resolver of YAML 1.1 (null, bool, int, float,
+# timestamp, merge, value), and ordinary texts.
+_SCALARS = (
+    "", "~", "null", "Null", "NULL", "nULL", "yes", "Yes", "NO", "on", "Off", "true", "False", "y", "n",
+    "0", "-1", "+12", "0x1F", "0o17", "017", "09", "0b101", "1_000", "12:30", "190:20:30", "1.5", ".5", "1e3",
+    "1.0e+3", "6.8523015e+5", "685_230.15", ".inf", "-.Inf", "+.INF", ".nan", ".NaN", "2026-03-15", "2026-3-5",
+    "2026-03-15 10:00:00", "2026-03-15t10:00:00Z", "2026-02-30", "<<", "=", "-", "+", ".", "abc", "Sở Xây dựng",
+    "Quý II/2026", "30/06/2026", "1/2", "#", "0.", "-0", "1:2:3.5",
+)  # fmt: skip
+
+
+def _tags(node: Any) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return (node.tag, [(_tags(key), _tags(value)) for key, value in node.value])
+    if isinstance(node, yaml.SequenceNode):
+        return (node.tag, [_tags(item) for item in node.value])
+    return (node.tag, node.value)
+
+
+@pytest.mark.parametrize("value", _SCALARS)
+def test_tags_are_resolved_as_pyyaml_resolves_them(value: str) -> None:
+    """`_resolve_in_one_call` gives every node the tag PyYAML's own resolver gives it."""
+    text = f"a: {value}\nb: [{value}, '{value}', !!str {value}]\n{value or 'c'}: {{x: {value}}}\n"
+    try:
+        expected = _tags(yaml.compose(text, Loader=yaml.CSafeLoader))
+    except yaml.YAMLError:
+        with pytest.raises(yaml.YAMLError):
+            yaml.compose(text, Loader=_safe_loader())
+        return
+    assert _tags(yaml.compose(text, Loader=_safe_loader())) == expected
+    assert _safe_loader().resolve is not yaml.CSafeLoader.resolve  # the one-call resolver is in use

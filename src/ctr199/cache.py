@@ -116,6 +116,11 @@ class Entry:
         return self.raw[3]
 
 
+def finding_rows(findings: list[Finding]) -> list[list[Any]]:
+    """Findings as an entry keeps them (their file is the entry's)."""
+    return [[f.line, f.col, f.severity.value, f.code, f.message] for f in findings]
+
+
 class CheckCache:
     """Cached file results of one data directory, read once; the parts that changed are written back.
 
@@ -156,22 +161,35 @@ class CheckCache:
         return cls(resolved, folder, entries, shard_of)
 
     def get(self, name: str, key: Key) -> Entry | None:
-        raw = self.entries.get(name)
-        if type(raw) is not list or len(raw) != 4 or raw[0] != key:
+        if not self.holds(name, key):
             return None
-        self.fresh[name] = raw
+        raw = self.fresh[name] = self.entries[name]
         return Entry(raw)
 
+    def keeps(self, key: Key) -> bool:
+        """Whether a file of `key` would be kept (not with `--no-cache`, nor when just modified, see
+        RACY_NS): the caller need not encode what would not be kept."""
+        return self.folder is not None and key[1] <= self.started_ns - RACY_NS
+
     def put(self, name: str, key: Key, model: Record | None, findings: list[Finding], extra: Any = None) -> None:
-        self.put_blob(name, key, None if model is None else encode(model), findings, extra)
+        if self.keeps(key):
+            self.put_blob(name, key, None if model is None else encode(model), findings, extra)
 
     def put_blob(self, name: str, key: Key, data: Any, findings: list[Finding], extra: Any = None) -> None:
         """Like `put`, for data already encoded (a task's blob: rebuilt only when a run uses it)."""
-        if self.folder is None or key[1] > self.started_ns - RACY_NS:
-            return  # not cached: the next run checks this file again
-        rows = [[f.line, f.col, f.severity.value, f.code, f.message] for f in findings]
-        self.fresh[name] = [key, data, rows, extra]
-        self.changed.add(_shard(name))
+        if self.keeps(key):
+            self.put_entry(name, [key, data, finding_rows(findings), extra])
+
+    def put_entry(self, name: str, raw: list[Any]) -> None:
+        """Keep an entry made elsewhere (by a child process, see `ctr199.forked`), if its file may be kept."""
+        if self.keeps(raw[0]):
+            self.fresh[name] = raw
+            self.changed.add(_shard(name))
+
+    def holds(self, name: str, key: Key) -> bool:
+        """Whether an entry for this version of the file is cached (without taking it, unlike `get`)."""
+        raw = self.entries.get(name)
+        return type(raw) is list and len(raw) == 4 and raw[0] == key
 
     def forget(self, name: str) -> None:
         """Drop an entry that could not be used (it will be written anew)."""

@@ -18,14 +18,27 @@ The rules themselves live in `checks`; this module only drives them.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
+import typing
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
+from ctr199 import forked
 from ctr199.agencies import Registry
-from ctr199.cache import CheckCache, Key, decode_task, encode_head, encode_task, file_key, task_head
+from ctr199.cache import (
+    CheckCache,
+    Entry,
+    Key,
+    decode_task,
+    encode_head,
+    encode_task,
+    file_key,
+    finding_rows,
+    task_head,
+)
 from ctr199.cache import enabled as cache_enabled
 from ctr199.checks import (
     FAILED,
@@ -162,9 +175,10 @@ def _load(root: Path, *, as_of: date, use_cache: bool | None) -> tuple[Programme
     year = programme.year
     links: dict[tuple[object, ...], list[Problem]] = {}  # the same group and agencies, the same answer
     read = _reader(year)
-    for name, info in files:
-        key = [*file_key(info), year or 0]
-        record, checker = _task_file(store, folder, name, key, report, read)
+    jobs = [(name, [*file_key(info), year or 0]) for name, info in files]
+    apart = _CheckedApart.start(store, folder, jobs)
+    for name, key in jobs:
+        record, checker = _task_file(store, folder, name, key, report, read, apart.take(name))
         if record is None:
             continue
         head = record.head
@@ -185,6 +199,7 @@ def _load(root: Path, *, as_of: date, use_cache: bool | None) -> tuple[Programme
                 continue
         seen[head.id] = record
         programme.tasks.append(record)
+    apart.close()
     programme.tasks.sort(key=lambda record: record.id)
     report.tasks = len(programme.tasks)
     store.save()
@@ -198,15 +213,19 @@ def _task_file(
     key: Key,
     report: Report,
     read: Callable[[Path, str, bytes], tuple[Task, tuple[Milestone, ...]]],
+    checked_apart: list[Any] | None = None,
 ) -> tuple[TaskRecord | None, FileChecker | None]:
-    """The task of file `name` of `folder` with its milestones, from the cache (rebuilt only when used)
-    or checked now (on its own, then with the checker that read it); None when the file cannot be
-    read (its findings say why).
+    """The task of file `name` of `folder` with its milestones, from the cache or a child process's
+    check (rebuilt only when used), or checked now (on its own, then with the checker that read it);
+    None when the file cannot be read (its findings say why).
 
     `key` ends with the programme's year: it decides what a periodic deadline means.
     """
     cache_name = f"{TASKS_DIR}/{name}"
     entry = store.get(cache_name, key)
+    if entry is None and checked_apart is not None:  # the same entry the cache would hold
+        store.put_entry(cache_name, checked_apart)
+        entry = Entry(checked_apart)
     if entry is not None:
         try:
             blob = entry.raw[1]
@@ -220,17 +239,75 @@ def _task_file(
             return record, None
         except UNUSABLE_ENTRY:
             store.forget(cache_name)  # an entry this code cannot use: check the file again
+    start = len(report.findings)
+    record, checker = _check_task_file(folder, name, key, report)
+    if record is None:
+        store.put(cache_name, key, None, report.findings[start:])
+    elif store.keeps(key):
+        store.put_blob(cache_name, key, encode_task(record), report.findings[start:], encode_head(record.head))
+    return record, checker
+
+
+def _check_task_file(folder: Path, name: str, key: Key, report: Report) -> tuple[TaskRecord | None, FileChecker]:
+    """Task file `name` read and checked on its own (its findings added to `report`); None when it cannot be read."""
     path = folder / name
     checker = FileChecker(path, report)
-    start = len(report.findings)
     document = checker.load()
     task = None if document is FAILED else checker.validate(Task, document, "nhiệm vụ")
     if task is None:
-        store.put(cache_name, key, None, report.findings[start:])
         return None, checker
-    record = TaskRecord(task, path, tuple(check_task_alone(checker, task, key[-1] or None)))
-    store.put_blob(cache_name, key, encode_task(record), report.findings[start:], encode_head(record.head))
-    return record, checker
+    return TaskRecord(task, path, tuple(check_task_alone(checker, task, key[-1] or None))), checker
+
+
+def _check_share(folder: Path, share: list[tuple[str, Key]]) -> list[list[Any]]:
+    """What a child process sends back for its share of the task files: the entries the cache keeps."""
+    report = Report()
+    entries = []
+    for name, key in share:
+        start = len(report.findings)
+        record, _ = _check_task_file(folder, name, key, report)
+        blob = head = None
+        if record is not None:
+            blob, head = encode_task(record), encode_head(record.head)
+        entries.append([key, blob, finding_rows(report.findings[start:]), head])
+    return entries
+
+
+# The fewest files for which one more process is worth starting (a share takes ~60 ms to check;
+# starting a child and taking back its entries, a few).
+FILES_PER_PROCESS = 250
+
+
+class _CheckedApart:
+    """The task files that are not cached, shared with child processes when there are many
+    (`ctr199.forked`): the parent checks the first share itself, then takes the children's entries."""
+
+    def __init__(self, children: forked.Children | None, places: dict[str, tuple[int, int]]):
+        self.children = children
+        self.places = places  # file name -> (child, position in its share)
+
+    @classmethod
+    def start(cls, store: CheckCache, folder: Path, jobs: list[tuple[str, Key]]) -> _CheckedApart:
+        todo = [(name, key) for name, key in jobs if not store.holds(f"{TASKS_DIR}/{name}", key)]
+        count = min(forked.usable_cores(), len(todo) // FILES_PER_PROCESS)
+        if count < 2:
+            return cls(None, {})
+        size = -(-len(todo) // count)
+        shares = [todo[start : start + size] for start in range(size, len(todo), size)]
+        places = {name: (child, place) for child, share in enumerate(shares) for place, (name, _) in enumerate(share)}
+        return cls(forked.start(functools.partial(_check_share, folder), shares), places)
+
+    def take(self, name: str) -> list[Any] | None:
+        """The entry a child made for file `name`; None when the parent checks it (its share, or a child failed)."""
+        place = self.places.get(name)
+        if place is None or self.children is None:
+            return None
+        entries = self.children.result(place[0])
+        return None if entries is None else typing.cast(list[Any], entries[place[1]])
+
+    def close(self) -> None:
+        if self.children is not None:
+            self.children.close()
 
 
 def _reader(year: int | None) -> Callable[[Path, str, bytes], tuple[Task, tuple[Milestone, ...]]]:
