@@ -161,9 +161,10 @@ class CheckCache:
         return cls(resolved, folder, entries, shard_of)
 
     def get(self, name: str, key: Key) -> Entry | None:
-        if not self.holds(name, key):
+        raw = self.entries.get(name)
+        if type(raw) is not list or len(raw) != 4 or raw[0] != key:
             return None
-        raw = self.fresh[name] = self.entries[name]
+        self.fresh[name] = raw
         return Entry(raw)
 
     def keeps(self, key: Key) -> bool:
@@ -186,10 +187,15 @@ class CheckCache:
             self.fresh[name] = raw
             self.changed.add(_shard(name))
 
-    def holds(self, name: str, key: Key) -> bool:
-        """Whether an entry for this version of the file is cached (without taking it, unlike `get`)."""
-        raw = self.entries.get(name)
-        return type(raw) is list and len(raw) == 4 and raw[0] == key
+    def missing(self, names: list[tuple[str, Key]], prefix: str) -> list[tuple[str, Key]]:
+        """The files of `names` (name, key) with no entry for this version under `prefix` + name
+        (without taking the others, unlike `get`; an entry `get` would refuse is taken as present)."""
+        entries = self.entries
+        return [
+            (name, key)
+            for name, key in names
+            if type(raw := entries.get(prefix + name)) is not list or not raw or raw[0] != key
+        ]
 
     def forget(self, name: str) -> None:
         """Drop an entry that could not be used (it will be written anew)."""

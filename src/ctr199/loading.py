@@ -288,7 +288,7 @@ class _CheckedApart:
 
     @classmethod
     def start(cls, store: CheckCache, folder: Path, jobs: list[tuple[str, Key]]) -> _CheckedApart:
-        todo = [(name, key) for name, key in jobs if not store.holds(f"{TASKS_DIR}/{name}", key)]
+        todo = store.missing(jobs, f"{TASKS_DIR}/")
         count = min(forked.usable_cores(), len(todo) // FILES_PER_PROCESS)
         if count < 2:
             return cls(None, {})
