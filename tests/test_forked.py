@@ -68,7 +68,7 @@ def test_children_check_alike_what_the_parent_checks_alone(tree: Path, monkeypat
 def test_the_shares_are_checked_by_other_processes(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _share_with(monkeypatch, 4)
     jobs = [(path.name, [0, 0, 0, index, 2026]) for index, path in enumerate(sorted((tree / "tasks").iterdir()))]
-    apart = loading._CheckedApart.start(loading.CheckCache.disabled(), tree / "tasks", jobs)
+    apart = loading._CheckedApart.start(tree / "tasks", jobs)
     assert apart.children is not None
     assert len({child for child, _ in apart.places.values()}) == 3  # the parent checks the first share itself
     assert "001.yaml" not in apart.places and "075.yaml" in apart.places
@@ -116,3 +116,49 @@ def test_forked_results_come_back_in_order_and_a_failure_as_none() -> None:
     assert first[1] == [2, 4] and last[1] == [6]
     assert os.getpid() not in (first[0], last[0]) and first[0] != last[0]
     children.close()
+
+
+def test_children_are_heard_where_sigchld_is_ignored() -> None:
+    """A program that starts ctr199 may ignore SIGCHLD (daemons, supervisors): the system then reaps
+    the children itself, and only their messages say whether they finished."""
+    import signal
+
+    before = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        children = forked.start(lambda share: [number + 1 for number in share], [[1], [2, 3]])
+        assert [children.result(0), children.result(1)] == [[2], [3, 4]]
+    finally:
+        signal.signal(signal.SIGCHLD, before)
+
+
+def test_a_share_whose_child_cannot_start_is_checked_by_the_parent(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No process left (a container's limit) or no file descriptor left: slower, never wrong."""
+    _share_with(monkeypatch, 1)
+    alone = _outcome(tree, use_cache=False)
+    _share_with(monkeypatch, 4)
+    real_fork, forks = os.fork, []
+
+    def fork_once() -> int:  # the first child starts, the next ones cannot
+        if forks:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork_once)
+    assert _outcome(tree, use_cache=False) == alone
+    assert forks == [1]
+
+    def no_pipe() -> tuple[int, int]:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(os, "pipe", no_pipe)
+    assert _outcome(tree, use_cache=False) == alone
+
+
+def test_a_file_name_that_is_not_utf8_is_cached_like_any_other(shipped_copy: Path) -> None:
+    odd = shipped_copy / "tasks" / os.fsdecode(b"091-\xff\xfe.yaml")  # a name from another system's encoding
+    odd.write_bytes((shipped_copy / "tasks" / "010.yaml").read_bytes().replace(b"id: 10\n", b"id: 910\n"))
+    os.utime(odd, (1_700_000_000, 1_700_000_000))
+    cold = _outcome(shipped_copy)
+    assert any(finding["code"] == "filename" for finding in cold[2])
+    assert _outcome(shipped_copy) == cold

@@ -187,16 +187,6 @@ class CheckCache:
             self.fresh[name] = raw
             self.changed.add(_shard(name))
 
-    def missing(self, names: list[tuple[str, Key]], prefix: str) -> list[tuple[str, Key]]:
-        """The files of `names` (name, key) with no entry for this version under `prefix` + name
-        (without taking the others, unlike `get`; an entry `get` would refuse is taken as present)."""
-        entries = self.entries
-        return [
-            (name, key)
-            for name, key in names
-            if type(raw := entries.get(prefix + name)) is not list or not raw or raw[0] != key
-        ]
-
     def forget(self, name: str) -> None:
         """Drop an entry that could not be used (it will be written anew)."""
         self.fresh.pop(name, None)
@@ -224,7 +214,7 @@ class CheckCache:
 
 
 def _shard(name: str) -> int:
-    return zlib.crc32(name.encode()) % SHARDS
+    return zlib.crc32(name.encode("utf-8", "surrogateescape")) % SHARDS  # a name may not be UTF-8
 
 
 def _read(file: Path, root: str) -> dict[str, list[Any]]:

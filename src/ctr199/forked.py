@@ -46,13 +46,7 @@ class Children:
         if running is not None:
             self._running[index] = None
             pid, read_end = running
-            with os.fdopen(read_end, "rb") as pipe:
-                payload = pipe.read()
-            _, status = os.waitpid(pid, 0)
-            try:
-                self._results[index] = marshal.loads(payload) if status == 0 and payload else None
-            except (EOFError, ValueError, TypeError):
-                self._results[index] = None
+            self._results[index] = _received(pid, read_end)
         return self._results[index]
 
     def close(self) -> None:
@@ -61,12 +55,50 @@ class Children:
             self.result(index)
 
 
+# A child's message: its length (8 bytes, little-endian), then the value `marshal`ed. Its exit
+# status is not enough: where SIGCHLD is ignored the system reaps the child and nobody learns it.
+_LENGTH = 8
+
+
+def _received(pid: int, read_end: int) -> Any:
+    """Child `pid`'s value, read whole from its pipe; None if it sent none, or not all of it."""
+    try:
+        with os.fdopen(read_end, "rb") as pipe:
+            message = pipe.read()
+    except OSError:
+        message = b""
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:  # reaped already (SIGCHLD ignored): the message alone tells
+        status = 0
+    length = int.from_bytes(message[:_LENGTH], "little")
+    if status != 0 or len(message) < _LENGTH or len(message) - _LENGTH != length:
+        return None
+    try:
+        return marshal.loads(message[_LENGTH:])
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
 def start(work: Callable[[T], Any], shares: Sequence[T]) -> Children:
-    """Run `work(share)` for each share in a child process; its value must be `marshal`-able."""
+    """Run `work(share)` for each share in a child process; its value must be `marshal`-able.
+
+    A share whose child cannot be started (no pipe, no process left: limits of the system) gets
+    None, as does a child that fails: the caller does that share itself.
+    """
     children = Children()
     for share in shares:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:
+            read_end = -1
+        pid = -1
+        if read_end >= 0:
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(read_end)
+                os.close(write_end)
         if pid == 0:  # the child: compute, send, leave without running the parent's exit handlers
             status = 1
             try:
@@ -76,13 +108,16 @@ def start(work: Callable[[T], Any], shares: Sequence[T]) -> Children:
                         os.close(running[1])
                 payload = marshal.dumps(work(share))
                 with os.fdopen(write_end, "wb") as pipe:
-                    pipe.write(payload)
+                    pipe.write(len(payload).to_bytes(_LENGTH, "little") + payload)
                 status = 0
             except BaseException:  # whatever it was, the parent checks the share itself
                 pass
             finally:
                 os._exit(status)
-        os.close(write_end)
-        children._running.append((pid, read_end))
+        if pid > 0:
+            os.close(write_end)
+            children._running.append((pid, read_end))
+        else:
+            children._running.append(None)  # not started: its result stays None
         children._results.append(None)
     return children

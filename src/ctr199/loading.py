@@ -176,30 +176,33 @@ def _load(root: Path, *, as_of: date, use_cache: bool | None) -> tuple[Programme
     links: dict[tuple[object, ...], list[Problem]] = {}  # the same group and agencies, the same answer
     read = _reader(year)
     jobs = [(name, [*file_key(info), year or 0]) for name, info in files]
-    apart = _CheckedApart.start(store, folder, jobs)
-    for name, key in jobs:
-        record, checker = _task_file(store, folder, name, key, report, read, apart.take(name))
-        if record is None:
-            continue
-        head = record.head
-        problems = links.get(head[1:5])
-        if problems is None:
-            problems = links[head[1:5]] = task_link_problems(head, programme)
-        late = head.last_recorded is not None and head.last_recorded > as_of
-        duplicate = head.id in seen
-        if problems or late or duplicate:
-            checker = checker or FileChecker(record.path, report)
-            for loc, code, message in problems:
-                checker.add(loc, code, message)
-            if late:
-                check_task_dates(checker, record.task, as_of=as_of)
-            if duplicate:
-                first = display_path(seen[head.id].path)
-                checker.add(("id",), "duplicate-id", f"số thứ tự {head.id} đã dùng ở {first}; mỗi nhiệm vụ một số")
+    cached = [store.get(f"{TASKS_DIR}/{name}", key) for name, key in jobs]
+    apart = _CheckedApart.start(folder, [job for job, entry in zip(jobs, cached, strict=True) if entry is None])
+    try:
+        for (name, key), entry in zip(jobs, cached, strict=True):
+            record, checker = _task_file(store, folder, name, key, report, read, entry, apart)
+            if record is None:
                 continue
-        seen[head.id] = record
-        programme.tasks.append(record)
-    apart.close()
+            head = record.head
+            problems = links.get(head[1:5])
+            if problems is None:
+                problems = links[head[1:5]] = task_link_problems(head, programme)
+            late = head.last_recorded is not None and head.last_recorded > as_of
+            duplicate = head.id in seen
+            if problems or late or duplicate:
+                checker = checker or FileChecker(record.path, report)
+                for loc, code, message in problems:
+                    checker.add(loc, code, message)
+                if late:
+                    check_task_dates(checker, record.task, as_of=as_of)
+                if duplicate:
+                    first = display_path(seen[head.id].path)
+                    checker.add(("id",), "duplicate-id", f"số thứ tự {head.id} đã dùng ở {first}; mỗi nhiệm vụ một số")
+                    continue
+            seen[head.id] = record
+            programme.tasks.append(record)
+    finally:
+        apart.close()  # every child collected, whatever happened
     programme.tasks.sort(key=lambda record: record.id)
     report.tasks = len(programme.tasks)
     store.save()
@@ -213,19 +216,21 @@ def _task_file(
     key: Key,
     report: Report,
     read: Callable[[Path, str, bytes], tuple[Task, tuple[Milestone, ...]]],
-    checked_apart: list[Any] | None = None,
+    entry: Entry | None,
+    apart: _CheckedApart,
 ) -> tuple[TaskRecord | None, FileChecker | None]:
-    """The task of file `name` of `folder` with its milestones, from the cache or a child process's
-    check (rebuilt only when used), or checked now (on its own, then with the checker that read it);
-    None when the file cannot be read (its findings say why).
+    """The task of file `name` of `folder` with its milestones, from its cache `entry` or a child
+    process's check (rebuilt only when used), or checked now (on its own, then with the checker that
+    read it); None when the file cannot be read (its findings say why).
 
     `key` ends with the programme's year: it decides what a periodic deadline means.
     """
     cache_name = f"{TASKS_DIR}/{name}"
-    entry = store.get(cache_name, key)
-    if entry is None and checked_apart is not None:  # the same entry the cache would hold
-        store.put_entry(cache_name, checked_apart)
-        entry = Entry(checked_apart)
+    if entry is None:
+        checked = apart.take(name)
+        if checked is not None:  # the same entry the cache would hold
+            store.put_entry(cache_name, checked)
+            entry = Entry(checked)
     if entry is not None:
         try:
             blob = entry.raw[1]
@@ -287,8 +292,8 @@ class _CheckedApart:
         self.places = places  # file name -> (child, position in its share)
 
     @classmethod
-    def start(cls, store: CheckCache, folder: Path, jobs: list[tuple[str, Key]]) -> _CheckedApart:
-        todo = store.missing(jobs, f"{TASKS_DIR}/")
+    def start(cls, folder: Path, todo: list[tuple[str, Key]]) -> _CheckedApart:
+        """Share the files of `todo` (name, key), not cached, when they are many."""
         count = min(forked.usable_cores(), len(todo) // FILES_PER_PROCESS)
         if count < 2:
             return cls(None, {})
