@@ -157,33 +157,27 @@ def _places(tree: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
+def _at(tree: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        tree = tree[step]
+    return tree
+
+
 def _set(tree: Any, path: tuple[Any, ...], value: Any) -> Any:
     tree = copy.deepcopy(tree)
-    holder = tree
-    for step in path[:-1]:
-        holder = holder[step]
-    holder[path[-1]] = value
+    _at(tree, path[:-1])[path[-1]] = value
     return tree
 
 
 def _drop(tree: Any, path: tuple[Any, ...]) -> Any:
     tree = copy.deepcopy(tree)
-    holder = tree
-    for step in path[:-1]:
-        holder = holder[step]
-    del holder[path[-1]]
+    del _at(tree, path[:-1])[path[-1]]
     return tree
 
 
-def _mappings(tree: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [path] if isinstance(tree, dict) else []
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            found += _mappings(value, (*path, key))
-    elif isinstance(tree, list):
-        for index, value in enumerate(tree):
-            found += _mappings(value, (*path, index))
-    return found
+def _mappings(tree: Any) -> list[tuple[Any, ...]]:
+    """The place of every mapping in `tree`, the tree itself first."""
+    return [path for path in [(), *_places(tree)] if isinstance(_at(tree, path), dict)]
 
 
 def test_every_single_alteration_of_a_full_task_agrees_with_pydantic() -> None:
@@ -199,10 +193,7 @@ def test_every_single_alteration_of_a_full_task_agrees_with_pydantic() -> None:
     for place in _mappings(FULL_TASK):
         for key in ("unknown", "Title", "ghi_chu", 1):
             tree = copy.deepcopy(FULL_TASK)
-            holder: Any = tree
-            for step in place:
-                holder = holder[step]
-            holder[key] = "x"
+            _at(tree, place)[key] = "x"
             assert not _agrees(Task, tree)  # an unknown key is pydantic's to refuse
     # Both sides are exercised: many alterations are still plain data, many are pydantic's to judge.
     assert read > 500 and refused > 2000, (read, refused)
