@@ -22,7 +22,7 @@ from ctr199.models import (
     date_problem,
     model_in,
 )
-from ctr199.programme import Programme, TaskHead, milestones_of
+from ctr199.programme import Programme, TaskHead, milestones_of, recorded_dates
 from ctr199.record import Record, read_plain
 from ctr199.report import Finding, Report, Severity, display_path
 from ctr199.store import YamlError, load_fast_located, locate_in_scalar, locate_node, read_text, scalar_at
@@ -580,36 +580,22 @@ def _check_extensions(checker: FileChecker, task: Task, milestones: list[Milesto
         previous[number] = due
 
 
-# Dated records of a task that cannot lie after the as-of date: list, date field, code, what the date is, fix.
-_LATER_RECORDS = (
-    ("completed_milestones", "date", "log-future", "ngày", ""),
-    ("extensions", "date", "extension-future", "ngày gia hạn", "; không ghi trước gia hạn chưa được duyệt"),
-    ("requests", "received_on", "log-future", "ngày nhận đề nghị", ""),
-)
+# A date recorded after the as-of date, by where it is: the finding's code, what the date is, and the fix.
+_LATER = {
+    "log": ("log-future", "ngày", "; không ghi tiến độ cho ngày chưa đến"),
+    "completed_on": ("log-future", "ngày hoàn thành", ""),
+    "completed_milestones": ("log-future", "ngày", ""),
+    "extensions": ("extension-future", "ngày gia hạn", "; không ghi trước gia hạn chưa được duyệt"),
+    "requests": ("log-future", "ngày nhận đề nghị", ""),
+}
 
 
 def check_task_dates(checker: FileChecker, task: Task, *, as_of: date) -> None:
     """Nothing is reported as happening after the as-of date."""
-    for index, entry in enumerate(task.log):
-        if entry.date > as_of:
-            checker.add(
-                ("log", index, "date"),
-                "log-future",
-                f"ngày {entry.date:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}; không ghi tiến độ cho ngày chưa đến",
-            )
-    if task.completed_on is not None and task.completed_on > as_of:
-        checker.add(
-            ("completed_on",),
-            "log-future",
-            f"ngày hoàn thành {task.completed_on:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}",
-        )
-    for field, day_field, code, what, fix in _LATER_RECORDS:
-        for index, record in enumerate(getattr(task, field)):
-            day = getattr(record, day_field)
-            if day > as_of:
-                checker.add(
-                    (field, index, day_field), code, f"{what} {day:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}{fix}"
-                )
+    for place, day in recorded_dates(task):
+        if day > as_of:
+            code, what, fix = _LATER[str(place[0])]
+            checker.add(place, code, f"{what} {day:%d/%m/%Y} sau ngày đối chiếu {as_of:%d/%m/%Y}{fix}")
 
 
 def _no_milestone(number: int, count: int) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -125,15 +125,24 @@ class TaskHead(NamedTuple):
         return cls(task.id, task.group, task.subgroup, tuple(task.lead), task.authority, last_recorded(task))
 
 
+# The lists of a task whose entries are dated, each with the field that dates an entry.
+DATED_LISTS = (("log", "date"), ("completed_milestones", "date"), ("extensions", "date"), ("requests", "received_on"))
+
+
+def recorded_dates(task: Task) -> Iterator[tuple[tuple[str | int, ...], date]]:
+    """Every date of what was recorded of `task`, with its place in the file: the log's, the
+    completion's, then those of completed milestones, extensions and requests. The one list of
+    them: what a day "knows" (`task_known_on`) and what may not lie after it (`checks`) read it."""
+    for field, dated_by in DATED_LISTS:
+        for index, entry in enumerate(getattr(task, field)):
+            yield (field, index, dated_by), getattr(entry, dated_by)
+        if field == "log" and task.completed_on is not None:
+            yield ("completed_on",), task.completed_on
+
+
 def last_recorded(task: Task) -> date | None:
     """The latest date in what was recorded of `task`; None when nothing was."""
-    days = [entry.date for entry in task.log]
-    days += [item.date for item in task.completed_milestones]
-    days += [item.date for item in task.extensions]
-    days += [item.received_on for item in task.requests]
-    if task.completed_on is not None:
-        days.append(task.completed_on)
-    return max(days, default=None)
+    return max((day for _, day in recorded_dates(task)), default=None)
 
 
 class Programme:
@@ -217,22 +226,15 @@ def task_known_on(task: Task, day: date) -> Task:
     """`task` as it was recorded by `day`: log entries, completions, extensions and requests dated
     later are left out, and the status is the one the last entry kept gives (the task itself when
     nothing is later). What cannot be dated (title, deadline, agencies) stays as it is now."""
-    recorded = last_recorded(task)
-    if recorded is None or recorded <= day:
+    later = {place[:2] for place, recorded in recorded_dates(task) if recorded > day}
+    if not later:
         return task
-    log = [entry for entry in task.log if entry.date <= day]
-    done = [item for item in task.completed_milestones if item.date <= day]
-    extensions = [item for item in task.extensions if item.date <= day]
-    requests = [item for item in task.requests if item.received_on <= day]
-    completed_on = task.completed_on if task.completed_on is None or task.completed_on <= day else None
-    if (
-        len(log) == len(task.log)
-        and len(done) == len(task.completed_milestones)
-        and len(extensions) == len(task.extensions)
-        and len(requests) == len(task.requests)
-        and completed_on == task.completed_on
-    ):
-        return task
+    kept = {
+        field: [entry for index, entry in enumerate(getattr(task, field)) if (field, index) not in later]
+        for field, _ in DATED_LISTS
+    }
+    log = kept["log"]
+    completed_on = None if ("completed_on",) in later else task.completed_on
     from ctr199.models import Status
 
     status = task.status
@@ -241,15 +243,7 @@ def task_known_on(task: Task, day: date) -> Task:
         status = max(enumerate(log), key=lambda item: (item[1].date, item[0]))[1].status if log else Status.NOT_STARTED
     if status is Status.DONE and completed_on is None:
         status = Status.IN_PROGRESS  # completed later: open on `day`
-    update = {
-        "log": log,
-        "completed_milestones": done,
-        "extensions": extensions,
-        "requests": requests,
-        "completed_on": completed_on,
-        "status": status,
-    }
-    return task.model_copy(update=update)
+    return task.model_copy(update={**kept, "completed_on": completed_on, "status": status})
 
 
 def indicators_known_on(indicators: list[Indicator], day: date) -> list[Indicator]:
