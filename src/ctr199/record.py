@@ -390,15 +390,21 @@ def read_plain(record: type[R], data: Any) -> R | None:
     every shipped file and on thousands of altered ones), and a record type with a field it cannot
     read exactly as pydantic does (a pattern, a decimal, a union of types) has no plain reader.
     """
-    reader = _PLAIN_READERS.get(record, _MISSING)
-    if reader is _MISSING:
-        reader = _PLAIN_READERS[record] = _plain_record_reader(record)
+    reader = _plain_reader_of(record)
     if reader is None:
         return None
     try:
         return typing.cast(R, reader(data))
     except _Unsure:
         return None
+
+
+def _plain_reader_of(record: type[Record]) -> Callable[[Any], Record] | None:
+    """`record`'s plain reader, made on first use; None when its fields cannot all be read plainly."""
+    reader = _PLAIN_READERS.get(record, _MISSING)
+    if reader is _MISSING:
+        reader = _PLAIN_READERS[record] = _plain_record_reader(record)
+    return typing.cast(Callable[[Any], Record] | None, reader)
 
 
 class _Unsure(Exception):
@@ -487,9 +493,7 @@ def _plain_value_reader(annotation: Any) -> _Read:
         nested = annotation
 
         def read_record(value: Any) -> Any:
-            reader = _PLAIN_READERS.get(nested, _MISSING)
-            if reader is _MISSING:
-                reader = _PLAIN_READERS[nested] = _plain_record_reader(nested)
+            reader = _plain_reader_of(nested)  # on use: a record may hold its own kind
             if reader is None:
                 raise _Unsure
             return reader(value)
