@@ -172,17 +172,13 @@ class CheckCache:
         RACY_NS): the caller need not encode what would not be kept."""
         return self.folder is not None and key[1] <= self.started_ns - RACY_NS
 
-    def put(self, name: str, key: Key, model: Record | None, findings: list[Finding], extra: Any = None) -> None:
+    def put(self, name: str, key: Key, model: Record | None, findings: list[Finding]) -> None:
+        """Keep what checking a file found: its record (None when the file cannot be read) and findings."""
         if self.keeps(key):
-            self.put_blob(name, key, None if model is None else encode(model), findings, extra)
-
-    def put_blob(self, name: str, key: Key, data: Any, findings: list[Finding], extra: Any = None) -> None:
-        """Like `put`, for data already encoded (a task's blob: rebuilt only when a run uses it)."""
-        if self.keeps(key):
-            self.put_entry(name, [key, data, finding_rows(findings), extra])
+            self.put_entry(name, [key, None if model is None else encode(model), finding_rows(findings), None])
 
     def put_entry(self, name: str, raw: list[Any]) -> None:
-        """Keep an entry made elsewhere (by a child process, see `ctr199.forked`), if its file may be kept."""
+        """Keep an entry made already (a task's, with its blob and head: see `loading`), if its file may be kept."""
         if self.keeps(raw[0]):
             self.fresh[name] = raw
             self.changed.add(_shard(name))

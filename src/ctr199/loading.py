@@ -59,7 +59,7 @@ from ctr199.models import AgenciesFile, GroupsFile, Indicator, IndicatorsFile, M
 from ctr199.programme import Programme, TaskRecord, known_on, milestones_of
 from ctr199.record import Record
 from ctr199.report import Finding, Report, display_path
-from ctr199.store import GROUPS_FILE, TASKS_DIR, DataDir
+from ctr199.store import GROUPS_FILE, TASKS_DIR, DataDir, YamlError, load_fast
 
 M = TypeVar("M", bound=Record)
 
@@ -184,9 +184,9 @@ def _load(root: Path, *, as_of: date, use_cache: bool | None) -> tuple[Programme
             if record is None:
                 continue
             head = record.head
-            problems = links.get(head[1:5])
+            problems = links.get(head.names)
             if problems is None:
-                problems = links[head[1:5]] = task_link_problems(head, programme)
+                problems = links[head.names] = task_link_problems(head, programme)
             late = head.last_recorded is not None and head.last_recorded > as_of
             duplicate = head.id in seen
             if problems or late or duplicate:
@@ -246,10 +246,8 @@ def _task_file(
             store.forget(cache_name)  # an entry this code cannot use: check the file again
     start = len(report.findings)
     record, checker = _check_task_file(folder, name, key, report)
-    if record is None:
-        store.put(cache_name, key, None, report.findings[start:])
-    elif store.keeps(key):
-        store.put_blob(cache_name, key, encode_task(record), report.findings[start:], encode_head(record.head))
+    if store.keeps(key):
+        store.put_entry(cache_name, _task_entry(key, record, report.findings[start:]))
     return record, checker
 
 
@@ -264,6 +262,14 @@ def _check_task_file(folder: Path, name: str, key: Key, report: Report) -> tuple
     return TaskRecord(task, path, tuple(check_task_alone(checker, task, key[-1] or None))), checker
 
 
+def _task_entry(key: Key, record: TaskRecord | None, findings: list[Finding]) -> list[Any]:
+    """What the cache keeps of a task file just checked: its task and head encoded (None when the
+    file cannot be read), and what checking it alone found."""
+    if record is None:
+        return [key, None, finding_rows(findings), None]
+    return [key, encode_task(record), finding_rows(findings), encode_head(record.head)]
+
+
 def _check_share(folder: Path, share: list[tuple[str, Key]]) -> list[list[Any]]:
     """What a child process sends back for its share of the task files: the entries the cache keeps."""
     report = Report()
@@ -271,10 +277,7 @@ def _check_share(folder: Path, share: list[tuple[str, Key]]) -> list[list[Any]]:
     for name, key in share:
         start = len(report.findings)
         record, _ = _check_task_file(folder, name, key, report)
-        blob = head = None
-        if record is not None:
-            blob, head = encode_task(record), encode_head(record.head)
-        entries.append([key, blob, finding_rows(report.findings[start:]), head])
+        entries.append(_task_entry(key, record, report.findings[start:]))
     return entries
 
 
@@ -323,9 +326,6 @@ def _reader(year: int | None) -> Callable[[Path, str, bytes], tuple[Task, tuple[
             return decode_task(blob)
         except (*UNUSABLE_ENTRY, EOFError):
             pass  # never seen (the cache is checked by CRC and code digest): read the file instead
-        from ctr199.errors import DataError
-        from ctr199.store import YamlError, load_fast
-
         path = folder / name
         try:
             task = Task.model_validate(load_fast(path))

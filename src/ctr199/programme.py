@@ -124,6 +124,12 @@ class TaskHead(NamedTuple):
     def of(cls, task: Task) -> TaskHead:
         return cls(task.id, task.group, task.subgroup, tuple(task.lead), task.authority, last_recorded(task))
 
+    @property
+    def names(self) -> tuple[object, ...]:
+        """What the task names of the other files (group, subgroup, lead agencies, authority): the
+        rules that check those links give the same answer for the same names."""
+        return self[1:5]
+
 
 # The lists of a task whose entries are dated, each with the field that dates an entry.
 DATED_LISTS = (("log", "date"), ("completed_milestones", "date"), ("extensions", "date"), ("requests", "received_on"))

@@ -184,7 +184,7 @@ def _resolve_in_one_call(loader: Any) -> None:
     table = loader.yaml_implicit_resolvers
     anywhere = table.get(None, [])
     by_first = {first: [*resolvers, *anywhere] for first, resolvers in table.items() if first is not None}
-    scalar, default_scalar = yaml.ScalarNode, str(loader.DEFAULT_SCALAR_TAG)
+    scalar, default_scalar = yaml.ScalarNode, loader.DEFAULT_SCALAR_TAG
     defaults = {yaml.SequenceNode: loader.DEFAULT_SEQUENCE_TAG, yaml.MappingNode: loader.DEFAULT_MAPPING_TAG}
 
     def resolve(self: Any, kind: Any, value: Any, implicit: Any) -> Any:
