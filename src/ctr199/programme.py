@@ -147,8 +147,12 @@ def recorded_dates(task: Task) -> Iterator[tuple[tuple[str | int, ...], date]]:
 
 
 def last_recorded(task: Task) -> date | None:
-    """The latest date in what was recorded of `task`; None when nothing was."""
-    return max((day for _, day in recorded_dates(task)), default=None)
+    """The latest date in what was recorded of `task`; None when nothing was (`recorded_dates`'
+    dates, read without their places: every checked task file asks)."""
+    days = [getattr(entry, dated_by) for field, dated_by in DATED_LISTS for entry in getattr(task, field)]
+    if task.completed_on is not None:
+        days.append(task.completed_on)
+    return max(days, default=None)
 
 
 class Programme:
